@@ -1,0 +1,57 @@
+"""Every model as data: the single source of truth for requests, validation, forms,
+cost estimates, scheduling and the sandbox."""
+from __future__ import annotations
+
+from .models import BEIJING, MODELS, REGIONS, SINGAPORE, SIZES, size_tier
+from .pricing import Estimate, actual_cost, estimate, output_seconds, tier_of
+from .schema import (FILE_KINDS, Choice, Family, FunctionSpec, InputSpec, Kind, Limits, ModelSpec, ParamSpec,
+                     Price)
+from .validate import FieldError, ValidationError, check_file, check_param, validate
+
+_BY_NAME: dict[str, ModelSpec] = {}
+for _m in MODELS:
+    _BY_NAME[_m.name] = _m
+    for _regional in _m.regions.values():
+        if _regional:
+            _BY_NAME.setdefault(_regional, _m)
+
+FAMILY_ORDER = [Family.T2V, Family.I2V, Family.KF2V, Family.VACE, Family.STYLE, Family.ANIMATE_ANYONE,
+                Family.EMO, Family.LIVEPORTRAIT, Family.EMOJI, Family.VIDEORETALK]
+
+
+def get(name: str) -> ModelSpec | None:
+    """A model by its canonical or regional name (``wan2.1-t2v-turbo`` finds ``wanx2.1-t2v-turbo``)."""
+    return _BY_NAME.get(name)
+
+
+def require(name: str) -> ModelSpec:
+    spec = get(name)
+    if spec is None:
+        raise KeyError(name)
+    return spec
+
+
+def all_models() -> list[ModelSpec]:
+    return list(MODELS)
+
+
+def by_family(family: Family | str, user_facing: bool = True) -> list[ModelSpec]:
+    fam = Family(family)
+    return [m for m in MODELS if m.family == fam and (m.user_facing or not user_facing)]
+
+
+def chain_of(spec: ModelSpec) -> list[ModelSpec]:
+    """The models one request runs, in order (just the model itself for single-step ones)."""
+    return [require(n) for n in spec.chain] if spec.chain else [spec]
+
+
+def base_url(region: str) -> str:
+    return str(REGIONS[region]["base_url"])
+
+
+__all__ = [
+    "BEIJING", "SINGAPORE", "REGIONS", "SIZES", "FAMILY_ORDER", "FILE_KINDS", "Choice", "Estimate", "Family",
+    "FieldError", "FunctionSpec", "InputSpec", "Kind", "Limits", "ModelSpec", "ParamSpec", "Price",
+    "ValidationError", "actual_cost", "all_models", "base_url", "by_family", "chain_of", "check_file",
+    "check_param", "estimate", "get", "output_seconds", "require", "size_tier", "tier_of", "validate",
+]
