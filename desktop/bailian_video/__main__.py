@@ -1,0 +1,26 @@
+"""``bailian-video``: the GUI by default; subcommands for headless use."""
+from __future__ import annotations
+
+import sys
+
+HEADLESS = {"generate", "batch", "tasks", "sandbox"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in HEADLESS:
+        from .cli import main as cli_main
+        return cli_main(argv)
+    if "-h" in argv[:1] or "--help" in argv[:1]:
+        from .cli import build_parser
+        print("bailian-video [--sandbox] [--data-dir D] [--lang zh|en] [--smoke-test]   # the desktop app")
+        build_parser().print_help()
+        return 0
+    from .ui.app import main as gui_main, smoke_test
+    if "--smoke-test" in argv:
+        return smoke_test([a for a in argv if a != "--smoke-test"])
+    return gui_main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,429 @@
+"""Headless commands over the same engine as the GUI: generate, batch, tasks, sandbox."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from . import catalog
+from .catalog import Kind, ValidationError
+from .engine import Request, State, TaskRecord
+from .i18n import T
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CONFIG = 0, 1, 2, 3
+
+
+def _err(msg: Any) -> None:
+    print(str(msg), file=sys.stderr, flush=True)
+
+
+# -- parsing values by the catalogue ------------------------------------------------------------
+def parse_param(spec: catalog.ModelSpec, name: str, raw: str, function: str | None) -> Any:
+    p = spec.param(name, function)
+    if p is None:
+        return _guess(raw)
+    try:
+        if p.type == "int":
+            return int(raw)
+        if p.type == "float":
+            return float(raw)
+        if p.type == "bool":
+            low = raw.strip().lower()
+            if low in ("1", "true", "yes", "on"):
+                return True
+            if low in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+        if p.type == "str_list":
+            return json.loads(raw) if raw.strip().startswith("[") else [x.strip() for x in raw.split(",") if x.strip()]
+    except ValueError:
+        return raw   # validation names the field and what it takes
+    return raw
+
+
+def _guess(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def build_request(spec: catalog.ModelSpec, prompt: str | None, negative: str | None, inputs: list[str],
+                  params: list[str], function: str | None, region: str, out_dir: str | None) -> Request:
+    req_inputs: dict[str, Any] = {}
+    if prompt is not None:
+        req_inputs["prompt"] = prompt
+    if negative is not None:
+        req_inputs["negative_prompt"] = negative
+    for item in inputs:
+        if "=" not in item:
+            raise SystemExit(f"--input takes FIELD=PATH_OR_URL, got {item!r}")
+        name, value = item.split("=", 1)
+        ins = spec.input(name, function)
+        if ins is not None and ins.kind == Kind.IMAGE_LIST:
+            req_inputs.setdefault(name, []).append(_abs(value))
+        elif ins is not None and ins.kind in (Kind.BBOX, Kind.INT):
+            req_inputs[name] = _guess(value)
+        elif ins is not None and ins.is_file:
+            req_inputs[name] = _abs(value)
+        else:
+            req_inputs[name] = value
+    req_params: dict[str, Any] = {}
+    for item in params:
+        if "=" not in item:
+            raise SystemExit(f"--param takes NAME=VALUE, got {item!r}")
+        name, value = item.split("=", 1)
+        req_params[name] = parse_param(spec, name, value, function)
+    return Request(spec.name, req_inputs, req_params, function=function, region=region, out_dir=out_dir)
+
+
+def _abs(value: str) -> str:
+    if value.startswith(("http://", "https://", "oss://", "data:")):
+        return value
+    return str(Path(value[7:] if value.startswith("file://") else value).expanduser().resolve())
+
+
+# -- progress on a terminal -----------------------------------------------------------------------
+class Progress:
+    """A live line per task on a terminal; plain state-change lines otherwise (logs, pipes)."""
+
+    def __init__(self, ids: list[int], engine: Any, stream=sys.stderr):
+        self.ids = ids
+        self.engine = engine
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.drawn = 0
+        self.last_state: dict[int, State] = {}
+
+    def line(self, rec: TaskRecord) -> str:
+        now = time.time()
+        parts = [f"#{rec.id}", rec.model, str(rec.state.label)]
+        parts.append(f"{rec.elapsed(now):.0f}s")
+        eta = rec.eta_seconds(now)
+        if eta is not None and rec.state in (State.QUEUED, State.RUNNING):
+            parts.append(f"ETA {eta:.0f}s ({rec.generation_progress(now) * 100:.0f}%)")
+        if rec.state in (State.UPLOADING, State.DOWNLOADING) and rec.bytes_done:
+            total = f"/{rec.bytes_total / 1e6:.1f}" if rec.bytes_total else ""
+            parts.append(f"{rec.bytes_done / 1e6:.1f}{total} MB")
+        if rec.state == State.DONE and rec.output_path:
+            parts.append(rec.output_path)
+        if rec.state in (State.FAILED, State.STOPPED, State.EXPIRED) and rec.error_message:
+            parts.append(f"[{rec.error_code or ''}] {rec.error_message}")
+        return "  ".join(parts)
+
+    def draw(self) -> None:
+        recs = [self.engine.get(i) for i in self.ids if self.engine.get(i)]
+        if self.tty:
+            if self.drawn:
+                self.stream.write(f"\x1b[{self.drawn}F")
+            for rec in recs:
+                self.stream.write("\x1b[2K" + self.line(rec)[:200] + "\n")
+            self.drawn = len(recs)
+            self.stream.flush()
+        else:
+            for rec in recs:
+                if self.last_state.get(rec.id) != rec.state:
+                    self.last_state[rec.id] = rec.state
+                    self.stream.write(self.line(rec) + "\n")
+            self.stream.flush()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self.draw()
+            try:
+                await asyncio.wait_for(stop.wait(), 0.5 if self.tty else 0.2)
+            except asyncio.TimeoutError:
+                pass
+        self.draw()
+
+
+def record_json(rec: TaskRecord) -> dict[str, Any]:
+    return {
+        "id": rec.id, "model": rec.model, "state": rec.state.value, "task_id": rec.task_id,
+        "request_ids": rec.request_ids, "output_path": rec.output_path, "sidecar_path": rec.sidecar_path,
+        "error_code": rec.error_code, "error_message": rec.error_message, "retry_costs_money": rec.retry_costs_money,
+        "cost_estimate": rec.cost_estimate, "cost": rec.cost_actual, "usage": rec.usage, "prompt": rec.prompt,
+        "seed": rec.request.params.get("seed"), "created_at": rec.created_at, "done_at": rec.done_at,
+    }
+
+
+# -- commands -------------------------------------------------------------------------------------
+async def _context(args: argparse.Namespace):
+    from .keys import key_from_env_or_keychain
+    from .services import AppContext
+
+    key = None if args.sandbox else key_from_env_or_keychain()
+    base_url = args.base_url or os.environ.get("DASHSCOPE_HTTP_BASE_URL")
+    if not args.sandbox and not key:
+        _err(T("没有 API Key：请设置环境变量 DASHSCOPE_API_KEY，或在应用的设置里保存到系统钥匙串；也可以加 --sandbox 免费试用本地沙盒。",
+               "No API key: set DASHSCOPE_API_KEY or save one in the app's Settings (system keychain); or add "
+               "--sandbox to try the free local sandbox."))
+        raise SystemExit(EXIT_CONFIG)
+    return await AppContext.create(data_dir=args.data_dir, api_key=key, region=args.region, base_url=base_url,
+                                   sandbox=args.sandbox, sandbox_task_seconds=args.sandbox_task_seconds,
+                                   out_dir=getattr(args, "out", None))
+
+
+async def _wait_and_report(ctx: Any, ids: list[int], as_json: bool, extra: list[dict[str, Any]] | None = None) -> int:
+    stop = asyncio.Event()
+    progress = None if as_json else Progress(ids, ctx.engine)
+    drawer = asyncio.create_task(progress.run(stop)) if progress else None
+    try:
+        recs = await ctx.engine.wait(ids)
+    finally:
+        stop.set()
+        if drawer:
+            await drawer
+    failed = [r for r in recs if r.state != State.DONE]
+    if as_json:
+        print(json.dumps({"tasks": [record_json(r) for r in recs], "duplicates": extra or []}, ensure_ascii=False,
+                         indent=2))
+    else:
+        for r in recs:
+            if r.state == State.DONE:
+                print(r.output_path)
+            else:
+                _err(f"#{r.id} {r.model}: {r.state.label} [{r.error_code or '-'}] {r.error_message or ''}")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+async def cmd_generate(args: argparse.Namespace) -> int:
+    spec = catalog.get(args.model)
+    if spec is None:
+        for e in catalog.validate(args.model, {}, {}):
+            _err(e)
+        return EXIT_USAGE
+    req = build_request(spec, args.prompt, args.negative_prompt, args.input or [], args.param or [], args.function,
+                        args.region, args.out)
+    ctx = await _context(args)
+    try:
+        try:
+            result = await ctx.engine.submit(req, count=args.count, force=args.force)
+        except ValidationError as e:
+            for fe in e.errors:
+                _err(fe)
+            return EXIT_USAGE
+        if result.duplicate_of is not None:
+            dup = result.duplicate_of
+            _err(T(f"相同的请求已经生成过（任务 #{dup.id}），不再重复付费；如需重新生成请加 --force。",
+                   f"The same request was already made (task #{dup.id}); not paying again. Add --force to run it anew."))
+            if dup.state.terminal:
+                if args.json:
+                    print(json.dumps({"tasks": [], "duplicates": [record_json(dup)]}, ensure_ascii=False, indent=2))
+                else:
+                    print(dup.output_path)
+                return EXIT_OK
+            ids = [dup.id]
+        else:
+            ids = [r.id for r in result.tasks]
+            est = ctx.engine.estimate(req, args.count)
+            _err(T(f"预计费用 ¥{est.amount:.2f}{'（约）' if not est.confirmed else ''}",
+                   f"Estimated cost ¥{est.amount:.2f}{' (approx.)' if not est.confirmed else ''}"))
+        if args.no_wait:
+            if args.json:
+                print(json.dumps({"tasks": [record_json(ctx.engine.get(i)) for i in ids]}, ensure_ascii=False, indent=2))
+            else:
+                for i in ids:
+                    print(i)
+            return EXIT_OK
+        return await _wait_and_report(ctx, ids, args.json)
+    finally:
+        await ctx.close()
+
+
+def read_batch(path: Path) -> list[dict[str, Any]]:
+    """Rows of a CSV (columns model, prompt, negative_prompt, function, count, input.X, param.Y) or JSONL."""
+    rows: list[dict[str, Any]] = []
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+        for n, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except ValueError as e:
+                    raise SystemExit(f"{path}:{n}: not valid JSON ({e})")
+        return rows
+    for row in csv.DictReader(text.splitlines()):
+        item: dict[str, Any] = {"inputs": {}, "params": {}}
+        for k, v in row.items():
+            if v in (None, ""):
+                continue
+            if k.startswith("input."):
+                item["inputs"][k[6:]] = v
+            elif k.startswith("param."):
+                item["params"][k[6:]] = v
+            else:
+                item[k] = v
+        rows.append(item)
+    return rows
+
+
+async def cmd_batch(args: argparse.Namespace) -> int:
+    rows = read_batch(Path(args.file))
+    base = Path(args.file).resolve().parent
+    ctx = await _context(args)
+    ids: list[int] = []
+    dups: list[dict[str, Any]] = []
+    bad = 0
+    try:
+        for n, row in enumerate(rows, 1):
+            spec = catalog.get(str(row.get("model", "")))
+            if spec is None:
+                _err(f"line {n}: unknown model {row.get('model')!r}")
+                bad += 1
+                continue
+            function = row.get("function")
+            inputs = dict(row.get("inputs") or {})
+            for k in ("prompt", "negative_prompt"):
+                if row.get(k) is not None:
+                    inputs[k] = row[k]
+            for k, v in list(inputs.items()):
+                ins = spec.input(k, function)
+                if ins is not None and ins.is_file:
+                    vals = v if isinstance(v, list) else [v]
+                    vals = [_abs(str(x) if Path(str(x)).is_absolute() or str(x).startswith(("http", "oss:", "data:"))
+                                 else str(base / str(x))) for x in vals]
+                    inputs[k] = vals if ins.kind == Kind.IMAGE_LIST else vals[0]
+            params = {k: (parse_param(spec, k, v, function) if isinstance(v, str) else v)
+                      for k, v in (row.get("params") or {}).items()}
+            req = Request(spec.name, inputs, params, function=function, region=args.region, out_dir=args.out)
+            try:
+                result = await ctx.engine.submit(req, count=int(row.get("count") or 1), force=args.force)
+            except ValidationError as e:
+                for fe in e.errors:
+                    _err(f"line {n}: {fe}")
+                bad += 1
+                continue
+            if result.duplicate_of is not None:
+                dup = result.duplicate_of
+                if dup.state.terminal:
+                    dups.append(record_json(dup))
+                    if not args.json:
+                        print(dup.output_path)
+                else:
+                    ids.append(dup.id)
+            ids.extend(r.id for r in result.tasks)
+        if args.no_wait:
+            for i in ids:
+                print(i)
+            return EXIT_USAGE if bad else EXIT_OK
+        code = await _wait_and_report(ctx, ids, args.json, dups) if ids else EXIT_OK
+        return EXIT_USAGE if bad and code == EXIT_OK else code
+    finally:
+        await ctx.close()
+
+
+async def cmd_tasks(args: argparse.Namespace) -> int:
+    action = args.action
+    if action == "list":
+        from .engine import TaskStore
+        from .engine.paths import data_dir
+        store = TaskStore(data_dir(args.data_dir) / "tasks.sqlite3")
+        try:
+            recs = store.all()
+        finally:
+            store.close()
+        if args.json:
+            print(json.dumps([record_json(r) for r in recs], ensure_ascii=False, indent=2))
+        else:
+            for r in recs:
+                print(f"#{r.id}\t{r.state.value}\t{r.model}\t{r.task_id or '-'}\t{(r.prompt or '')[:40]}\t"
+                      f"{r.output_path or r.error_message or ''}")
+        return EXIT_OK
+    if action == "show":
+        from .engine import TaskStore
+        from .engine.paths import data_dir
+        store = TaskStore(data_dir(args.data_dir) / "tasks.sqlite3")
+        try:
+            rec = store.get(int(args.id))
+        finally:
+            store.close()
+        if rec is None:
+            _err(f"no task #{args.id}")
+            return EXIT_USAGE
+        print(json.dumps(record_json(rec), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    ctx = await _context(args)
+    try:
+        engine = ctx.engine
+        if action == "resume":
+            ids = [r.id for r in engine.tasks() if r.state.active]
+            if not ids:
+                _err(T("没有未完成的任务。", "No unfinished tasks."))
+                return EXIT_OK
+            return await _wait_and_report(ctx, ids, args.json)
+        rec = engine.get(int(args.id)) if args.id else None
+        if rec is None:
+            _err(f"no task #{args.id}")
+            return EXIT_USAGE
+        if action == "cancel":
+            await engine.cancel(rec.id)
+        elif action == "retry-download":
+            if not rec.can_retry_download:
+                _err(T("这个任务没有可用的视频链接（可能已过期）。", "This task has no valid video link (it may have expired)."))
+                return EXIT_FAILED
+            await engine.retry_download(rec.id)
+            return await _wait_and_report(ctx, [rec.id], args.json)
+        if args.json:
+            print(json.dumps(record_json(rec), ensure_ascii=False, indent=2))
+        else:
+            print(f"#{rec.id} {rec.state.label} {rec.error_message or ''}")
+        return EXIT_OK
+    finally:
+        await ctx.close()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--base-url", help="DashScope base URL (…/api/v1); also $DASHSCOPE_HTTP_BASE_URL")
+    common.add_argument("--region", default=catalog.BEIJING, choices=list(catalog.REGIONS))
+    common.add_argument("--data-dir", help="where the task database lives (also $BAILIAN_VIDEO_HOME)")
+    common.add_argument("--sandbox", action="store_true", help="run against an embedded local sandbox (free)")
+    common.add_argument("--sandbox-task-seconds", type=float, default=3.0, help=argparse.SUPPRESS)
+    common.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = argparse.ArgumentParser(prog="bailian-video", description="Bailian Video Studio — headless commands")
+    sub = p.add_subparsers(dest="command", required=True)
+    g = sub.add_parser("generate", parents=[common], help="validate, submit, wait and download")
+    g.add_argument("--model", required=True)
+    g.add_argument("--prompt")
+    g.add_argument("--negative-prompt")
+    g.add_argument("--function", help="VACE function (image_reference, video_repainting, …)")
+    g.add_argument("--input", action="append", metavar="FIELD=PATH_OR_URL")
+    g.add_argument("--param", action="append", metavar="NAME=VALUE")
+    g.add_argument("--out", help="output folder")
+    g.add_argument("--count", type=int, default=1)
+    g.add_argument("--no-wait", action="store_true")
+    g.add_argument("--force", action="store_true", help="generate even if the same request already produced a video")
+    b = sub.add_parser("batch", parents=[common], help="run many requests from a CSV or JSONL file")
+    b.add_argument("file")
+    b.add_argument("--out")
+    b.add_argument("--no-wait", action="store_true")
+    b.add_argument("--force", action="store_true")
+    t = sub.add_parser("tasks", parents=[common], help="list, show, resume, cancel, retry-download")
+    t.add_argument("action", choices=["list", "show", "resume", "cancel", "retry-download"])
+    t.add_argument("id", nargs="?")
+    return p
+
+
+def main(argv: list[str]) -> int:
+    if argv and argv[0] == "sandbox":
+        from .sandbox.cli import main as sandbox_main
+        return sandbox_main(argv[1:])
+    args = build_parser().parse_args(argv)
+    if args.command == "tasks" and args.action in ("show", "cancel", "retry-download") and not args.id:
+        _err("this action needs a task number")
+        return EXIT_USAGE
+    handler = {"generate": cmd_generate, "batch": cmd_batch, "tasks": cmd_tasks}[args.command]
+    try:
+        return asyncio.run(handler(args))
+    except KeyboardInterrupt:
+        _err(T("已中断；未完成的任务会在下次启动时继续，不会重复付费。",
+               "Interrupted; unfinished tasks continue next time, without paying twice."))
+        return 130

@@ -1,0 +1,195 @@
+"""What the engine knows about a task: states a person understands, and the record."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from ..i18n import T
+
+
+class State(StrEnum):
+    WAITING = "waiting"          # accepted here, waiting for its turn (nothing paid yet)
+    VALIDATING = "validating"    # hashing and checking inputs
+    UPLOADING = "uploading"      # sending local files to temporary storage
+    DETECTING = "detecting"      # a portrait chain's detect or template step
+    SUBMITTING = "submitting"    # the create request is (or may be) on its way
+    QUEUED = "queued"            # the service holds it, PENDING
+    RUNNING = "running"          # the service is generating
+    DOWNLOADING = "downloading"  # the video is ready; fetching it
+    DONE = "done"
+    FAILED = "failed"
+    CANCELED = "canceled"
+    STOPPED = "stopped"          # no longer tracked here, but the service task can be resumed
+    EXPIRED = "expired"          # the service forgot it (24 h) before we got the result
+
+    @property
+    def label(self) -> T:
+        return STATE_LABELS[self]
+
+    @property
+    def terminal(self) -> bool:
+        return self in TERMINAL
+
+    @property
+    def active(self) -> bool:
+        return not self.terminal
+
+
+TERMINAL = frozenset({State.DONE, State.FAILED, State.CANCELED, State.STOPPED, State.EXPIRED})
+#: states in which the service holds a task of ours
+REMOTE = frozenset({State.QUEUED, State.RUNNING})
+
+STATE_LABELS = {
+    State.WAITING: T("等待中", "Waiting"),
+    State.VALIDATING: T("检查输入", "Checking inputs"),
+    State.UPLOADING: T("上传中", "Uploading"),
+    State.DETECTING: T("检测中", "Checking the photo"),
+    State.SUBMITTING: T("提交中", "Submitting"),
+    State.QUEUED: T("排队中", "Queued"),
+    State.RUNNING: T("生成中", "Generating"),
+    State.DOWNLOADING: T("下载中", "Downloading"),
+    State.DONE: T("已完成", "Done"),
+    State.FAILED: T("失败", "Failed"),
+    State.CANCELED: T("已取消", "Canceled"),
+    State.STOPPED: T("已停止跟踪", "Stopped tracking"),
+    State.EXPIRED: T("已过期", "Expired"),
+}
+
+
+@dataclass
+class InputFile:
+    """One input value and what we learned about it."""
+
+    value: str                    # what the user gave: a local path, an http(s) URL, oss:// or data:
+    sha256: str | None = None     # content hash of a local file
+    size: int | None = None
+    duration: float | None = None
+    width: int | None = None
+    height: int | None = None
+    remote: str | None = None     # the URL sent to the service (oss://… after upload)
+    remote_expires: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "InputFile":
+        return cls(**{k: d.get(k) for k in cls.__dataclass_fields__})
+
+
+@dataclass
+class Request:
+    """What the user asked for: one generation (a portrait chain counts as one)."""
+
+    model: str
+    inputs: dict[str, Any] = field(default_factory=dict)    # field -> str | list[str] | int | bbox
+    params: dict[str, Any] = field(default_factory=dict)
+    function: str | None = None                              # VACE function
+    region: str = "cn-beijing"
+    out_dir: str | None = None
+    name_template: str | None = None
+
+    @property
+    def prompt(self) -> str:
+        return str(self.inputs.get("prompt") or "")
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(model=self.model, inputs=self.inputs, params=self.params, function=self.function,
+                    region=self.region, out_dir=self.out_dir, name_template=self.name_template)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "Request":
+        return cls(**{k: d.get(k) for k in ("model", "inputs", "params", "function", "region", "out_dir",
+                                            "name_template") if k in d})
+
+
+@dataclass
+class TaskRecord:
+    """One row of the queue. Persisted in SQLite; every change is committed before acting on it."""
+
+    id: int
+    request: Request
+    state: State = State.WAITING
+    family: str = ""
+    request_key: str = ""            # duplicate guard: model + params + input content hashes
+    batch: str | None = None
+    files: dict[str, Any] = field(default_factory=dict)     # field -> InputFile json (or a list of them)
+    step: int = 0                    # index into the model's chain
+    chain: dict[str, Any] = field(default_factory=dict)     # detect results, template_id, per-step task ids
+    task_id: str | None = None       # the service's id of the current (paid) step
+    request_ids: list[str] = field(default_factory=list)
+    service_status: str | None = None
+    created_at: float = field(default_factory=time.time)
+    updated_at: float = field(default_factory=time.time)
+    submit_started_at: float | None = None
+    submitted_at: float | None = None
+    running_since: float | None = None
+    finished_at: float | None = None     # when the service finished generating
+    done_at: float | None = None         # when the file was on disk
+    usage: dict[str, Any] = field(default_factory=dict)
+    cost_estimate: float | None = None
+    cost_actual: float | None = None
+    result_url: str | None = None
+    result_expires_at: float | None = None
+    output_path: str | None = None
+    sidecar_path: str | None = None
+    actual_prompt: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None     # plain words, in the language at the time (both kept below)
+    error_message_en: str | None = None
+    retry_costs_money: bool | None = None
+    bytes_done: int = 0
+    bytes_total: int | None = None
+    poll_errors: int = 0
+    uncertain: bool = False              # submission may have created a task; reconcile before anything else
+    attempts: int = 0
+    expected_seconds: float | None = None
+
+    # -- derived ----------------------------------------------------------------------------
+    @property
+    def model(self) -> str:
+        return self.request.model
+
+    @property
+    def prompt(self) -> str:
+        return self.request.prompt
+
+    def elapsed(self, now: float | None = None) -> float:
+        end = self.done_at or (self.updated_at if self.state.terminal else None) or (now or time.time())
+        return max(0.0, end - self.created_at)
+
+    def generation_progress(self, now: float | None = None) -> float:
+        """0..1 estimate while the service works (it reports no progress of its own)."""
+        if self.state in (State.DOWNLOADING, State.DONE):
+            return 1.0
+        start = self.submitted_at
+        if not start or not self.expected_seconds:
+            return 0.0
+        t = (now or time.time()) - start
+        # Linear to 90 % at the expected time, then creep towards 99 % — never claims done.
+        x = t / self.expected_seconds
+        return min(0.9 * x, 0.9) if x <= 1 else min(0.99, 0.9 + 0.09 * (1 - 1 / (1 + (x - 1) * 2)))
+
+    def eta_seconds(self, now: float | None = None) -> float | None:
+        if self.state.terminal:
+            return None
+        if self.state == State.DOWNLOADING and self.bytes_total and self.bytes_done:
+            return None
+        if self.submitted_at and self.expected_seconds:
+            return max(0.0, self.submitted_at + self.expected_seconds - (now or time.time()))
+        return None
+
+    @property
+    def can_retry_download(self) -> bool:
+        return bool(self.result_url) and self.state in (State.FAILED, State.DONE, State.STOPPED) and \
+            (self.result_expires_at is None or self.result_expires_at > time.time())
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.state.active
+
+    @property
+    def can_resume(self) -> bool:
+        return self.state == State.STOPPED and bool(self.task_id)

@@ -1,0 +1,72 @@
+"""The API key in the OS keychain (keyring), never in a file. No Qt here: the CLI uses it too."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+SERVICE = "Bailian Video Studio"
+USERNAME = "dashscope-api-key"
+
+
+@dataclass(frozen=True)
+class KeychainStatus:
+    usable: bool
+    backend: str          # e.g. "SecretService Keyring", "macOS Keyring", "Windows WinVaultKeyring"
+    reason: str = ""      # why it is not usable, in plain words
+
+
+def keychain_status() -> KeychainStatus:
+    try:
+        import keyring
+        from keyring.backends import fail
+        kr = keyring.get_keyring()
+    except Exception as e:  # keyring itself failed to load a backend
+        return KeychainStatus(False, "none", f"keyring could not load: {type(e).__name__}")
+    name = getattr(kr, "name", type(kr).__name__)
+    if isinstance(kr, fail.Keyring):
+        return KeychainStatus(False, name, "no keychain service is available on this system")
+    try:
+        priority = float(getattr(kr, "priority", 1))
+    except Exception:
+        priority = 1.0
+    if priority <= 0 and "Memory" not in type(kr).__name__:
+        return KeychainStatus(False, name, "the keychain backend reports it cannot be used here")
+    # chainer with no usable backends behaves like fail
+    backends = getattr(kr, "backends", None)
+    if backends is not None and not backends:
+        return KeychainStatus(False, name, "no keychain service is available on this system")
+    return KeychainStatus(True, name)
+
+
+def load_key() -> str | None:
+    """The stored key, or None (also when the keychain is unusable)."""
+    try:
+        import keyring
+        return keyring.get_password(SERVICE, USERNAME)
+    except Exception:
+        return None
+
+
+def save_key(key: str) -> None:
+    """Raises keyring.errors.KeyringError (or another error) when the keychain refuses."""
+    import keyring
+    keyring.set_password(SERVICE, USERNAME, key)
+
+
+def delete_key() -> None:
+    import keyring
+    from keyring.errors import PasswordDeleteError
+    try:
+        keyring.delete_password(SERVICE, USERNAME)
+    except PasswordDeleteError:
+        pass
+
+
+def key_from_env_or_keychain() -> str | None:
+    return os.environ.get("DASHSCOPE_API_KEY") or load_key()
+
+
+def mask(key: str | None) -> str:
+    if not key:
+        return ""
+    return key[:3] + "•" * 8 + key[-4:] if len(key) > 10 else "•" * len(key)
