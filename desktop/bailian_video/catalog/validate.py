@@ -53,7 +53,7 @@ def _mb(n: float) -> str:
 
 
 def _num(x: float) -> str:
-    return f"{x:g}"
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
 def is_remote(value: str) -> bool:

@@ -50,8 +50,8 @@ def render_name(rec: TaskRecord, template: str | None = None, when: float | None
         stem = (template or DEFAULT_TEMPLATE).format(**values)
     except (KeyError, IndexError, ValueError):
         stem = DEFAULT_TEMPLATE.format(**values)
-    if seed is None:
-        stem = stem.replace("_seed", "").replace("seed", "") if "{seed}" in (template or DEFAULT_TEMPLATE) else stem
+    if seed is None:  # "…_seed" with nothing after it says nothing
+        stem = re.sub(r"_?seed(?=$|[_ .-])", "", stem)
     stem = safe_component(stem) or f"video_{rec.id}"
     while len(stem.encode("utf-8")) > MAX_NAME_BYTES:
         stem = stem[:-1]
