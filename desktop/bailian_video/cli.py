@@ -165,9 +165,15 @@ async def _context(args: argparse.Namespace):
                "No API key: set DASHSCOPE_API_KEY or save one in the app's Settings (system keychain); or add "
                "--sandbox to try the free local sandbox."))
         raise SystemExit(EXIT_CONFIG)
+    from .engine import EngineSettings
+    settings = EngineSettings()
+    if args.poll_min is not None:
+        settings.poll_min = args.poll_min
+    if args.expect_seconds is not None:
+        settings.expected_override = args.expect_seconds
     return await AppContext.create(data_dir=args.data_dir, api_key=key, region=args.region, base_url=base_url,
                                    sandbox=args.sandbox, sandbox_task_seconds=args.sandbox_task_seconds,
-                                   out_dir=getattr(args, "out", None))
+                                   out_dir=getattr(args, "out", None), settings=settings)
 
 
 async def _wait_and_report(ctx: Any, ids: list[int], as_json: bool, extra: list[dict[str, Any]] | None = None) -> int:
@@ -387,6 +393,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--sandbox", action="store_true", help="run against an embedded local sandbox (free)")
     common.add_argument("--sandbox-task-seconds", type=float, default=3.0, help=argparse.SUPPRESS)
     common.add_argument("--json", action="store_true", help="machine-readable output")
+    # For scripts and tests against a fast service (the sandbox): how often to poll, how long a task takes.
+    common.add_argument("--poll-min", type=float, help=argparse.SUPPRESS)
+    common.add_argument("--expect-seconds", type=float, help=argparse.SUPPRESS)
 
     p = argparse.ArgumentParser(prog="bailian-video", description="Bailian Video Studio — headless commands")
     sub = p.add_subparsers(dest="command", required=True)
