@@ -1,13 +1,6 @@
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from pathlib import Path
-
 import pytest
-
-from bailian_video.engine import EngineSettings
-from bailian_video.services import AppContext
 
 
 @pytest.fixture
@@ -15,22 +8,3 @@ def sandbox(tmp_path):
     from bailian_video.sandbox.testing import running_sandbox
     with running_sandbox(task_seconds=0.6, data_dir=tmp_path / "sandbox") as sb:
         yield sb
-
-
-def fast_settings(out_dir: Path, **kw) -> EngineSettings:
-    s = EngineSettings(out_dir=out_dir, poll_min=0.1, poll_max=1.0, expected_override=0.6, **kw)
-    return s
-
-
-@contextlib.asynccontextmanager
-async def engine_context(tmp_path: Path, base_url: str, **kw):
-    settings = fast_settings(tmp_path / "out", **kw)
-    ctx = await AppContext.create(data_dir=tmp_path / "data", api_key="sk-test", base_url=base_url, settings=settings)
-    try:
-        yield ctx
-    finally:
-        await ctx.close()
-
-
-def run(coro, timeout: float = 120):
-    return asyncio.run(asyncio.wait_for(coro, timeout))

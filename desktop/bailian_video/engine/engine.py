@@ -833,10 +833,11 @@ class Engine:
         self._poll_due.pop(rec.id, None)
         if request_id and request_id not in rec.request_ids:
             rec.request_ids.append(request_id)
-        msg = str(why)
+        msg, msg_en = str(why), why.en
         if service_message and service_message not in msg:
             msg = f"{msg}（{service_message}）" if language() == "zh" else f"{msg} ({service_message})"
-        self._save(rec, State.FAILED, error_code=code, error_message=msg, error_message_en=why.en,
+            msg_en = f"{msg_en} ({service_message})"
+        self._save(rec, State.FAILED, error_code=code, error_message=msg, error_message_en=msg_en,
                    retry_costs_money=costs)
 
     # -- downloads ----------------------------------------------------------------------------

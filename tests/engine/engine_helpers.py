@@ -1,0 +1,28 @@
+"""Shared helpers for the engine tests."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+
+from bailian_video.engine import EngineSettings
+from bailian_video.services import AppContext
+
+
+def fast_settings(out_dir: Path, **kw) -> EngineSettings:
+    s = EngineSettings(out_dir=out_dir, poll_min=0.1, poll_max=1.0, expected_override=0.6, **kw)
+    return s
+
+
+@contextlib.asynccontextmanager
+async def engine_context(tmp_path: Path, base_url: str, **kw):
+    settings = fast_settings(tmp_path / "out", **kw)
+    ctx = await AppContext.create(data_dir=tmp_path / "data", api_key="sk-test", base_url=base_url, settings=settings)
+    try:
+        yield ctx
+    finally:
+        await ctx.close()
+
+
+def run(coro, timeout: float = 120):
+    return asyncio.run(asyncio.wait_for(coro, timeout))
