@@ -46,6 +46,14 @@ def test_unique_path_never_collides(tmp_path):
     assert outputs.unique_path(tmp_path, "video").name == "video (3).mp4"
 
 
+def test_reserved_names_are_distinct_under_concurrency(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(8) as pool:
+        paths = list(pool.map(lambda _: outputs.reserve_path(tmp_path, "same"), range(40)))
+    assert len(set(paths)) == 40
+    assert all(p.with_name(p.name + ".part").exists() for p in paths)
+
+
 def test_metadata_round_trip_and_container_check(tmp_path):
     from bailian_video.media.samples import make_video
     video = tmp_path / "v.mp4"

@@ -61,6 +61,7 @@ class EngineSettings:
     download_attempts: int = 4
     expected_override: float | None = None   # e.g. the sandbox's task length
     auto_seed: bool = True             # pick a seed when none is given, so every video is reproducible
+    service_limits: bool = True        # apply the catalogue's per-model RPS/concurrency (off for the local sandbox)
 
 
 @dataclass(frozen=True)
@@ -347,7 +348,7 @@ class Engine:
         return steps[idx]
 
     def _limit_for(self, model: ModelSpec) -> int:
-        limit = model.concurrency or 1_000_000
+        limit = (model.concurrency or 1_000_000) if self.settings.service_limits else 1_000_000
         user = self.settings.model_concurrency.get(model.name)
         return max(1, min(limit, user)) if user else limit
 
@@ -397,7 +398,7 @@ class Engine:
                 continue
             if per.get(model.name, 0) >= self._limit_for(model):
                 continue
-            gap = 1.0 / model.submit_rps
+            gap = 1.0 / model.submit_rps if self.settings.service_limits else 0.0
             last = self._last_submit.get(model.name, 0.0)
             if now - last < gap:
                 next_wake = min(next_wake, gap - (now - last))
@@ -821,7 +822,7 @@ class Engine:
         self._save(rec, State.DOWNLOADING, service_status=info.raw_status, result_url=url,
                    result_expires_at=_url_expiry(url, finished + TASK_VALIDITY), usage=dict(info.usage or {}),
                    cost_actual=round(total, 4) if step_cost is not None else rec.cost_estimate,
-                   finished_at=self.clock(), actual_prompt=info.actual_prompt, bytes_done=0, bytes_total=None)
+                   finished_at=finished, actual_prompt=info.actual_prompt, bytes_done=0, bytes_total=None)
         self._start_download(rec)
 
     def _stop_tracking(self, rec: TaskRecord, why: T) -> None:
@@ -863,7 +864,7 @@ class Engine:
             try:
                 await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
                 stem = outputs.render_name(rec, rec.request.name_template or self.settings.name_template)
-                path = await asyncio.to_thread(outputs.unique_path, folder, stem)
+                path = await asyncio.to_thread(outputs.reserve_path, folder, stem)
             except OSError as e:
                 self._disk_error(rec, folder, e)
                 return

@@ -71,6 +71,19 @@ def unique_path(folder: Path, stem: str, suffix: str = ".mp4") -> Path:
     return candidate
 
 
+def reserve_path(folder: Path, stem: str, suffix: str = ".mp4") -> Path:
+    """Like :func:`unique_path`, but claims the name by creating its ``.part`` file exclusively,
+    so concurrent downloads of identically named videos never share a file."""
+    while True:
+        candidate = unique_path(folder, stem, suffix)
+        try:
+            fd = os.open(candidate.with_name(candidate.name + ".part"), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return candidate
+
+
 def sidecar_data(rec: TaskRecord) -> dict[str, Any]:
     """Everything needed to reproduce a video — never the key."""
     files = {}

@@ -1,0 +1,132 @@
+"""One benchmark client in its own process, so its CPU time and memory are its own.
+
+    python bench_worker.py engine|sdk|client BASE_URL N OUT_DIR [--qps Q] [--concurrency C] [--expect S]
+
+Prints one JSON line: wall, cpu seconds, peak RSS, per-task delays from the service
+finishing a task to its file being on disk.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import statistics
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+CN = timezone(timedelta(hours=8))
+MODEL = "wan2.6-t2v"
+PROMPT = "benchmark: a paper boat on a river"
+PARAMS = {"size": "1280*720", "duration": 2, "seed": 1}
+
+
+def service_end(s: str) -> float:
+    return datetime.strptime(s, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=CN).timestamp()
+
+
+def usage() -> tuple[float, float]:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime, r.ru_maxrss / 1024.0   # cpu s, MB (Linux reports KiB)
+
+
+async def run_engine(base: str, n: int, out: Path, qps: float, expect: float) -> list[float]:
+    from bailian_video.engine import EngineSettings, Request
+    from bailian_video.services import AppContext
+
+    settings = EngineSettings(out_dir=out, global_concurrency=n, service_limits=False, query_qps=qps,
+                              expected_override=expect, poll_min=1.0, download_workers=8)
+    ctx = await AppContext.create(data_dir=out / "data", api_key="sk-bench", base_url=base, settings=settings)
+    try:
+        ids = []
+        for _ in range(n):
+            res = await ctx.engine.submit(Request(MODEL, {"prompt": PROMPT}, dict(PARAMS)), force=True)
+            ids.extend(r.id for r in res.tasks)
+        recs = await ctx.engine.wait(ids, timeout=3600)
+        bad = [r for r in recs if r.state.value != "done"]
+        if bad:
+            raise SystemExit(f"{len(bad)} tasks not done: {bad[0].state} {bad[0].error_message}")
+        return [r.done_at - r.finished_at for r in recs]
+    finally:
+        await ctx.close()
+
+
+async def run_client(base: str, n: int, out: Path, concurrency: int) -> list[float]:
+    """The bare client: create → poll every 0.2 s → download, ``concurrency`` at a time."""
+    from bailian_video.api.client import DashScopeClient
+    from bailian_video import catalog
+
+    spec = catalog.require(MODEL)
+    sem = asyncio.Semaphore(concurrency)
+    delays: list[float] = []
+    async with DashScopeClient("sk-bench", base_url=base) as client:
+        async def one(i: int) -> None:
+            async with sem:
+                created = await client.create_task(MODEL, {"prompt": PROMPT}, dict(PARAMS), endpoint=spec.endpoint)
+                while True:
+                    info = await client.get_task(created.task_id, model=MODEL)
+                    if info.status.terminal:
+                        break
+                    await asyncio.sleep(0.2)
+                await client.download(info.result_url, out / f"{i}.mp4")
+                delays.append(time.time() - info.end_time.timestamp())
+        await asyncio.gather(*(one(i) for i in range(n)))
+    return delays
+
+
+def run_sdk(base: str, n: int, out: Path, workers: int) -> list[float]:
+    import urllib.request
+
+    import dashscope
+    from dashscope import VideoSynthesis
+
+    dashscope.base_http_api_url = base
+    delays: list[float] = []
+
+    def one(i: int) -> None:
+        task = VideoSynthesis.async_call(model=MODEL, prompt=PROMPT, api_key="sk-bench", **PARAMS)
+        result = VideoSynthesis.wait(task, api_key="sk-bench")
+        if result.status_code != 200 or result.output.task_status != "SUCCEEDED":
+            raise RuntimeError(f"SDK task failed: {result}")
+        urllib.request.urlretrieve(result.output.video_url, out / f"sdk-{i}.mp4")
+        delays.append(time.time() - service_end(result.output.end_time))
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(one, range(n)))
+    return delays
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("kind", choices=["engine", "sdk", "client"])
+    ap.add_argument("base")
+    ap.add_argument("n", type=int)
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--qps", type=float, default=15.0)
+    ap.add_argument("--concurrency", type=int, default=20)
+    ap.add_argument("--expect", type=float, default=30.0)
+    a = ap.parse_args()
+    a.out.mkdir(parents=True, exist_ok=True)
+    t0, (c0, _) = time.perf_counter(), usage()
+    if a.kind == "engine":
+        delays = asyncio.run(run_engine(a.base, a.n, a.out, a.qps, a.expect))
+    elif a.kind == "client":
+        delays = asyncio.run(run_client(a.base, a.n, a.out, a.concurrency))
+    else:
+        delays = run_sdk(a.base, a.n, a.out, a.concurrency)
+    wall = time.perf_counter() - t0
+    cpu, rss = usage()
+    delays.sort()
+    print(json.dumps({
+        "kind": a.kind, "n": a.n, "wall_s": round(wall, 2), "cpu_s": round(cpu - c0, 3),
+        "cpu_per_task_ms": round((cpu - c0) / a.n * 1000, 2), "peak_rss_mb": round(rss, 1),
+        "delay_median_s": round(statistics.median(delays), 3),
+        "delay_p95_s": round(delays[min(len(delays) - 1, int(0.95 * len(delays)))], 3),
+    }), flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
