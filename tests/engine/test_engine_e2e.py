@@ -76,6 +76,8 @@ def test_image_to_video_uploads_a_local_file(tmp_path, sandbox):
             assert rec.state == State.DONE, rec.error_message
             info = assert_video(rec.output_path)
             assert min(info.width, info.height) == 480 and info.width > info.height
+            upload = rec.files["img_url"]["uploads"]["wan2.2-i2v-plus"]   # the oss:// URL and its expiry, kept
+            assert upload["url"].startswith("oss://") and upload["expires"] > rec.created_at + 47 * 3600
             assert sandbox.stats.snapshot().get("auth_leaks", 0) == 0
     run(go())
 
@@ -94,6 +96,19 @@ def test_emo_chain_detect_then_generate(tmp_path, sandbox):
             info = assert_video(rec.output_path, audio=True)
             assert abs(info.duration - 3.0) < 0.3
             assert rec.cost_actual == pytest.approx(0.004 + info.duration * 0.08, abs=0.05)
+    run(go())
+
+
+def test_emoji_chain_hands_the_detect_boxes_to_generation(tmp_path, sandbox):
+    img = tmp_path / "face.jpg"
+    make_image(img, 600, 600, text="face")
+
+    async def go():
+        async with engine_context(tmp_path, sandbox.base_url) as ctx:
+            rec = await submit_and_wait(ctx, Request("emoji-v1", {"image_url": str(img), "driven_id": "dagong_weixiao"}))
+            assert rec.state == State.DONE, rec.error_message
+            assert len(rec.chain["detect"]["face_bbox"]) == 4 and len(rec.chain["detect"]["ext_bbox"]) == 4
+            assert_video(rec.output_path)
     run(go())
 
 

@@ -490,6 +490,7 @@ class Engine:
                 cached = self.store.kv_get(f"upload:{step.name}:{m['sha256']}")
                 if cached and cached["expires"] > self.clock() + UPLOAD_MARGIN:
                     values.append(cached["url"])
+                    m.setdefault("uploads", {})[step.name] = cached
                 else:
                     values.append(None)
                     todo.append((ins.name, i if isinstance(metas, list) else None, m))
@@ -507,6 +508,7 @@ class Engine:
                 sent_before += int(m.get("size") or 0)
                 expires = up.expires_at.timestamp() if hasattr(up.expires_at, "timestamp") else float(up.expires_at)
                 self.store.kv_set(f"upload:{step.name}:{m['sha256']}", {"url": up.oss_url, "expires": expires})
+                m.setdefault("uploads", {})[step.name] = {"url": up.oss_url, "expires": expires}
                 if idx is None:
                     out[name] = up.oss_url
                 else:
