@@ -8,6 +8,10 @@ HEADLESS = {"generate", "batch", "tasks", "sandbox"}
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    import logging
+    # httpx logs full URLs at INFO, and result URLs carry signatures: keep them out of logs.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
     if argv and argv[0] in HEADLESS:
         from .cli import main as cli_main
         return cli_main(argv)

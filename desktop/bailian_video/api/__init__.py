@@ -1,0 +1,31 @@
+"""Async DashScope client (httpx, no Qt): typed errors, parsed answers, uploads and downloads."""
+from __future__ import annotations
+
+from .client import DashScopeClient
+from .errors import (
+    ApiTimeoutError,
+    AuthenticationError,
+    CannotCancelError,
+    ContentModerationError,
+    DashScopeError,
+    DownloadError,
+    InvalidParameterError,
+    NetworkError,
+    PermissionDeniedError,
+    QuotaExhaustedError,
+    ServerError,
+    SubmissionUncertainError,
+    ThrottledError,
+    UploadError,
+    classify,
+)
+from .requests import build_body, needs_oss_resolve
+from .types import CreatedTask, DetectResult, TaskInfo, TaskListItem, TaskListPage, TaskStatus, Upload
+
+__all__ = [
+    "ApiTimeoutError", "AuthenticationError", "CannotCancelError", "ContentModerationError", "CreatedTask",
+    "DashScopeClient", "DashScopeError", "DetectResult", "DownloadError", "InvalidParameterError", "NetworkError",
+    "PermissionDeniedError", "QuotaExhaustedError", "ServerError", "SubmissionUncertainError", "TaskInfo",
+    "TaskListItem", "TaskListPage", "TaskStatus", "ThrottledError", "Upload", "UploadError", "build_body",
+    "classify", "needs_oss_resolve",
+]

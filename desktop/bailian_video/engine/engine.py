@@ -599,9 +599,13 @@ class Engine:
             self._save(rec, State.WAITING, error_message=str(T("服务限流，稍后自动重新提交（未扣费）。",
                                                                "Throttled by the service; resubmitting shortly (not charged).")))
             return
-        except (api_errors.NetworkError, api_errors.ApiTimeoutError) as e:
-            # The client only raises these for a create when nothing reached the service.
+        except (api_errors.NetworkError, api_errors.ApiTimeoutError, api_errors.ServerError) as e:
+            # The client raises these for a create only when the service certainly made nothing
+            # (uncertain outcomes are SubmissionUncertainError): try again later, a bounded number of times.
             rec.attempts += 1
+            if rec.attempts > 8:
+                self._fail(rec, e.code or type(e).__name__, e.explain(), costs=False, request_id=e.request_id)
+                return
             delay = min(300.0, 5.0 * 2 ** rec.attempts)
             rec.chain["not_before"] = self.clock() + delay
             self._save(rec, State.WAITING, error_message=str(e.explain()))
