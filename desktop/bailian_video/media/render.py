@@ -499,7 +499,7 @@ class _Failed:
 
 
 def _x264_options(width: int, height: int, fps: float) -> dict[str, str]:
-    big = width * height > 1280 * 720
+    big = width * height >= 1280 * 720
     return {
         "preset": "ultrafast" if big else "veryfast",
         "crf": "23",
