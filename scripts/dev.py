@@ -4,6 +4,7 @@
     python3 scripts/dev.py run [app args...]    # launch Bailian Video Studio
     python3 scripts/dev.py test [pytest args...] # run the whole test suite
     python3 scripts/dev.py bench                 # run the benchmarks in tests/perf/
+    python3 scripts/dev.py package               # frozen build (PyInstaller) + its smoke test
 
 Set-up is idempotent: a virtual environment in .venv, the package and its test
 dependencies installed into it (re-installed when pyproject.toml changes), and on
@@ -92,14 +93,14 @@ def ensure_venv() -> Path:
     if not STAMP.exists() or STAMP.read_text().strip() != digest:
         say("installing the app and its test dependencies into .venv (first run takes a few minutes)")
         subprocess.run([str(py), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
-        subprocess.run([str(py), "-m", "pip", "install", "-q", "-e", f"{ROOT}[test]"], check=True)
+        subprocess.run([str(py), "-m", "pip", "install", "-q", "-e", f"{ROOT}[test,packaging]"], check=True)
         STAMP.write_text(digest)
     return py
 
 
 def main(argv: list[str]) -> int:
     check_python()
-    if not argv or argv[0] not in {"run", "test", "bench", "setup"}:
+    if not argv or argv[0] not in {"run", "test", "bench", "package", "setup"}:
         print(__doc__)
         return 2
     what, rest = argv[0], argv[1:]
@@ -115,6 +116,8 @@ def main(argv: list[str]) -> int:
             env["QT_QPA_PLATFORM"] = "offscreen"
         return subprocess.call([str(py), "-m", "bailian_video", *rest], env=env)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if what == "package":
+        return subprocess.call([str(py), str(ROOT / "packaging" / "build.py"), *rest], env=env, cwd=ROOT)
     if what == "bench":
         return subprocess.call([str(py), "-m", "pytest", "-s", "-q", "-p", "no:cacheprovider",
                                 str(ROOT / "tests" / "perf"), *rest], env=env, cwd=ROOT)

@@ -1,0 +1,106 @@
+; Inno Setup 6 script: a per-user installer for Bailian Video Studio (no administrator rights).
+;
+; Build the frozen app first (python packaging\build.py), then, from the repository root:
+;
+;   iscc /DAppVersion=0.1.0 packaging\windows\installer.iss
+;
+; Optional defines (/DName=Value):
+;   AppVersion   the version shown and used in the file name (the workflow passes pyproject's)
+;   SourceDir    the frozen folder            (default: dist\bailian-video)
+;   OutputDir    where the setup .exe goes    (default: dist)
+;   IconFile     the setup's icon             (default: build\icons\app.ico, written by the spec)
+;   ChineseIsl   path to ChineseSimplified.isl. That translation is not one of Inno Setup's
+;                official languages in every release; when it is not given and the compiler's
+;                own Languages\ folder lacks it, the installer is English only (a message at
+;                compile time says so). The release workflow downloads it and passes this define.
+;   SignTool     the name of a sign tool configured with iscc /S (signs the uninstaller and setup)
+;
+; Installs into %LOCALAPPDATA%\Programs\Bailian Video Studio, adds a Start-menu entry, an
+; optional desktop shortcut and an uninstaller (Settings → Apps). The user's data (task
+; database, settings, downloaded videos) lives elsewhere and is kept on uninstall.
+
+#ifndef AppVersion
+  #define AppVersion "0.0.0"
+#endif
+#ifndef SourceDir
+  #define SourceDir "..\..\dist\bailian-video"
+#endif
+#ifndef OutputDir
+  #define OutputDir "..\..\dist"
+#endif
+#ifndef IconFile
+  #define IconFile "..\..\build\icons\app.ico"
+#endif
+#ifndef ChineseIsl
+  #if FileExists(AddBackslash(CompilerPath) + "Languages\ChineseSimplified.isl")
+    #define ChineseIsl "compiler:Languages\ChineseSimplified.isl"
+  #endif
+#endif
+#ifndef ChineseIsl
+  #pragma message "ChineseSimplified.isl not found: building an English-only installer"
+#endif
+
+#define AppName "Bailian Video Studio"
+#define AppExeName "bailian-video.exe"
+#define AppPublisher "Bailian Video Studio"
+
+[Setup]
+; AppId identifies the app for upgrades and the uninstaller: never change it.
+AppId={{314FAF02-850A-4121-8034-611C46A49944}
+AppName={#AppName}
+AppVersion={#AppVersion}
+AppVerName={#AppName} {#AppVersion}
+AppPublisher={#AppPublisher}
+VersionInfoVersion={#AppVersion}
+VersionInfoProductName={#AppName}
+; Per user: no UAC prompt, nothing written outside the user's profile.
+PrivilegesRequired=lowest
+DefaultDirName={localappdata}\Programs\{#AppName}
+DefaultGroupName={#AppName}
+DisableProgramGroupPage=yes
+DisableDirPage=auto
+UsePreviousAppDir=yes
+ArchitecturesAllowed=x64compatible
+ArchitecturesInstallIn64BitMode=x64compatible
+MinVersion=10.0
+OutputDir={#OutputDir}
+OutputBaseFilename=BailianVideoStudio-{#AppVersion}-windows-x64-setup
+SetupIconFile={#IconFile}
+UninstallDisplayIcon={app}\{#AppExeName}
+UninstallDisplayName={#AppName}
+Compression=lzma2/max
+SolidCompression=yes
+WizardStyle=modern
+ShowLanguageDialog=auto
+CloseApplications=yes
+#ifdef SignTool
+SignTool={#SignTool}
+SignedUninstaller=yes
+#endif
+
+[Languages]
+Name: "english"; MessagesFile: "compiler:Default.isl"
+#ifdef ChineseIsl
+Name: "chinesesimplified"; MessagesFile: "{#ChineseIsl}"
+#endif
+
+[Tasks]
+Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
+
+[InstallDelete]
+; An upgrade replaces the runtime folder whole, so no file of an older version lingers.
+Type: filesandordirs; Name: "{app}\_internal"
+
+[Files]
+Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+
+[Icons]
+Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExeName}"; WorkingDir: "{app}"
+Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExeName}"; WorkingDir: "{app}"; Tasks: desktopicon
+
+[Run]
+Filename: "{app}\{#AppExeName}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
+
+[UninstallDelete]
+; Only the program folder; the user's data and videos are not touched.
+Type: dirifempty; Name: "{app}"
