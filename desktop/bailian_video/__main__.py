@@ -20,7 +20,8 @@ def main(argv: list[str] | None = None) -> int:
         print("bailian-video [--sandbox] [--data-dir D] [--lang zh|en] [--smoke-test]   # the desktop app")
         build_parser().print_help()
         return 0
-    from .ui.app import main as gui_main, smoke_test
+    from .ui.app import main as gui_main
+    from .ui.app import smoke_test
     if "--smoke-test" in argv:
         return smoke_test([a for a in argv if a != "--smoke-test"])
     return gui_main(argv)

@@ -138,7 +138,7 @@ class Progress:
             self.draw()
             try:
                 await asyncio.wait_for(stop.wait(), 0.5 if self.tty else 0.2)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         self.draw()
 
@@ -253,7 +253,7 @@ def read_batch(path: Path) -> list[dict[str, Any]]:
                 try:
                     rows.append(json.loads(line))
                 except ValueError as e:
-                    raise SystemExit(f"{path}:{n}: not valid JSON ({e})")
+                    raise SystemExit(f"{path}:{n}: not valid JSON ({e})") from e
         return rows
     for row in csv.DictReader(text.splitlines()):
         item: dict[str, Any] = {"inputs": {}, "params": {}}

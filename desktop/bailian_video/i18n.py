@@ -48,7 +48,7 @@ class T:
     def __str__(self) -> str:
         return self.zh if language() == "zh" else self.en
 
-    def format(self, **kw: object) -> "T":
+    def format(self, **kw: object) -> T:
         return T(self.zh.format(**kw), self.en.format(**kw))
 
     def get(self, lang: str) -> str:

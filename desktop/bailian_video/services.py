@@ -35,7 +35,7 @@ class AppContext:
     async def create(cls, data_dir: Path | str | None = None, api_key: str | None = None, region: str = "cn-beijing",
                      base_url: str | None = None, sandbox: bool = False, out_dir: Path | str | None = None,
                      sandbox_task_seconds: float = 3.0, sandbox_faults: str = "",
-                     settings: EngineSettings | None = None, start: bool = True) -> "AppContext":
+                     settings: EngineSettings | None = None, start: bool = True) -> AppContext:
         from .api.client import DashScopeClient
 
         ddir = resolve_data_dir(data_dir)

@@ -8,14 +8,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from engine_helpers import engine_context, run
 
 from bailian_video.catalog import ValidationError
 from bailian_video.engine import Request, State
 from bailian_video.engine.outputs import read_metadata
 from bailian_video.media.probe import probe
 from bailian_video.media.samples import make_audio, make_image, make_video
-
-from engine_helpers import engine_context, run
 
 T2V = "wan2.2-t2v-plus"
 

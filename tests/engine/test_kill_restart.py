@@ -38,7 +38,7 @@ def test_sigkill_during_a_batch_loses_nothing_and_pays_nothing_twice(tmp_path):
         cmd = [sys.executable, "-m", "bailian_video", "batch", str(batch), "--out", str(out), "--data-dir", str(data),
                "--base-url", sb.base_url, "--poll-min", "0.1", "--expect-seconds", "1", "--json"]
         kills = 0
-        for attempt in range(40):
+        for _attempt in range(40):
             proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             if kills < 6:
                 time.sleep(rng.uniform(0.3, 2.5))

@@ -56,8 +56,8 @@ async def run_engine(base: str, n: int, out: Path, qps: float, expect: float) ->
 
 async def run_client(base: str, n: int, out: Path, concurrency: int) -> list[float]:
     """The bare client: create → poll every 0.2 s → download, ``concurrency`` at a time."""
-    from bailian_video.api.client import DashScopeClient
     from bailian_video import catalog
+    from bailian_video.api.client import DashScopeClient
 
     spec = catalog.require(MODEL)
     sem = asyncio.Semaphore(concurrency)

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from .models import BEIJING, MODELS, REGIONS, SINGAPORE, SIZES, size_tier
 from .pricing import Estimate, actual_cost, estimate, output_seconds, tier_of
-from .schema import (FILE_KINDS, Choice, Family, FunctionSpec, InputSpec, Kind, Limits, ModelSpec, ParamSpec,
-                     Price)
+from .schema import (
+    FILE_KINDS,
+    Choice,
+    Family,
+    FunctionSpec,
+    InputSpec,
+    Kind,
+    Limits,
+    ModelSpec,
+    ParamSpec,
+    Price,
+)
 from .validate import FieldError, ValidationError, check_file, check_param, validate
 
 _BY_NAME: dict[str, ModelSpec] = {}

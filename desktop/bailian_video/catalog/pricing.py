@@ -1,8 +1,9 @@
 """Cost before submitting and after success, from the catalogue's prices."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from .models import size_tier
 from .schema import ModelSpec

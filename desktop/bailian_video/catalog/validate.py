@@ -4,8 +4,9 @@ Every error names the field, what is wrong and what is allowed, in both language
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping, Protocol
+from typing import Any, Protocol
 
 from ..i18n import T
 from .models import REGIONS, SIZES, size_tier
@@ -258,7 +259,7 @@ def validate(model: ModelSpec | str, inputs: Mapping[str, Any], params: Mapping[
                     f"缺少“{ins.label.zh}”。", f"{ins.label.en} is required.")))
             continue
         errs.extend(_check_input(spec, ins, value, media.get(ins.name) if media else None))
-    for group, members in groups.items():
+    for members in groups.values():
         if not any(inputs.get(m.name) not in (None, "", []) for m in members):
             names_zh = "、".join(f"“{m.label.zh}”" for m in members)
             names_en = ", ".join(m.label.en for m in members)

@@ -23,16 +23,18 @@ import random
 import statistics
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from .. import catalog
 from ..api import errors as api_errors
 from ..api.requests import build_body
 from ..api.types import TaskStatus
-from ..catalog import Kind, ModelSpec, ValidationError
+from ..catalog import ModelSpec, ValidationError
 from ..i18n import T, language
 from . import outputs
 from .paths import default_output_dir
@@ -265,7 +267,7 @@ class Engine:
         est = self.estimate(request, 1, durations)
         batch = batch or (uuid.uuid4().hex[:12] if count > 1 else None)
         created = []
-        for i in range(max(1, count)):
+        for _ in range(max(1, count)):
             req = Request.from_json(json.loads(json.dumps(request.to_json())))
             seed_spec = spec.param("seed", req.function)
             if self.settings.auto_seed and seed_spec and req.params.get("seed") is None:
@@ -302,7 +304,7 @@ class Engine:
                     except (MediaError, OSError) as e:
                         raise ValidationError([catalog.FieldError(f"input.{ins.name}", "unreadable", T(
                             f"无法读取“{ins.label.zh}”：{path}（{e}）。请确认文件存在且格式正确。",
-                            f"Cannot read {ins.label.en}: {path} ({e}). Check that the file exists and is valid."))])
+                            f"Cannot read {ins.label.en}: {path} ({e}). Check that the file exists and is valid."))]) from e
                     meta.update(sha256=_file_sha256(path), size=info.size_bytes, duration=info.duration,
                                 width=info.width, height=info.height)
                 metas.append(meta)
@@ -368,7 +370,7 @@ class Engine:
             delay = self._schedule_once()
             try:
                 await asyncio.wait_for(self._wake_scheduler.wait(), timeout=delay)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     def _schedule_once(self) -> float:
@@ -539,7 +541,7 @@ class Engine:
                 f"The photo did not pass {step.title.en}: {reason or 'no suitable person found'}. Use a clear photo "
                 f"of one person facing the camera (only the tiny detect fee was charged; no video was paid for)."),
                 costs=False)
-            raise _Stop
+            raise _Stop from None
         rec.chain["detect"] = {k: v for k, v in (("face_bbox", result.face_bbox), ("ext_bbox", result.ext_bbox),
                                                  ("bodystyle", result.bodystyle)) if v is not None}
         self._save(rec)
@@ -552,25 +554,25 @@ class Engine:
             self._model_backoff[rec.model] = self.clock() + (e.retry_after or 5.0)
             self._save(rec, State.WAITING, error_message=str(T("服务繁忙，稍后自动重试。",
                                                                "The service is busy; retrying shortly.")))
-            raise _Stop
+            raise _Stop from None
         except (api_errors.NetworkError, api_errors.ApiTimeoutError, api_errors.ServerError) as e:
             rec.attempts += 1
             if rec.attempts > 8:
                 self._fail(rec, e.code or "NetworkError", e.explain(), costs=False)
-                raise _Stop
+                raise _Stop from None
             delay = min(300.0, 5.0 * 2 ** rec.attempts)
             rec.chain["not_before"] = self.clock() + delay
             self._save(rec, State.WAITING, error_message=str(T(
                 f"暂时连不上服务（{e.code or '网络'}），{delay:.0f} 秒后自动重试。",
                 f"Cannot reach the service right now ({e.code or 'network'}); retrying in {delay:.0f} s.")))
-            raise _Stop
+            raise _Stop from None
         except api_errors.DashScopeError as e:
             self._fail(rec, e.code or type(e).__name__, e.explain(), costs=False, request_id=e.request_id)
-            raise _Stop
+            raise _Stop from None
         except OSError as e:
             self._fail(rec, "InputUnreadable", T(f"读取输入文件失败：{e}", f"Could not read an input file: {e}"),
                        costs=False)
-            raise _Stop
+            raise _Stop from None
 
     async def _submit_step(self, rec: TaskRecord, step: ModelSpec) -> None:
         inputs = await self._call_guarded(rec, self._remote_inputs(rec, step))
@@ -641,12 +643,12 @@ class Engine:
             self._save(rec, State.WAITING, uncertain=False)
             self._wake_scheduler.set()
             return
-        from datetime import datetime, timezone
+        from datetime import datetime
         attempt = 0
         while not self._closed:
             try:
-                window_start = datetime.fromtimestamp(started - 120, timezone.utc)
-                window_end = datetime.fromtimestamp(max(self.clock(), started) + 120, timezone.utc)
+                window_start = datetime.fromtimestamp(started - 120, UTC)
+                window_end = datetime.fromtimestamp(max(self.clock(), started) + 120, UTC)
                 items = []
                 async for item in self.client.iter_tasks(start=window_start, end=window_end,
                                                          model_name=step.name_in(rec.request.region)):
@@ -722,7 +724,7 @@ class Engine:
                 delay = max(delay, 1.0 / self.settings.query_qps)
             try:
                 await asyncio.wait_for(self._wake_poller.wait(), timeout=min(delay, 5.0))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     def _query_slot(self, peek: bool = False) -> bool:

@@ -75,7 +75,7 @@ class InputFile:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> "InputFile":
+    def from_json(cls, d: dict[str, Any]) -> InputFile:
         return cls(**{k: d.get(k) for k in cls.__dataclass_fields__})
 
 
@@ -100,7 +100,7 @@ class Request:
                     region=self.region, out_dir=self.out_dir, name_template=self.name_template)
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> "Request":
+    def from_json(cls, d: dict[str, Any]) -> Request:
         return cls(**{k: d.get(k) for k in ("model", "inputs", "params", "function", "region", "out_dir",
                                             "name_template") if k in d})
 

@@ -10,9 +10,10 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from .records import InputFile, Request, State, TaskRecord  # noqa: F401  (InputFile re-exported)
 
