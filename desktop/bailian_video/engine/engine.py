@@ -130,8 +130,11 @@ class Engine:
         self._query_times: list[float] = []
         self._closed = False
         self._started = False
+        self._active: set[int] = set()     # ids of unfinished tasks: the scheduler never scans all history
         for rec in store.all():
             self._records[rec.id] = rec
+            if rec.state.active:
+                self._active.add(rec.id)
 
     # -- observation --------------------------------------------------------------------------
     def subscribe(self, fn: Callable[[TaskEvent], None]) -> Callable[[], None]:
@@ -157,6 +160,10 @@ class Engine:
             rec.state = state
         for k, v in changes.items():
             setattr(rec, k, v)
+        if rec.state.active:
+            self._active.add(rec.id)
+        else:
+            self._active.discard(rec.id)
         self.store.save(rec)
         self._emit("changed", rec)
 
@@ -277,6 +284,7 @@ class Engine:
                              expected_seconds=self.expected_seconds(spec.name))
             self.store.add(rec)
             self._records[rec.id] = rec
+            self._active.add(rec.id)
             created.append(rec)
             self._emit("added", rec)
         self._wake_scheduler.set()
@@ -356,7 +364,7 @@ class Engine:
 
     def _in_flight(self) -> tuple[int, dict[str, int]]:
         total, per = 0, {}
-        for rec in self._records.values():
+        for rec in (self._records[i] for i in self._active):
             if rec.state in (State.VALIDATING, State.UPLOADING, State.DETECTING, State.SUBMITTING, State.QUEUED,
                              State.RUNNING) or rec.id in self._drivers:
                 total += 1
@@ -376,7 +384,8 @@ class Engine:
     def _schedule_once(self) -> float:
         """Start as many waiting tasks as the limits allow; returns how long to sleep."""
         now = self.clock()
-        waiting = sorted((r for r in self._records.values() if r.state == State.WAITING and r.id not in self._drivers),
+        waiting = sorted((r for r in (self._records[i] for i in self._active)
+                          if r.state == State.WAITING and r.id not in self._drivers),
                          key=lambda r: r.id)
         if not waiting:
             return 5.0
