@@ -1,0 +1,249 @@
+"""GUI entry points: ``main`` (the app) and ``smoke_test`` (``bailian-video --smoke-test``)."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+APP_NAME = "Bailian Video Studio"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="bailian-video", description=APP_NAME, add_help=True)
+    p.add_argument("--sandbox", action="store_true",
+                   help="run against the built-in sandbox (free, local; nothing leaves this computer)")
+    p.add_argument("--data-dir", help="where the task history and settings live (default: the OS app-data folder)")
+    p.add_argument("--lang", choices=["zh", "en"], help="interface language (default: follow the OS)")
+    p.add_argument("--smoke-test", action="store_true",
+                   help="build the window offscreen, check multimedia, keyring and translations, then exit")
+    p.add_argument("--sandbox-task-seconds", type=float, default=None, help=argparse.SUPPRESS)
+    return p
+
+
+def parse(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    args, rest = build_parser().parse_known_args(argv)
+    return args, rest
+
+
+def make_application(qt_args: list[str]) -> Any:
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance()
+    if app is None:
+        QCoreApplication.setOrganizationName("Bailian Video Studio")
+        QCoreApplication.setApplicationName(APP_NAME)
+        app = QApplication([sys.argv[0] if sys.argv else "bailian-video", *qt_args])
+    app.setApplicationDisplayName(APP_NAME)
+    # The asyncio side decides when to stop (after the backend has shut down cleanly), not Qt.
+    app.setQuitOnLastWindowClosed(False)
+    from .. import __version__
+    app.setApplicationVersion(__version__)
+    from . import style
+    style.apply(app)
+    return app
+
+
+def resolve_data_dir(value: str | None) -> Path:
+    from ..engine.paths import data_dir
+    return data_dir(value)
+
+
+async def run_window(app: Any, args: argparse.Namespace, config: Any) -> int:
+    """Show the window at once, then start the backend (the window is usable meanwhile)."""
+    from .main_window import MainWindow
+    from .session import SERVICE, Session
+
+    session = Session(config, force_sandbox=args.sandbox, sandbox_task_seconds=args.sandbox_task_seconds)
+    window = MainWindow(session, config)
+    window.show()
+    closed = asyncio.Event()
+    app.lastWindowClosed.connect(closed.set)
+    await session.load_key()
+    mode = session.wanted_mode()
+    if not mode:
+        mode = await window.first_run()
+    try:
+        await session.start(mode)
+    except Exception:  # noqa: BLE001 — the badge says what went wrong; the window stays open
+        pass
+    window.update_badge()
+    if mode == SERVICE and not session.api_key:
+        window.open_settings()
+    await closed.wait()
+    window.save_layout()
+    await session.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args, qt_args = parse(argv)
+    if args.smoke_test:
+        return smoke_test(argv)
+    import qasync
+
+    from . import translations
+    from .config import UiConfig
+    app = make_application(qt_args)
+    config = UiConfig(resolve_data_dir(args.data_dir))
+    translations.apply_language(args.lang or config.language)
+    try:
+        return int(qasync.run(run_window(app, args, config)) or 0)
+    except asyncio.CancelledError:
+        return 0
+
+
+# -- smoke test -------------------------------------------------------------------------------
+async def _check_multimedia(sample: Path | None, timeout: float = 5.0) -> tuple[bool, str]:
+    """Is a Qt Multimedia backend there, and can it open an MP4?"""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtMultimedia import QMediaFormat, QMediaPlayer
+
+    formats = QMediaFormat().supportedFileFormats(QMediaFormat.ConversionMode.Decode)
+    if not formats:
+        return False, "no Qt Multimedia backend (no decodable formats)"
+    backend = os.environ.get("QT_MEDIA_BACKEND") or "default (ffmpeg)"
+    if sample is None or not sample.is_file():
+        return True, f"backend {backend}, {len(formats)} decodable formats (no sample video to open)"
+    player = QMediaPlayer()
+    done: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    def status(s: Any) -> None:
+        if s in (QMediaPlayer.MediaStatus.LoadedMedia, QMediaPlayer.MediaStatus.InvalidMedia) and not done.done():
+            done.set_result(s)
+
+    def error(_e: Any, msg: str) -> None:
+        if not done.done():
+            done.set_result(msg)
+
+    player.mediaStatusChanged.connect(status)
+    player.errorOccurred.connect(error)
+    player.setSource(QUrl.fromLocalFile(str(sample)))
+    try:
+        result = await asyncio.wait_for(done, timeout)
+    except TimeoutError:
+        result = "timed out"
+    duration = player.duration()
+    player.setSource(QUrl())
+    player.deleteLater()
+    if result != QMediaPlayer.MediaStatus.LoadedMedia:
+        return False, f"backend {backend} could not open {sample.name}: {result}"
+    return True, f"backend {backend}, {len(formats)} decodable formats, opened an MP4 ({duration} ms)"
+
+
+def _sample_video(folder: Path) -> Path | None:
+    """A one-second MP4 to open when no sandbox task made one."""
+    try:
+        from ..media.samples import make_video
+        out = folder / "smoke-sample.mp4"
+        make_video(out, 320, 240, 1.0)
+        return out
+    except Exception:  # noqa: BLE001 — the check then only looks for the backend
+        return None
+
+
+async def _sandbox_task(window: Any, session: Any, timeout: float) -> tuple[bool, str]:
+    """One real text-to-video task through the form, against the embedded sandbox, to DONE."""
+    from ..engine import State
+    await session.start("sandbox")
+    tab = window.tab("t2v")
+    tab.set_model("wan2.2-t2v-plus")
+    tab.input_editors["prompt"].set_value("Smoke test: a paper boat on a calm lake at sunrise")
+    tab.param_editors["size"].set_value("832*480")
+    created = await tab._generate()
+    if not created:
+        return False, "the form did not create a task: " + (tab.note.text() or "?")
+    rec = created[0]
+    deadline = time.monotonic() + timeout
+    while not rec.state.terminal and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    if rec.state != State.DONE:
+        return False, f"task {rec.id} ended {rec.state.value}: {rec.error_code or ''} {rec.error_message or ''}"
+    if not rec.output_path or not Path(rec.output_path).is_file():
+        return False, f"task {rec.id} is DONE but its file is missing: {rec.output_path}"
+    return True, f"{rec.output_path} ({Path(rec.output_path).stat().st_size} bytes, {rec.elapsed():.1f} s)"
+
+
+def smoke_test(argv: list[str]) -> int:
+    """Build the window offscreen and check what a frozen build tends to lose. Exit 0 when all is there."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    args, qt_args = parse([a for a in argv if a != "--smoke-test"])
+    t0 = time.monotonic()
+    lines: list[str] = []
+    ok = True
+
+    def report(name: str, good: bool, detail: str) -> None:
+        nonlocal ok
+        ok = ok and good
+        line = f"{'ok  ' if good else 'FAIL'} {name}: {detail}"
+        lines.append(line)
+        print(line, flush=True)
+
+    import PySide6
+    from PySide6.QtCore import qVersion
+
+    app = make_application(qt_args)
+    from .. import keys
+    from . import translations
+    from .config import UiConfig
+
+    tmp = tempfile.TemporaryDirectory(prefix="bailian-smoke-")
+    # Its own folder even under --data-dir, so a smoke test never touches a person's settings or queue.
+    data_dir = (Path(args.data_dir) / "smoke-test") if args.data_dir else Path(tmp.name)
+    report("qt", True, f"PySide6 {PySide6.__version__}, Qt {qVersion()}, platform {app.platformName()}")
+
+    tr_ok, tr_detail = translations.check_catalogue()
+    report("translations", tr_ok, tr_detail)
+    translations.apply_language(args.lang or "en")
+
+    status = keys.keychain_status()
+    report("keyring", True, f"{status.backend} — " + ("usable" if status.usable else
+                                                      f"not usable ({status.reason}); keys are kept for the "
+                                                      f"session only"))
+
+    import qasync
+
+    async def run() -> None:
+        from .main_window import MainWindow
+        from .session import Session
+        config = UiConfig(data_dir)
+        config.out_dir = data_dir / "videos"
+        config.backend = "sandbox"
+        session = Session(config, force_sandbox=True, sandbox_task_seconds=args.sandbox_task_seconds or 0.5)
+        t = time.monotonic()
+        window = MainWindow(session, config)
+        window.show()
+        app.processEvents()
+        img = window.grab()
+        report("main window", not img.isNull() and window.tabs.count() == 10,
+               f"{window.tabs.count()} tabs, {img.width()}×{img.height()} px, built in "
+               f"{(time.monotonic() - t) * 1000:.0f} ms")
+        sample = None
+        if args.sandbox:
+            try:
+                good, detail = await _sandbox_task(window, session, timeout=60)
+            except Exception as e:  # noqa: BLE001 — reported, not raised
+                good, detail = False, f"{type(e).__name__}: {e}"
+            report("sandbox task", good, detail)
+            if good:
+                sample = Path(detail.split(" (", 1)[0])
+        if sample is None:
+            sample = await asyncio.to_thread(_sample_video, data_dir)
+        mm_ok, mm_detail = await _check_multimedia(sample)
+        report("multimedia", mm_ok, mm_detail)
+        window.close()
+        await session.close()
+
+    try:
+        qasync.run(run())
+    except Exception as e:  # noqa: BLE001
+        report("smoke test", False, f"{type(e).__name__}: {e}")
+    finally:
+        tmp.cleanup()
+    print(f"{'PASSED' if ok else 'FAILED'} in {time.monotonic() - t0:.1f} s", flush=True)
+    return 0 if ok else 1

@@ -1,0 +1,615 @@
+"""A file field: drop, browse, paste or type a link; a thumbnail and the model's limits checked at once.
+
+Probing and thumbnails run in worker threads (``media_jobs``). A file that fails the checks is
+not taken: the zone keeps what it had and says, in words, why the new file was refused.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QImage,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import catalog
+from ..catalog import InputSpec, Kind
+from .media_jobs import Preview, guess_kind, load_preview
+from .util import fmt_bytes, fmt_clock, set_state, spawn, tx
+
+REMOTE_PREFIXES = ("http://", "https://", "oss://")
+THUMB = QSize(128, 96)
+
+
+def want_kind(spec: InputSpec) -> str:
+    if spec.kind == Kind.MASK:
+        return spec.media or "image"
+    return {Kind.AUDIO: "audio", Kind.VIDEO: "video"}.get(spec.kind, "image")
+
+
+def local_paths(mime: QMimeData) -> tuple[list[str], list[str]]:
+    """(local files, remote links) carried by a drop or the clipboard."""
+    files, links = [], []
+    if mime.hasUrls():
+        for url in mime.urls():
+            if url.isLocalFile():
+                p = url.toLocalFile()
+                if os.path.isfile(p):
+                    files.append(p)
+            elif url.scheme() in ("http", "https", "oss"):
+                links.append(url.toString())
+    elif mime.hasText():
+        for line in mime.text().splitlines():
+            line = line.strip()
+            if line.startswith(REMOTE_PREFIXES):
+                links.append(line)
+            elif line.startswith("file://"):
+                p = QUrl(line).toLocalFile()
+                if os.path.isfile(p):
+                    files.append(p)
+            elif line and os.path.isfile(os.path.expanduser(line)):
+                files.append(os.path.expanduser(line))
+    return files, links
+
+
+@dataclass
+class Item:
+    value: str                      # local path or link
+    remote: bool = False
+    preview: Preview | None = None
+    checking: bool = False
+    problems: list[str] = field(default_factory=list)   # current model's limits, in words
+
+    @property
+    def info(self) -> Any:
+        return self.preview.info if self.preview else None
+
+
+class WaveformView(QWidget):
+    """An audio clip's loudness as bars (the worker computed the numbers)."""
+
+    def __init__(self, values: list[float], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.values = values
+        self.setFixedSize(THUMB)
+
+    def paintEvent(self, event: QEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pal = self.palette()
+        p.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(pal.color(QPalette.ColorRole.Highlight))
+        vals = self.values or [0.0]
+        w = self.width() / len(vals)
+        mid = self.height() / 2
+        for i, v in enumerate(vals):
+            h = max(1.0, min(1.0, float(v)) * (self.height() - 8))
+            p.drawRect(QRectF(i * w + 0.5, mid - h / 2, max(1.0, w - 1), h))
+        p.end()
+
+
+class ItemView(QFrame):
+    """One file in a zone: thumbnail (or waveform), name, facts, and a remove button."""
+
+    remove_clicked = Signal(object)
+
+    def __init__(self, item: Item, removable: bool, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.item = item
+        self.setObjectName("dropItem")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.setSpacing(2)
+        top = QHBoxLayout()
+        top.setSpacing(6)
+        info = item.info
+        if item.preview and item.preview.waveform and info is not None and info.kind == "audio":
+            visual: QWidget = WaveformView(item.preview.waveform, self)
+        else:
+            visual = QLabel(self)
+            visual.setFixedSize(THUMB)
+            visual.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            visual.setObjectName("thumb")
+            pix = self._thumb_pixmap()
+            if pix is not None:
+                visual.setPixmap(pix)
+            else:
+                visual.setText(self._placeholder())
+                visual.setWordWrap(True)
+        self.visual = visual
+        top.addWidget(visual)
+        self.remove_button = QToolButton(self)
+        self.remove_button.setText("×")
+        self.remove_button.setAutoRaise(True)
+        self.remove_button.setToolTip(self.tr("Remove this file"))
+        self.remove_button.setVisible(removable)
+        self.remove_button.clicked.connect(lambda: self.remove_clicked.emit(self.item))
+        top.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addLayout(top)
+        self.name = QLabel(self)
+        self.name.setObjectName("itemName")
+        self.name.setMaximumWidth(THUMB.width() + 24)
+        self.facts = QLabel(self)
+        self.facts.setObjectName("itemFacts")
+        self.facts.setWordWrap(True)
+        self.facts.setMaximumWidth(THUMB.width() + 24)
+        lay.addWidget(self.name)
+        lay.addWidget(self.facts)
+        self.refresh_text()
+
+    def _placeholder(self) -> str:
+        if self.item.checking:
+            return self.tr("Checking…")
+        if self.item.remote:
+            return self.tr("Link")
+        return self.tr("No preview")
+
+    def _thumb_pixmap(self) -> QPixmap | None:
+        pv = self.item.preview
+        if pv is None or pv.image is None or pv.image.isNull():
+            return None
+        img: QImage = pv.image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                                      Qt.TransformationMode.SmoothTransformation)
+        pix = QPixmap.fromImage(img)
+        info = pv.info
+        if info is not None and info.kind == "video" and info.duration:
+            p = QPainter(pix)
+            text = fmt_clock(info.duration)
+            fm = p.fontMetrics()
+            r = fm.boundingRect(text).adjusted(-4, -1, 4, 1)
+            r.moveBottomRight(pix.rect().bottomRight() - QPoint(3, 3))
+            p.fillRect(r, QColor(0, 0, 0, 170))
+            p.setPen(QColor("white"))
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+            p.end()
+        return pix
+
+    def refresh_text(self) -> None:
+        item = self.item
+        name = item.value if item.remote else os.path.basename(item.value)
+        fm = self.name.fontMetrics()
+        self.name.setText(fm.elidedText(name, Qt.TextElideMode.ElideMiddle, THUMB.width() + 20))
+        self.name.setToolTip(item.value)
+        info = item.info
+        parts: list[str] = []
+        if item.checking:
+            parts.append(self.tr("Checking…"))
+        elif item.remote:
+            parts.append(self.tr("The service fetches this link itself."))
+        elif info is not None:
+            if info.width and info.height:
+                parts.append(f"{info.width}×{info.height}")
+            if info.duration:
+                parts.append(fmt_clock(info.duration) if info.duration >= 60 else
+                             self.tr("%1 s").replace("%1", f"{info.duration:.1f}"))
+            parts.append((info.format or "").upper())
+            parts.append(fmt_bytes(info.size_bytes))
+        self.facts.setText(" · ".join(p for p in parts if p))
+        bad = bool(item.problems)
+        set_state(self, "invalid", bad)
+        self.setToolTip("\n".join(item.problems))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.remove_button.setToolTip(self.tr("Remove this file"))
+            self.refresh_text()
+        super().changeEvent(event)
+
+
+class DropZone(QFrame):
+    """The editor of one file input. ``changed`` fires whenever the accepted files change;
+    ``message`` carries a refusal (or '' to clear it) for the field's message line.
+    ``batch_requested`` asks the tab to confirm several images for a one-image field."""
+
+    changed = Signal()
+    message = Signal(str)
+    batch_requested = Signal(list)
+
+    def __init__(self, model: str, spec: InputSpec, paste_dir: Path, allow_batch: bool = False,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.model = model
+        self.spec = spec
+        self.paste_dir = paste_dir
+        self.allow_batch = allow_batch
+        self.items: list[Item] = []
+        self.batch = False
+        self._jobs = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self.setObjectName("dropZone")
+        self.setAcceptDrops(True)
+        self.setProperty("dragActive", False)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(10, 8, 10, 8)
+        lay.setSpacing(6)
+        self.hint = QLabel(self)
+        self.hint.setObjectName("dropHint")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        lay.addWidget(self.hint)
+        self.items_box = QWidget(self)
+        self.items_layout = QHBoxLayout(self.items_box)
+        self.items_layout.setContentsMargins(0, 0, 0, 0)
+        self.items_layout.setSpacing(8)
+        self.items_layout.addStretch(1)
+        lay.addWidget(self.items_box)
+
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        self.browse_button = QPushButton(self)
+        self.browse_button.clicked.connect(self.browse)
+        self.paste_button = QPushButton(self)
+        self.paste_button.clicked.connect(self.paste)
+        self.clear_button = QPushButton(self)
+        self.clear_button.clicked.connect(self.clear)
+        self.link_edit = QLineEdit(self)
+        self.link_edit.setClearButtonEnabled(True)
+        self.link_edit.editingFinished.connect(self._link_entered)
+        row.addWidget(self.browse_button)
+        row.addWidget(self.paste_button)
+        row.addWidget(self.link_edit, 1)
+        row.addWidget(self.clear_button)
+        lay.addLayout(row)
+        self._paste_shortcut = QShortcut(QKeySequence.StandardKey.Paste, self,
+                                         context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._paste_shortcut.activated.connect(self.paste)
+        self.retranslate()
+        self._rebuild()
+
+    # -- what the form reads ---------------------------------------------------------------
+    @property
+    def kind(self) -> str:
+        return want_kind(self.spec)
+
+    @property
+    def multi(self) -> bool:
+        return self.spec.kind == Kind.IMAGE_LIST
+
+    @property
+    def capacity(self) -> int:
+        return (self.spec.max_items or 10) if self.multi else 1
+
+    def value(self) -> str | list[str] | None:
+        if self.multi:
+            return [i.value for i in self.items] or None
+        return self.items[0].value if self.items else None
+
+    def batch_values(self) -> list[str]:
+        return [i.value for i in self.items]
+
+    def media_info(self) -> Any:
+        infos = [i.info for i in self.items]
+        if self.multi:
+            return infos if any(x is not None for x in infos) else None
+        return infos[0] if infos else None
+
+    def duration(self) -> float | None:
+        info = self.media_info()
+        if info is None or isinstance(info, list):
+            return None
+        return info.duration
+
+    def problems(self) -> list[str]:
+        return [p for i in self.items for p in i.problems]
+
+    def busy(self) -> bool:
+        return self._jobs > 0
+
+    async def wait_idle(self) -> None:
+        await self._idle.wait()
+
+    # -- changing it -----------------------------------------------------------------------
+    def set_model(self, model: str, spec: InputSpec) -> None:
+        """The model (or VACE function) changed: same field, maybe other limits. Re-check what we have."""
+        self.model, self.spec = model, spec
+        for item in self.items:
+            self._recheck(item)
+        self.retranslate()
+        self._rebuild()
+
+    def set_value(self, value: Any) -> None:
+        """Fill from a saved request ('run again'): paths or links, checked like a drop."""
+        self.clear(emit=False)
+        values = value if isinstance(value, list) else ([value] if value else [])
+        files = [v for v in values if isinstance(v, str) and not v.startswith(REMOTE_PREFIXES)]
+        links = [v for v in values if isinstance(v, str) and v.startswith(REMOTE_PREFIXES)]
+        if files or links:
+            self.take(files, links, from_user=False)
+        else:
+            self.changed.emit()
+
+    def clear(self, emit: bool = True) -> None:
+        self.items.clear()
+        self.batch = False
+        self.link_edit.clear()
+        self.message.emit("")
+        self._rebuild()
+        if emit:
+            self.changed.emit()
+
+    def take(self, files: list[str], links: list[str], from_user: bool = True) -> None:
+        """Files and links from a drop, the clipboard, the file chooser or a saved request."""
+        if not files and not links:
+            return
+        if not self.multi and len(files) > 1:
+            if self.allow_batch and from_user:
+                images = [f for f in files if guess_kind(f) == "image"]
+                if len(images) > 1:
+                    self.batch_requested.emit(images)
+                    return
+            if self.allow_batch and not from_user:
+                self._add(files, batch=True)
+                return
+            self.message.emit(self.tr("Only one file fits here; using the first of the %n you dropped.", "",
+                                      len(files)))
+            files = files[:1]
+            links = []
+        self._add(files, links=links)
+
+    def set_batch(self, files: list[str]) -> None:
+        """The tab confirmed a batch: one task per image."""
+        self._add(files, batch=True)
+
+    def _add(self, files: list[str], links: list[str] | None = None, batch: bool = False) -> None:
+        # A new file replaces the old one only once it passes; a refused one leaves the old in place.
+        links = links or []
+        for link in links:
+            guessed = guess_kind(link)
+            if guessed and guessed != self.kind:
+                self.message.emit(self._wrong_kind(link, guessed))
+                continue
+            item = Item(link, remote=True)
+            self._accept(item, replace=not self.multi and not batch)
+        if batch:
+            self.items = []
+            self.batch = True
+        for path in files:
+            item = Item(os.path.abspath(path), checking=True)
+            self._jobs += 1
+            self._idle.clear()
+            spawn(self._check(item, replace=not self.multi and not batch, batch=batch), name="probe")
+        self._rebuild()
+
+    async def _check(self, item: Item, replace: bool, batch: bool) -> None:
+        try:
+            try:
+                item.preview = await load_preview(item.value)
+            except Exception as e:  # the probe module raises its own errors; anything else is a bug worth words
+                item.preview = Preview(item.value, error=str(e))
+            item.checking = False
+            refusal = self._refusal(item)
+            if refusal:
+                self.message.emit(refusal)
+                return
+            if batch:
+                self.items.append(item)
+                self.batch = len(self.items) > 1
+                self._after_change()
+            else:
+                self._accept(item, replace=replace)
+        finally:
+            self._jobs -= 1
+            if self._jobs == 0:
+                self._idle.set()
+            self._rebuild()
+
+    def _refusal(self, item: Item) -> str | None:
+        name = os.path.basename(item.value)
+        pv = item.preview
+        if pv is None or pv.info is None:
+            why = (pv.error if pv else "") or self.tr("unreadable")
+            return self.tr("Could not read %1: %2. Is it really an image, audio or video file?") \
+                .replace("%1", name).replace("%2", why)
+        if pv.info.kind != self.kind:
+            return self._wrong_kind(name, pv.info.kind)
+        errors = catalog.check_file(self.model, self.spec, pv.info)
+        if errors:
+            return self.tr("%1 was not used: %2").replace("%1", name).replace(
+                "%2", " ".join(tx(e.message) for e in errors))
+        return None
+
+    def _wrong_kind(self, name: str, kind: str) -> str:
+        kinds = {"image": self.tr("an image"), "audio": self.tr("an audio file"), "video": self.tr("a video")}
+        return self.tr("%1 is %2, but “%3” needs %4.").replace("%1", os.path.basename(name)) \
+            .replace("%2", kinds.get(kind, self.tr("an unknown kind of file"))) \
+            .replace("%3", tx(self.spec.label)).replace("%4", kinds.get(self.kind, self.kind))
+
+    def _accept(self, item: Item, replace: bool) -> None:
+        if replace:
+            self.items = [item]
+            self.batch = False
+        elif len(self.items) < self.capacity:
+            self.items.append(item)
+        else:
+            self.message.emit(self.tr("“%1” takes at most %2 files; remove one first.")
+                              .replace("%1", tx(self.spec.label)).replace("%2", str(self.capacity)))
+            return
+        self._recheck(item)
+        self._after_change()
+
+    def _after_change(self) -> None:
+        self.message.emit("")
+        self._rebuild()
+        self.changed.emit()
+
+    def _recheck(self, item: Item) -> None:
+        if item.info is None:
+            item.problems = []
+            return
+        item.problems = [tx(e.message) for e in catalog.check_file(self.model, self.spec, item.info)]
+
+    def _remove(self, item: Item) -> None:
+        if item in self.items:
+            self.items.remove(item)
+            if len(self.items) <= 1:
+                self.batch = False
+            self._after_change()
+
+    # -- user actions ----------------------------------------------------------------------
+    def browse(self) -> None:
+        filters = {
+            "image": self.tr("Images (*.jpg *.jpeg *.png *.bmp *.webp)"),
+            "audio": self.tr("Audio (*.wav *.mp3 *.aac *.m4a)"),
+            "video": self.tr("Videos (*.mp4 *.mov *.avi *.mkv *.flv *.ts *.mpg)"),
+        }
+        flt = filters[self.kind] + ";;" + self.tr("All files (*)")
+        if self.multi or self.allow_batch:
+            files, _ = QFileDialog.getOpenFileNames(self, tx(self.spec.label), "", flt)
+        else:
+            f, _ = QFileDialog.getOpenFileName(self, tx(self.spec.label), "", flt)
+            files = [f] if f else []
+        if files:
+            self.take(files, [])
+
+    def paste(self) -> None:
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime is None:
+            return
+        files, links = local_paths(mime)
+        if files or links:
+            self.take(files, links)
+            return
+        if mime.hasImage() and self.kind == "image":
+            img = QImage(mime.imageData())
+            if not img.isNull():
+                spawn(self._save_pasted(img), name="paste-image")
+                return
+        self.message.emit(self.tr("The clipboard holds no file, link or picture to use here."))
+
+    async def _save_pasted(self, img: QImage) -> None:
+        self.paste_dir.mkdir(parents=True, exist_ok=True)
+        path = self.paste_dir / f"pasted-{time.strftime('%Y%m%d-%H%M%S')}-{id(img) % 10000:04d}.png"
+        ok = await asyncio.to_thread(img.convertToFormat(QImage.Format.Format_RGB888).save, str(path), "PNG")
+        if ok:
+            self.take([str(path)], [])
+        else:
+            self.message.emit(self.tr("Could not save the pasted picture to %1.").replace("%1", str(self.paste_dir)))
+
+    def _link_entered(self) -> None:
+        text = self.link_edit.text().strip()
+        if not text:
+            return
+        if text.startswith(REMOTE_PREFIXES):
+            self.take([], [text])
+        elif os.path.isfile(os.path.expanduser(text)):
+            self.take([os.path.expanduser(text)], [])
+        else:
+            self.message.emit(self.tr("“%1” is neither a link (https://…) nor a file on this computer.")
+                              .replace("%1", text))
+            return
+        self.link_edit.clear()
+
+    # -- drag and drop ---------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        mime = event.mimeData()
+        if mime.hasUrls() or mime.hasText() or mime.hasImage():
+            event.acceptProposedAction()
+            self._set_drag(True)
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: Any) -> None:
+        event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._set_drag(False)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._set_drag(False)
+        mime = event.mimeData()
+        files, links = local_paths(mime)
+        if not files and not links and mime.hasImage() and self.kind == "image":
+            img = QImage(mime.imageData())
+            if not img.isNull():
+                spawn(self._save_pasted(img), name="drop-image")
+                event.acceptProposedAction()
+                return
+        if not files and not links:
+            self.message.emit(self.tr("Nothing usable was dropped: drop a file from your file manager, or a link."))
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.take(files, links)
+
+    def _set_drag(self, on: bool) -> None:
+        set_state(self, "dragActive", on)
+
+    # -- look --------------------------------------------------------------------------------
+    def _rebuild(self) -> None:
+        lay = self.items_layout
+        while lay.count() > 1:
+            w = lay.takeAt(0).widget()
+            if w is not None:
+                w.deleteLater()
+        pending = self._jobs
+        for item in self.items:
+            view = ItemView(item, removable=self.multi or self.batch, parent=self.items_box)
+            view.remove_clicked.connect(self._remove)
+            lay.insertWidget(lay.count() - 1, view)
+        if pending:
+            spinner = QLabel(self.tr("Checking %n file(s)…", "", pending), self.items_box)
+            spinner.setObjectName("checking")
+            lay.insertWidget(lay.count() - 1, spinner)
+        self.items_box.setVisible(bool(self.items) or bool(pending))
+        self.hint.setVisible(not self.items)
+        self.clear_button.setEnabled(bool(self.items))
+        if self.batch:
+            self.hint.setVisible(True)
+            self.hint.setText(self.tr("Batch: %n image(s), one video each.", "", len(self.items)))
+        else:
+            self.hint.setText(self._hint_text())
+
+    def _hint_text(self) -> str:
+        what = {"image": self.tr("Drop an image here"), "audio": self.tr("Drop an audio file here"),
+                "video": self.tr("Drop a video here")}[self.kind]
+        if self.multi:
+            what = self.tr("Drop up to %n images here", "", self.capacity)
+        elif self.allow_batch:
+            what = self.tr("Drop an image here (several images make a batch)")
+        return what
+
+    def retranslate(self) -> None:
+        self.browse_button.setText(self.tr("Browse…"))
+        self.paste_button.setText(self.tr("Paste"))
+        self.paste_button.setToolTip(self.tr("Use a file, link or picture from the clipboard (Ctrl+V)"))
+        self.clear_button.setText(self.tr("Clear"))
+        self.link_edit.setPlaceholderText(self.tr("or paste a link: https://…"))
+        self.hint.setText(self._hint_text())
+        self.setToolTip(tx(self.spec.help))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            self._rebuild()
+        super().changeEvent(event)

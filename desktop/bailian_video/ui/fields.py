@@ -1,0 +1,461 @@
+"""Editors for one catalogue field each, all with the same small interface.
+
+``value()`` gives what goes into the request (None = leave it out), ``set_value`` fills it
+(from remembered settings or "run again"), ``changed`` fires on every edit. Only valid
+choices are ever offered: combos list the catalogue's choices, spin boxes carry its range.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSizePolicy,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..catalog import Choice, InputSpec, Kind, ParamSpec
+from .util import set_state, tx
+
+LONG_TEXT = {"prompt", "negative_prompt"}
+
+
+class Editor(QObject):
+    changed = Signal()
+    widget: QWidget
+    #: the editor shows its own label (check boxes)
+    self_labelled = False
+
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def set_value(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def retranslate(self) -> None:
+        pass
+
+    def focus(self) -> None:
+        self.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class PromptEdit(QPlainTextEdit):
+    """Plain text that grows a little with its content and never takes Ctrl+Enter (that generates)."""
+
+    def __init__(self, lines: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.lines = lines
+        self.setTabChangesFocus(True)
+        fm = self.fontMetrics()
+        self.setMinimumHeight(fm.lineSpacing() * min(lines, 2) + 14)
+        self.setMaximumHeight(fm.lineSpacing() * max(lines * 2, 6) + 14)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(300, self.fontMetrics().lineSpacing() * self.lines + 14)
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
+                event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            event.ignore()     # let the window's shortcut have it
+            return
+        super().keyPressEvent(event)
+
+
+class TextEditor(Editor):
+    def __init__(self, spec: InputSpec, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.spec = spec
+        self.counter: QLabel | None = None
+        if spec.name in LONG_TEXT:
+            self.edit: QPlainTextEdit | QLineEdit = PromptEdit(4 if spec.name == "prompt" else 2)
+            self.edit.textChanged.connect(self._changed)
+            box = QWidget(parent)
+            lay = QVBoxLayout(box)
+            lay.setContentsMargins(0, 0, 0, 0)
+            lay.setSpacing(2)
+            lay.addWidget(self.edit)
+            if spec.max_chars:
+                self.counter = QLabel(box)
+                self.counter.setObjectName("charCounter")
+                self.counter.setAlignment(Qt.AlignmentFlag.AlignRight)
+                lay.addWidget(self.counter)
+            self.widget = box
+        else:
+            self.edit = QLineEdit(parent)
+            self.edit.setClearButtonEnabled(True)
+            self.edit.textChanged.connect(self._changed)
+            self.widget = self.edit
+        self.edit.setObjectName(f"edit_{spec.name}")
+        self.retranslate()
+        self._count()
+
+    def text(self) -> str:
+        return self.edit.toPlainText() if isinstance(self.edit, QPlainTextEdit) else self.edit.text()
+
+    def value(self) -> Any:
+        t = self.text().strip()
+        return t or None
+
+    def set_value(self, value: Any) -> None:
+        text = "" if value is None else str(value)
+        if isinstance(self.edit, QPlainTextEdit):
+            self.edit.setPlainText(text)
+        else:
+            self.edit.setText(text)
+
+    def _changed(self) -> None:
+        self._count()
+        self.changed.emit()
+
+    def _count(self) -> None:
+        if self.counter is None or not self.spec.max_chars:
+            return
+        n = len(self.text().strip())
+        self.counter.setText(f"{n} / {self.spec.max_chars}")
+        set_state(self.counter, "over", n > self.spec.max_chars)
+
+    def retranslate(self) -> None:
+        placeholders = {
+            "prompt": self.tr("Describe the video: who or what, where, how it moves, the camera, the light…"),
+            "negative_prompt": self.tr("Optional: what you do not want to see"),
+            "template": self.tr("Optional, e.g. flying, squish, carousel"),
+        }
+        if hasattr(self.edit, "setPlaceholderText"):
+            self.edit.setPlaceholderText(placeholders.get(self.spec.name, ""))
+
+    def focus(self) -> None:
+        self.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class ChoiceEditor(Editor):
+    """A combo of the catalogue's choices (sizes, durations, styles, templates, …)."""
+
+    def __init__(self, choices: Sequence[Choice], default: Any = None, fixed: bool = False,
+                 parent: QWidget | None = None, name: str = ""):
+        super().__init__(parent)
+        self.choices = list(choices)
+        self.combo = QComboBox(parent)
+        self.combo.setObjectName(f"combo_{name}")
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(12)
+        self.combo.setMaxVisibleItems(20)
+        for i, c in enumerate(self.choices):
+            self.combo.addItem(tx(c.label), i)
+        self.widget = self.combo
+        if fixed or len(self.choices) == 1:
+            self.combo.setEnabled(False)
+        self.set_value(default)
+        self.combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+
+    def value(self) -> Any:
+        i = self.combo.currentIndex()
+        return self.choices[i].value if 0 <= i < len(self.choices) else None
+
+    def values(self) -> list[Any]:
+        return [c.value for c in self.choices]
+
+    def set_value(self, value: Any) -> None:
+        for i, c in enumerate(self.choices):
+            if c.value == value or (value is not None and str(c.value) == str(value)):
+                self.combo.setCurrentIndex(i)
+                return
+        if self.combo.currentIndex() < 0 and self.choices:
+            self.combo.setCurrentIndex(0)
+
+    def retranslate(self) -> None:
+        for i, c in enumerate(self.choices):
+            self.combo.setItemText(i, tx(c.label))
+
+
+class BoolEditor(Editor):
+    self_labelled = True
+
+    def __init__(self, spec: ParamSpec, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.spec = spec
+        self.box = QCheckBox(tx(spec.label), parent)
+        self.box.setObjectName(f"check_{spec.name}")
+        self.box.setChecked(bool(spec.default))
+        self.box.toggled.connect(lambda _b: self.changed.emit())
+        self.widget = self.box
+
+    def value(self) -> Any:
+        return self.box.isChecked()
+
+    def set_value(self, value: Any) -> None:
+        if value is not None:
+            self.box.setChecked(bool(value))
+
+    def retranslate(self) -> None:
+        self.box.setText(tx(self.spec.label))
+
+
+class NumberEditor(Editor):
+    """A bounded int or float (frame rates, strengths, scales, thresholds)."""
+
+    def __init__(self, spec: ParamSpec, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.spec = spec
+        if spec.type == "float":
+            box: QSpinBox | QDoubleSpinBox = QDoubleSpinBox(parent)
+            span = (spec.max or 1.0) - (spec.min or 0.0)
+            box.setDecimals(2)
+            box.setSingleStep(0.05 if span <= 2 else 0.1)
+            box.setRange(spec.min if spec.min is not None else -1e9, spec.max if spec.max is not None else 1e9)
+        else:
+            box = QSpinBox(parent)
+            box.setRange(int(spec.min) if spec.min is not None else 0,
+                         int(spec.max) if spec.max is not None else 2_000_000_000)
+            if spec.name == "duration":
+                box.setSuffix(self.tr(" s"))
+        box.setObjectName(f"spin_{spec.name}")
+        box.setMinimumWidth(90)
+        box.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.box = box
+        if spec.default is not None:
+            box.setValue(spec.default)
+        box.valueChanged.connect(lambda _v: self.changed.emit())
+        self.widget = box
+
+    def value(self) -> Any:
+        v = self.box.value()
+        return round(float(v), 4) if self.spec.type == "float" else int(v)
+
+    def set_value(self, value: Any) -> None:
+        if value is None:
+            return
+        try:
+            self.box.setValue(float(value) if self.spec.type == "float" else int(value))
+        except (TypeError, ValueError):
+            pass
+
+
+class SeedEditor(Editor):
+    """Empty for random; a number to repeat a result."""
+
+    def __init__(self, spec: ParamSpec, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.spec = spec
+        box = QWidget(parent)
+        lay = QHBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.edit = QLineEdit(box)
+        self.edit.setObjectName("edit_seed")
+        self.edit.setValidator(QIntValidator(0, 2147483647, self.edit))
+        self.edit.setClearButtonEnabled(True)
+        self.edit.textChanged.connect(lambda _t: self.changed.emit())
+        self.dice = QToolButton(box)
+        self.dice.setText("🎲")
+        self.dice.clicked.connect(self._roll)
+        lay.addWidget(self.edit, 1)
+        lay.addWidget(self.dice)
+        self.widget = box
+        self.retranslate()
+
+    def _roll(self) -> None:
+        import random
+        self.edit.setText(str(random.randint(0, 2147483646)))
+
+    def value(self) -> Any:
+        t = self.edit.text().strip()
+        return int(t) if t.isdigit() else None
+
+    def set_value(self, value: Any) -> None:
+        self.edit.setText("" if value is None else str(value))
+
+    def retranslate(self) -> None:
+        self.edit.setPlaceholderText(self.tr("Random"))
+        self.dice.setToolTip(self.tr("Pick a random seed"))
+
+
+class OptionalIntEditor(Editor):
+    """A positive whole number that may be left out (VACE mask frame)."""
+
+    def __init__(self, spec: InputSpec, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.spec = spec
+        self.box = QSpinBox(parent)
+        self.box.setObjectName(f"spin_{spec.name}")
+        self.box.setRange(0, 100000)
+        self.box.valueChanged.connect(lambda _v: self.changed.emit())
+        self.widget = self.box
+        self.retranslate()
+
+    def value(self) -> Any:
+        return self.box.value() or None
+
+    def set_value(self, value: Any) -> None:
+        try:
+            self.box.setValue(int(value or 0))
+        except (TypeError, ValueError):
+            pass
+
+    def retranslate(self) -> None:
+        self.box.setSpecialValueText(self.tr("Default"))
+
+
+class TemplateIdEditor(Editor):
+    def __init__(self, spec: InputSpec, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.edit = QLineEdit(parent)
+        self.edit.setObjectName(f"edit_{spec.name}")
+        self.edit.setPlaceholderText("AACT.…")
+        self.edit.setClearButtonEnabled(True)
+        self.edit.textChanged.connect(lambda _t: self.changed.emit())
+        self.widget = self.edit
+
+    def value(self) -> Any:
+        return self.edit.text().strip() or None
+
+    def set_value(self, value: Any) -> None:
+        self.edit.setText("" if value is None else str(value))
+
+
+class StrListEditor(Editor):
+    """One choice per item of another field (VACE: subject or background for each reference image)."""
+
+    def __init__(self, spec: ParamSpec, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.spec = spec
+        self.box = QWidget(parent)
+        self.lay = QHBoxLayout(self.box)
+        self.lay.setContentsMargins(0, 0, 0, 0)
+        self.empty = QLabel(self.box)
+        self.empty.setObjectName("helpText")
+        self.lay.addWidget(self.empty)
+        self.lay.addStretch(1)
+        self.combos: list[QComboBox] = []
+        self.widget = self.box
+        self.retranslate()
+
+    def set_count(self, n: int) -> None:
+        current = self.value() or []
+        while len(self.combos) > n:
+            c = self.combos.pop()
+            c.deleteLater()
+        while len(self.combos) < n:
+            c = QComboBox(self.box)
+            for i, ch in enumerate(self.spec.item_choices):
+                c.addItem(f"{len(self.combos) + 1}: {tx(ch.label)}", i)
+            c.currentIndexChanged.connect(lambda _i: self.changed.emit())
+            self.lay.insertWidget(len(self.combos), c)
+            self.combos.append(c)
+        self.set_value(current)
+        self.empty.setVisible(n == 0)
+        self.changed.emit()
+
+    def value(self) -> Any:
+        if not self.combos:
+            return None
+        return [self.spec.item_choices[c.currentIndex()].value for c in self.combos]
+
+    def set_value(self, value: Any) -> None:
+        values = list(value or [])
+        for c, v in zip(self.combos, values):
+            for i, ch in enumerate(self.spec.item_choices):
+                if ch.value == v:
+                    c.setCurrentIndex(i)
+
+    def retranslate(self) -> None:
+        self.empty.setText(self.tr("Add reference images first."))
+        for n, c in enumerate(self.combos):
+            for i, ch in enumerate(self.spec.item_choices):
+                c.setItemText(i, f"{n + 1}: {tx(ch.label)}")
+
+
+def param_editor(spec: ParamSpec, parent: QWidget | None = None) -> Editor:
+    if spec.type == "bool":
+        return BoolEditor(spec, parent)
+    if spec.choices:
+        return ChoiceEditor(spec.choices, spec.default, spec.fixed, parent, name=spec.name)
+    if spec.type == "str_list":
+        return StrListEditor(spec, parent)
+    if spec.name == "seed":
+        return SeedEditor(spec, parent)
+    if spec.type in ("int", "float"):
+        return NumberEditor(spec, parent)
+    ed = TemplateIdEditor(InputSpec(spec.name, Kind.TEXT, spec.label), parent)
+    return ed
+
+
+def input_editor(spec: InputSpec, parent: QWidget | None = None) -> Editor:
+    if spec.kind == Kind.TEXT:
+        return TextEditor(spec, parent)
+    if spec.kind == Kind.CHOICE:
+        return ChoiceEditor(spec.choices, spec.choices[0].value if spec.choices else None, parent=parent,
+                            name=spec.name)
+    if spec.kind == Kind.INT:
+        return OptionalIntEditor(spec, parent)
+    return TemplateIdEditor(spec, parent)
+
+
+class FieldRow(QWidget):
+    """Label, editor, help in small print, and the field's message line (problems, in words)."""
+
+    def __init__(self, name: str, label: Any, help_: Any, editor_widget: QWidget, required: bool = False,
+                 self_labelled: bool = False, editor: Editor | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.name = name
+        self.editor = editor
+        self.editor_widget = editor_widget
+        self.label_t = label
+        self.help_t = help_
+        self.required = required
+        self.setObjectName(f"row_{name}")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 6)
+        lay.setSpacing(3)
+        self.title = QLabel(self)
+        self.title.setObjectName("fieldTitle")
+        self.title.setVisible(not self_labelled)
+        self.title.setBuddy(editor_widget)
+        lay.addWidget(self.title)
+        lay.addWidget(editor_widget)
+        self.help = QLabel(self)
+        self.help.setObjectName("helpText")
+        self.help.setWordWrap(True)
+        self.help.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.help)
+        self.error = QLabel(self)
+        self.error.setObjectName("fieldError")
+        self.error.setWordWrap(True)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.hide()
+        lay.addWidget(self.error)
+        self.retranslate()
+
+    def set_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
+    def error_text(self) -> str:
+        return self.error.text() if self.error.isVisible() or self.error.text() else ""
+
+    def retranslate(self) -> None:
+        title = tx(self.label_t)
+        if self.required:
+            title += " *"
+        self.title.setText(title)
+        h = tx(self.help_t)
+        self.help.setText(h)
+        self.help.setVisible(bool(h))
+        if self.editor is not None:
+            self.editor.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1,0 +1,853 @@
+"""One tab per model family: a model picker, the model's inputs and parameters built from the
+catalogue, a live cost estimate, and Generate.
+
+The catalogue decides everything shown here: which fields exist, which choices are valid, the
+limits a dropped file is checked against, and the price. Submitting goes through the engine,
+which validates again (with the files hashed and probed) and owns the task from then on.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import catalog
+from ..catalog import Family, FieldError, InputSpec, Kind, ModelSpec, ValidationError
+from ..engine import Request
+from ..i18n import T
+from .config import UiConfig
+from .dropzone import DropZone, local_paths
+from .fields import Editor, FieldRow, StrListEditor, input_editor, param_editor
+from .media_jobs import guess_kind, load_preview
+from .session import Session
+from .util import Debouncer, fmt_money, fmt_unit_price, set_state, spawn, tx, wait_signal
+
+log = logging.getLogger("bailian_video.ui")
+translate = QCoreApplication.translate
+
+
+def family_title(f: Family | str) -> str:
+    """The tab's name, as the issue names the families."""
+    return {
+        Family.T2V: translate("Families", "Text to video"),
+        Family.I2V: translate("Families", "Image to video"),
+        Family.KF2V: translate("Families", "First & last frame"),
+        Family.VACE: translate("Families", "Video editing"),
+        Family.STYLE: translate("Families", "Style transform"),
+        Family.ANIMATE_ANYONE: translate("Families", "AnimateAnyone"),
+        Family.EMO: translate("Families", "EMO"),
+        Family.LIVEPORTRAIT: translate("Families", "LivePortrait"),
+        Family.EMOJI: translate("Families", "Emoji"),
+        Family.VIDEORETALK: translate("Families", "VideoRetalk"),
+    }[Family(f)]
+
+
+def family_blurb(f: Family | str) -> str:
+    """One line under the tab's title saying what it makes, for someone who never used the API."""
+    return {
+        Family.T2V: translate("Families", "Describe a scene in a sentence or two and get a video of it."),
+        Family.I2V: translate("Families", "Bring a photo to life: it becomes the first frame of the video."),
+        Family.KF2V: translate("Families", "Give the first and the last frame; the model fills in the motion between."),
+        Family.VACE: translate("Families", "Edit a video: repaint it, change one part, extend it, or widen the frame."),
+        Family.STYLE: translate("Families", "Turn a whole video into a cartoon, comic, paper-art or ink-wash style."),
+        Family.ANIMATE_ANYONE: translate("Families", "Make the person in a photo dance like the person in a video."),
+        Family.EMO: translate("Families", "A portrait photo and a voice clip make a talking or singing portrait."),
+        Family.LIVEPORTRAIT: translate("Families", "A portrait photo and speech make a natural presenter video."),
+        Family.EMOJI: translate("Families", "A face photo and a template make an animated emoji."),
+        Family.VIDEORETALK: translate("Families", "Give a person in a video new speech, with matching lips."),
+    }[Family(f)]
+
+
+def price_text(spec: ModelSpec) -> str:
+    """'¥0.14/s 480P · ¥0.70/s 1080P', marked ≈ when the catalogue's figure is an estimate."""
+    p = spec.price
+    unit = translate("FamilyTab", "/s") if p.unit == "second" else translate("FamilyTab", "/image")
+    parts = []
+    for tier, amount in p.by_tier.items():
+        parts.append(f"{fmt_unit_price(amount)}{unit}" + ("" if tier == "*" else f" {tier}"))
+    text = " · ".join(parts)
+    if not p.confirmed:
+        text = translate("FamilyTab", "≈ %1 (estimated)").replace("%1", text)
+    return text
+
+
+def field_key(field: str) -> str:
+    """'input.ref_images_url[1]' → 'ref_images_url'; 'parameters.size' → 'size'."""
+    name = field.split(".", 1)[1] if "." in field else field
+    return name.split("[", 1)[0]
+
+
+class FamilyTab(QWidget):
+    """The form of one family. ``submitted`` carries the new TaskRecords.
+
+    The widgets are made on first use (:meth:`ensure_built`): the window paints its first tab at
+    once and builds the others while idle.
+    """
+
+    submitted = Signal(list)
+    show_task = Signal(object)        # a duplicate's existing record, to select in the queue
+
+    def __init__(self, family: Family, session: Session, config: UiConfig, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.family = Family(family)
+        self.session = session
+        self.config = config
+        self.models = catalog.by_family(self.family)
+        self.spec: ModelSpec = self.models[0]
+        self.function: str | None = None
+        self.input_rows: dict[str, FieldRow] = {}
+        self.input_editors: dict[str, Any] = {}        # name -> Editor | DropZone (current spec)
+        self._input_cache: dict[tuple, tuple[FieldRow, Any]] = {}
+        self.param_rows: dict[str, FieldRow] = {}
+        self.param_editors: dict[str, Editor] = {}
+        self._params_by_model: dict[str, dict[str, Any]] = {}
+        self._restoring = False
+        self._busy = False
+        self._note_kind = ""
+        self.setObjectName(f"tab_{self.family.value}")
+        self.setAcceptDrops(True)
+        self._built = False
+        self._save_later = Debouncer(400, self.save_state, self)
+        self._estimate_later = Debouncer(60, self.update_estimate, self)
+
+    @property
+    def built(self) -> bool:
+        return self._built
+
+    def ensure_built(self) -> FamilyTab:
+        if not self._built:
+            self._built = True
+            self._build()
+            self.restore_state()
+            self.session.totals_changed.connect(self.update_estimate)
+            self.session.backend_changed.connect(self._backend_changed)
+        return self
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        self.ensure_built()
+        super().showEvent(event)
+
+    # -- construction ------------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 10, 12, 10)
+        outer.setSpacing(8)
+
+        self.blurb = QLabel(self)
+        self.blurb.setObjectName("blurb")
+        self.blurb.setWordWrap(True)
+        outer.addWidget(self.blurb)
+
+        head = QHBoxLayout()
+        head.setSpacing(8)
+        self.model_label = QLabel(self)
+        self.model_combo = QComboBox(self)
+        self.model_combo.setObjectName("modelCombo")
+        self.model_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.model_label.setBuddy(self.model_combo)
+        for m in self.models:
+            self.model_combo.addItem(tx(m.title), m.name)
+        self.model_combo.currentIndexChanged.connect(self._model_picked)
+        self.price = QLabel(self)
+        self.price.setObjectName("priceLabel")
+        self.price.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        head.addWidget(self.model_label)
+        head.addWidget(self.model_combo)
+        head.addSpacing(8)
+        head.addWidget(self.price, 1)
+        outer.addLayout(head)
+        self.model_desc = QLabel(self)
+        self.model_desc.setObjectName("helpText")
+        self.model_desc.setWordWrap(True)
+        outer.addWidget(self.model_desc)
+        self.model_error = QLabel(self)
+        self.model_error.setObjectName("fieldError")
+        self.model_error.setWordWrap(True)
+        self.model_error.hide()
+        outer.addWidget(self.model_error)
+
+        self.function_box = QWidget(self)
+        fl = QHBoxLayout(self.function_box)
+        fl.setContentsMargins(0, 0, 0, 0)
+        self.function_label = QLabel(self.function_box)
+        self.function_combo = QComboBox(self.function_box)
+        self.function_combo.setObjectName("functionCombo")
+        self.function_label.setBuddy(self.function_combo)
+        self.function_desc = QLabel(self.function_box)
+        self.function_desc.setObjectName("helpText")
+        self.function_desc.setWordWrap(True)
+        fl.addWidget(self.function_label)
+        fl.addWidget(self.function_combo)
+        fl.addWidget(self.function_desc, 1)
+        self.function_combo.currentIndexChanged.connect(self._function_picked)
+        outer.addWidget(self.function_box)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setChildrenCollapsible(False)
+        self.inputs_scroll, self.inputs_layout, self.inputs_title = self._column()
+        self.params_scroll, self.params_layout, self.params_title = self._column()
+        self.splitter.addWidget(self.inputs_scroll)
+        self.splitter.addWidget(self.params_scroll)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        outer.addWidget(self.splitter, 1)
+
+        bar = QFrame(self)
+        bar.setObjectName("generateBar")
+        bl = QHBoxLayout(bar)
+        bl.setContentsMargins(10, 6, 10, 6)
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        self.estimate = QLabel(bar)
+        self.estimate.setObjectName("estimate")
+        self.estimate.setWordWrap(True)
+        self.estimate.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note = QLabel(bar)
+        self.note.setObjectName("note")
+        self.note.setWordWrap(True)
+        self.note.hide()
+        texts.addWidget(self.estimate)
+        texts.addWidget(self.note)
+        bl.addLayout(texts, 1)
+        self.count_label = QLabel(bar)
+        self.count = QSpinBox(bar)
+        self.count.setObjectName("countSpin")
+        self.count.setRange(1, 4)
+        self.count_label.setBuddy(self.count)
+        self.count.valueChanged.connect(self._changed)
+        self.generate_button = QPushButton(bar)
+        self.generate_button.setObjectName("generateButton")
+        self.generate_button.setDefault(True)
+        self.generate_button.setMinimumHeight(34)
+        self.generate_button.clicked.connect(self.generate)
+        bl.addWidget(self.count_label)
+        bl.addWidget(self.count)
+        bl.addSpacing(8)
+        bl.addWidget(self.generate_button)
+        outer.addWidget(bar)
+        self.retranslate()
+
+    def _column(self) -> tuple[QScrollArea, QVBoxLayout, QLabel]:
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget(scroll)
+        body.setObjectName("formColumn")
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(4, 0, 12, 0)
+        lay.setSpacing(4)
+        title = QLabel(body)
+        title.setObjectName("columnTitle")
+        lay.addWidget(title)
+        lay.addStretch(1)
+        scroll.setWidget(body)
+        scroll.setMinimumWidth(260)
+        return scroll, lay, title
+
+    # -- model and function ----------------------------------------------------------------
+    def _model_picked(self, index: int) -> None:
+        name = self.model_combo.itemData(index)
+        if name and name != self.spec.name:
+            self._remember_params()
+            self.spec = catalog.require(name)
+            self._setup_functions()
+            self._rebuild_fields()
+            self._changed()
+
+    def _function_picked(self, index: int) -> None:
+        fn = self.function_combo.itemData(index)
+        if fn and fn != self.function:
+            self._remember_params()
+            self.function = fn
+            self._rebuild_fields()
+            self._changed()
+
+    def set_model(self, name: str, function: str | None = None) -> bool:
+        spec = catalog.get(name)
+        if spec is None or spec.family != self.family or not spec.user_facing:
+            return False
+        i = self.model_combo.findData(spec.name)
+        self.model_combo.blockSignals(True)
+        self.model_combo.setCurrentIndex(i)
+        self.model_combo.blockSignals(False)
+        if spec is not self.spec:
+            self._remember_params()
+        self.spec = spec
+        self._setup_functions(function)
+        self._rebuild_fields()
+        self._changed()
+        return True
+
+    def _setup_functions(self, function: str | None = None) -> None:
+        fns = self.spec.functions
+        self.function_box.setVisible(bool(fns))
+        self.function_combo.blockSignals(True)
+        self.function_combo.clear()
+        for name, fs in fns.items():
+            self.function_combo.addItem(tx(fs.label), name)
+        if fns:
+            want = function if function in fns else (self.function if self.function in fns else next(iter(fns)))
+            self.function = want
+            self.function_combo.setCurrentIndex(self.function_combo.findData(want))
+        else:
+            self.function = None
+        self.function_combo.blockSignals(False)
+
+    def _remember_params(self) -> None:
+        if self.param_editors:
+            key = f"{self.spec.name}:{self.function or ''}"
+            self._params_by_model[key] = {n: e.value() for n, e in self.param_editors.items()}
+
+    # -- fields ------------------------------------------------------------------------------
+    def visible_inputs(self) -> list[InputSpec]:
+        return [i for i in self.spec.inputs_for(self.function) if not i.from_detect]
+
+    def _rebuild_fields(self) -> None:
+        self._clear_layout(self.inputs_layout)
+        self._clear_layout(self.params_layout)
+        self.input_rows.clear()
+        self.input_editors.clear()
+        for ins in self.visible_inputs():
+            row, ed = self._input_row(ins)
+            self.input_rows[ins.name] = row
+            self.input_editors[ins.name] = ed
+            self.inputs_layout.insertWidget(self.inputs_layout.count() - 1, row)
+            row.show()
+        # parameters: new editors, carrying values over where they are still valid
+        old = {n: e.value() for n, e in self.param_editors.items()}
+        remembered = self._params_by_model.get(f"{self.spec.name}:{self.function or ''}", {})
+        for row in self.param_rows.values():
+            row.deleteLater()
+        self.param_rows.clear()
+        self.param_editors.clear()
+        body = self.params_scroll.widget()
+        for ps in self.spec.params_for(self.function):
+            ed = param_editor(ps, body)
+            for candidate in (remembered.get(ps.name), old.get(ps.name)):
+                if candidate is not None and not catalog.check_param(self.spec, ps, candidate):
+                    ed.set_value(candidate)
+                    break
+            ed.changed.connect(self._changed)
+            row = FieldRow(ps.name, ps.label, ps.help, ed.widget, required=False, self_labelled=ed.self_labelled,
+                           editor=ed, parent=body)
+            self.param_rows[ps.name] = row
+            self.param_editors[ps.name] = ed
+            self.params_layout.insertWidget(self.params_layout.count() - 1, row)
+        self.params_scroll.setVisible(bool(self.param_rows))
+        self._sync_str_lists()
+        self.retranslate_model()
+
+    def _input_row(self, ins: InputSpec) -> tuple[FieldRow, Any]:
+        key = (ins.name, ins.kind, ins.media)
+        body = self.inputs_scroll.widget()
+        if key in self._input_cache:
+            row, ed = self._input_cache[key]
+            row.label_t, row.help_t, row.required = ins.label, ins.help, ins.required
+            if isinstance(ed, DropZone):
+                ed.set_model(self.spec.name, ins)
+            row.retranslate()
+            row.set_error("")
+            return row, ed
+        if ins.is_file:
+            ed = DropZone(self.spec.name, ins, self.config.data_dir / "pasted",
+                          allow_batch=self.family == Family.I2V and ins.kind == Kind.IMAGE, parent=body)
+            ed.setObjectName(f"zone_{ins.name}")
+            row = FieldRow(ins.name, ins.label, ins.help, ed, required=ins.required, parent=body)
+            ed.changed.connect(self._changed)
+            ed.changed.connect(lambda r=row: r.set_error(""))
+            ed.message.connect(row.set_error)
+            ed.batch_requested.connect(lambda files, z=ed: spawn(self._confirm_batch(z, files), name="batch"))
+        else:
+            editor = input_editor(ins, body)
+            ed = editor
+            row = FieldRow(ins.name, ins.label, ins.help, editor.widget, required=ins.required, editor=editor,
+                           parent=body)
+            editor.changed.connect(self._changed)
+            editor.changed.connect(lambda r=row: r.set_error(""))
+        self._input_cache[key] = (row, ed)
+        return row, ed
+
+    @staticmethod
+    def _clear_layout(lay: QVBoxLayout) -> None:
+        # keep the column title (index 0) and the trailing stretch
+        while lay.count() > 2:
+            item = lay.takeAt(1)
+            w = item.widget()
+            if w is not None:
+                w.hide()
+
+    def _sync_str_lists(self) -> None:
+        zone = self.input_editors.get("ref_images_url")
+        for ed in self.param_editors.values():
+            if isinstance(ed, StrListEditor):
+                n = len(zone.items) if isinstance(zone, DropZone) else 0
+                if len(ed.combos) != n:
+                    ed.set_count(n)
+
+    def zones(self) -> list[DropZone]:
+        return [e for e in self.input_editors.values() if isinstance(e, DropZone)]
+
+    # -- changes -----------------------------------------------------------------------------
+    def _changed(self, *_: Any) -> None:
+        if self._note_kind == "fields":
+            self._say("")               # "fix the fields" goes once the person changes something
+        self._sync_str_lists()
+        self._estimate_later.poke()
+        self._update_button()
+        if not self._restoring:
+            self._save_later.poke()
+
+    def _backend_changed(self) -> None:
+        self.retranslate_model()
+        self.update_estimate()
+
+    # -- the request -------------------------------------------------------------------------
+    def build_request(self, batch_item: str | None = None) -> Request:
+        inputs: dict[str, Any] = {}
+        for name, ed in self.input_editors.items():
+            v = ed.value()
+            if isinstance(ed, DropZone) and ed.batch and batch_item is not None:
+                v = batch_item
+            if v not in (None, "", []):
+                inputs[name] = v
+        params = {n: e.value() for n, e in self.param_editors.items() if e.value() is not None}
+        c = self.config
+        return Request(model=self.spec.name, inputs=inputs, params=params, function=self.function,
+                       region=self.session.region, out_dir=str(c.out_dir), name_template=c.name_template)
+
+    def media(self) -> dict[str, Any]:
+        out = {}
+        for name, ed in self.input_editors.items():
+            if isinstance(ed, DropZone):
+                info = ed.media_info()
+                if info is not None:
+                    out[name] = info
+        return out
+
+    def durations(self) -> dict[str, float]:
+        out = {}
+        for name, ed in self.input_editors.items():
+            if isinstance(ed, DropZone):
+                d = ed.duration()
+                if d:
+                    out[name] = d
+        return out
+
+    def batch_zone(self) -> DropZone | None:
+        return next((z for z in self.zones() if z.batch and len(z.items) > 1), None)
+
+    def runs(self) -> int:
+        z = self.batch_zone()
+        return (len(z.items) if z else 1) * self.count.value()
+
+    def validate(self) -> list[FieldError]:
+        req = self.build_request()
+        errors = catalog.validate(self.spec, req.inputs, req.params, region=self.session.region,
+                                  function=self.function, media=self.media())
+        # zones also hold per-file problems against the current model (after a model switch)
+        for name, ed in self.input_editors.items():
+            if isinstance(ed, DropZone) and ed.problems() and not any(field_key(e.field) == name for e in errors):
+                words = " ".join(ed.problems())
+                errors.append(FieldError(f"input.{name}", "limits", T(words, words)))
+        return errors
+
+    def show_errors(self, errors: list[FieldError]) -> None:
+        for row in [*self.input_rows.values(), *self.param_rows.values()]:
+            row.set_error("")
+        self.model_error.hide()
+        first: QWidget | None = None
+        general: list[str] = []
+        for e in errors:
+            key = field_key(e.field)
+            row = self.input_rows.get(key) or self.param_rows.get(key)
+            if row is not None:
+                text = (row.error.text() + " " if row.error.isVisible() and row.error.text() else "") + tx(e.message)
+                row.set_error(text.strip())
+                first = first or row
+            elif key in ("region", "model"):
+                self.model_error.setText(tx(e.message))
+                self.model_error.show()
+                first = first or self.model_combo
+            else:
+                general.append(tx(e.message))
+        if general:
+            self._say(" ".join(general), error=True)
+        elif errors:
+            self._say(self.tr("Please fix the fields marked in red."), error=True, kind="fields")
+        if first is not None:
+            for scroll in (self.inputs_scroll, self.params_scroll):
+                if scroll.widget().isAncestorOf(first):
+                    scroll.ensureWidgetVisible(first)
+            if isinstance(first, FieldRow):
+                ed = self.input_editors.get(first.name) or self.param_editors.get(first.name)
+                if isinstance(ed, Editor):
+                    ed.focus()
+                elif isinstance(ed, DropZone):
+                    ed.setFocus()
+
+    def field_error(self, name: str) -> str:
+        row = self.input_rows.get(name) or self.param_rows.get(name)
+        if row is None:
+            return self.model_error.text() if name in ("model", "region") and self.model_error.isVisible() else ""
+        return row.error.text() if not row.error.isHidden() else ""
+
+    def _say(self, text: str, error: bool = False, kind: str = "") -> None:
+        self._note_kind = kind if text else ""
+        self.note.setText(text)
+        set_state(self.note, "error", error)
+        self.note.setVisible(bool(text))
+
+    # -- estimate ----------------------------------------------------------------------------
+    def current_estimate(self) -> Any:
+        req = self.build_request()
+        z = self.batch_zone()
+        n = self.count.value() * (len(z.items) if z else 1)
+        eng = self.session.engine
+        try:
+            if eng is not None:
+                return eng.estimate(req, count=n, input_durations=self.durations())
+            params = {**self.spec.default_params(self.function), **req.params}
+            return catalog.estimate(self.spec, params, count=n, input_durations=self.durations(),
+                                    chain=catalog.chain_of(self.spec),
+                                    reuse_template=bool(req.inputs.get("template_id")))
+        except Exception:  # an odd combination must never break the form
+            log.exception("estimate failed")
+            return None
+
+    def update_estimate(self) -> None:
+        est = self.current_estimate()
+        if est is None:
+            self.estimate.setText("")
+            return
+        main = est.lines[-1]
+        src = self.spec.duration_source
+        if not est.seconds_known and src.startswith("input:"):
+            field = src.split(":", 1)[1]
+            ins = self.spec.input(field, self.function)
+            text = self.tr("Cost depends on the length of “%1”: %2 per second. Add it to see the total.") \
+                .replace("%1", tx(ins.label) if ins else field) \
+                .replace("%2", ("" if self.spec.price.confirmed else "≈") + fmt_unit_price(main.unit_price))
+        else:
+            amount = fmt_money(est.amount, est.confirmed and est.seconds_known)
+            text = self.tr("Estimated cost: %1").replace("%1", f"<b>{amount}</b>")
+            detail = []
+            for line in est.lines:
+                if line.unit == "second":
+                    tier = f" {line.tier}" if line.tier and line.tier != "*" else ""
+                    detail.append(self.tr("%1 s × %2/s%3").replace("%1", f"{line.units:g}")
+                                  .replace("%2", fmt_unit_price(line.unit_price)).replace("%3", tier))
+                else:
+                    detail.append(self.tr("photo check %1").replace("%1", fmt_unit_price(line.unit_price)))
+            if detail:
+                text += " (" + " + ".join(detail)
+                if est.count > 1:
+                    text += " " + self.tr("× %n videos", "", est.count)
+                text += ")"
+            if not est.seconds_known:
+                text += " " + self.tr("— the length is a guess; the template decides it.")
+        if not est.confirmed:
+            text += " " + self.tr("Estimated price: the official price list gives no number for this model.")
+        free = self.session.free_left(self.spec.name)
+        if free is not None and self.spec.price.free_quota:
+            text += " " + self.tr("Free quota left: %1 of %2 s.").replace("%1", f"{free:g}") \
+                .replace("%2", f"{self.spec.price.free_quota:g}")
+        if self.session.is_sandbox:
+            text += " " + self.tr("<i>Sandbox: nothing is charged.</i>")
+        self.estimate.setText(text)
+
+    # -- generate ----------------------------------------------------------------------------
+    def _update_button(self) -> None:
+        n = self.runs()
+        self.generate_button.setText(self.tr("Generate") if n == 1 else self.tr("Generate %n videos", "", n))
+        self.generate_button.setEnabled(not self._busy)
+
+    def generate(self) -> None:
+        if self._busy:
+            return
+        self._busy = True               # at once: a second click or Ctrl+Enter must not submit twice
+        self._update_button()
+        spawn(self._generate(), name=f"generate:{self.family.value}",
+              on_error=lambda e: self._say(self.tr("Could not add the task: %1").replace("%1", str(e)), error=True))
+
+    async def _generate(self) -> list[Any]:
+        self._busy = True
+        self._update_button()
+        try:
+            return await self._generate_inner()
+        finally:
+            self._busy = False
+            self._update_button()
+
+    async def _generate_inner(self) -> list[Any]:
+        self._say("")
+        zones = self.zones()
+        if any(z.busy() for z in zones):
+            self._say(self.tr("Checking the files…"))
+            await asyncio.gather(*(z.wait_idle() for z in zones))
+        errors = self.validate()
+        if errors:
+            self.show_errors(errors)
+            return []
+        self.show_errors([])
+        if not self.session.can_submit:
+            if self.session.engine is None:
+                self._say(self.tr("The backend is not running: %1").replace("%1", self.session.start_error or "?"),
+                          error=True)
+            else:
+                self._say(self.tr("Add your API key in Settings (or switch to the free sandbox) to generate."),
+                          error=True)
+            return []
+        engine = self.session.engine
+        z = self.batch_zone()
+        requests = [self.build_request(item) for item in z.batch_values()] if z else [self.build_request()]
+        created: list[Any] = []
+        batch_id = None
+        for req in requests:
+            try:
+                res = await engine.submit(req, count=self.count.value(), **({"batch": batch_id} if batch_id else {}))
+            except ValidationError as e:
+                self.show_errors(e.errors)
+                break
+            if res.duplicate_of is not None and not res.tasks:
+                again = await self._ask_duplicate(res.duplicate_of)
+                if again:
+                    res = await engine.submit(req, count=self.count.value(), force=True)
+                else:
+                    continue
+            created.extend(res.tasks)
+            if len(requests) > 1 and res.tasks and batch_id is None:
+                batch_id = res.tasks[0].batch
+        if created:
+            self._say(self.tr("Added %n task(s) to the queue.", "", len(created)))
+            self.submitted.emit(created)
+        return created
+
+    async def _ask_duplicate(self, rec: Any) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Already made"),
+                          self.tr("You already made this exact video (same model, settings and files)."), parent=self)
+        if rec.output_path:
+            box.setInformativeText(self.tr("It is here: %1\nMaking it again costs money again.")
+                                   .replace("%1", rec.output_path))
+        again = box.addButton(self.tr("Make a new one"), QMessageBox.ButtonRole.AcceptRole)
+        show = box.addButton(self.tr("Show the existing one"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(show)
+        box.setObjectName("duplicateDialog")
+        box.open()
+        await wait_signal(box.finished)
+        clicked = box.clickedButton()
+        box.deleteLater()
+        if clicked is again:
+            return True
+        self.show_task.emit(rec)
+        return False
+
+    async def _confirm_batch(self, zone: DropZone, files: list[str]) -> None:
+        one = self.current_estimate()
+        each = fmt_money(one.amount / max(1, one.count), one.confirmed) if one is not None else ""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Make a batch?"),
+                          self.tr("You dropped %n images. Make one video from each?", "", len(files)), parent=self)
+        if each:
+            box.setInformativeText(self.tr("About %1 per video; each one is a separate task in the queue.")
+                                   .replace("%1", each))
+        yes = box.addButton(self.tr("Make %n videos", "", len(files)), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Use only the first"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(yes)
+        box.setObjectName("batchDialog")
+        box.open()
+        await wait_signal(box.finished)
+        clicked = box.clickedButton()
+        box.deleteLater()
+        if clicked is yes:
+            zone.set_batch(files)
+        else:
+            zone.take(files[:1], [])
+
+    # -- drops anywhere on the tab ---------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() or event.mimeData().hasText():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: Any) -> None:
+        event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files, links = local_paths(event.mimeData())
+        if not files and not links:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        spawn(self.route(files, links), name="route-drop")
+
+    async def route(self, files: list[str], links: list[str]) -> None:
+        """Send each dropped file to the field that takes its kind (images in order: first, last …)."""
+        by_kind: dict[str, list[str]] = {"image": [], "audio": [], "video": []}
+        unknown: list[str] = []
+        for f in files:
+            k = guess_kind(f)
+            if k is None:
+                pv = await load_preview(f)
+                k = pv.info.kind if pv.info is not None else None
+            (by_kind[k] if k in by_kind else unknown).append(f)
+        for link in links:
+            k = guess_kind(link)
+            if k in by_kind:
+                by_kind[k].append(link)
+            else:
+                unknown.append(link)
+        notes = []
+        for kind, items in by_kind.items():
+            if not items:
+                continue
+            targets = [z for z in self.zones() if z.kind == kind]
+            if not targets:
+                notes.append(self.tr("This tab has no field for %1 (%2).")
+                             .replace("%1", {"image": self.tr("images"), "audio": self.tr("audio"),
+                                             "video": self.tr("videos")}[kind])
+                             .replace("%2", ", ".join(Path(i).name for i in items)))
+                continue
+            empty = [z for z in targets if not z.items]
+            order = empty + [z for z in targets if z.items]
+            if len(items) > 1 and len(targets) == 1 and targets[0].allow_batch:
+                targets[0].take([i for i in items if not i.startswith(("http", "oss"))],
+                                [i for i in items if i.startswith(("http", "oss"))])
+                continue
+            for z in order:
+                if not items:
+                    break
+                take = items[: z.capacity - len(z.items)] if z.multi else items[:1]
+                items = items[len(take):]
+                z.take([t for t in take if not t.startswith(("http", "oss"))],
+                       [t for t in take if t.startswith(("http", "oss"))])
+            if items:
+                notes.append(self.tr("No room for: %1").replace("%1", ", ".join(Path(i).name for i in items)))
+        if unknown:
+            notes.append(self.tr("Not an image, audio or video file: %1")
+                         .replace("%1", ", ".join(Path(u).name for u in unknown)))
+        self._say(" ".join(notes), error=bool(notes))
+
+    # -- run again ---------------------------------------------------------------------------
+    def load_request(self, request: Request) -> None:
+        """Put a past request back into the form ('run again')."""
+        self.ensure_built()
+        self._restoring = True
+        try:
+            self.set_model(request.model, request.function)
+            for name, ed in self.input_editors.items():
+                v = request.inputs.get(name)
+                if isinstance(ed, DropZone):
+                    ed.set_value(v)
+                else:
+                    ed.set_value(v)
+            for name, ed in self.param_editors.items():
+                if name in request.params:
+                    ed.set_value(request.params[name])
+        finally:
+            self._restoring = False
+        self._changed()
+        self._say(self.tr("Loaded the settings of an earlier task. Change anything, then Generate."))
+
+    # -- remembering -------------------------------------------------------------------------
+    def save_state(self) -> None:
+        if not self._built:
+            return
+        self._remember_params()
+        texts = {n: ed.value() for n, ed in self.input_editors.items()
+                 if not isinstance(ed, DropZone) and ed.value() is not None}
+        self.config.set_tab_state(self.family.value, {
+            "model": self.spec.name, "function": self.function, "count": self.count.value(),
+            "params": self._params_by_model, "texts": texts,
+        })
+
+    def restore_state(self) -> None:
+        st = self.config.tab_state(self.family.value)
+        self._restoring = True
+        try:
+            self._params_by_model = {k: v for k, v in (st.get("params") or {}).items() if isinstance(v, dict)}
+            name = st.get("model")
+            spec = catalog.get(name) if isinstance(name, str) else None
+            if spec is None or spec.family != self.family or not spec.user_facing:
+                spec = next((m for m in self.models if m.featured), self.models[0])
+            self.model_combo.blockSignals(True)
+            self.model_combo.setCurrentIndex(max(0, self.model_combo.findData(spec.name)))
+            self.model_combo.blockSignals(False)
+            self.spec = spec
+            self._setup_functions(st.get("function"))
+            self._rebuild_fields()
+            for n, v in (st.get("texts") or {}).items():
+                ed = self.input_editors.get(n)
+                if ed is not None and not isinstance(ed, DropZone):
+                    ed.set_value(v)
+            try:
+                self.count.setValue(int(st.get("count") or 1))
+            except (TypeError, ValueError):
+                pass
+        finally:
+            self._restoring = False
+        self._changed()
+
+    # -- language ----------------------------------------------------------------------------
+    def retranslate_model(self) -> None:
+        region = self.session.region
+        here = catalog.REGIONS.get(region, {}).get("label")
+        for i, m in enumerate(self.models):
+            text = tx(m.title)
+            if not m.available_in(region):
+                text += " — " + self.tr("not in %1").replace("%1", tx(here) if here else region)
+            self.model_combo.setItemText(i, text)
+            self.model_combo.setItemData(i, tx(m.description) + "\n" + m.name, Qt.ItemDataRole.ToolTipRole)
+        self.model_desc.setText(f"{tx(self.spec.description)} · {self.spec.name}")
+        self.price.setText(price_text(self.spec))
+        self.price.setToolTip(self.tr("Price per second of finished video, by resolution. "
+                                      "Only successful videos are billed."))
+        if self.spec.price.free_quota:
+            self.price.setText(self.price.text() + " · " + self.tr("%1 s free").replace(
+                "%1", f"{self.spec.price.free_quota:g}"))
+        if not self.spec.available_in(region):
+            self.model_error.setText(self.tr("%1 is not available in %2. Pick another model, or switch the region "
+                                             "in Settings.").replace("%1", tx(self.spec.title))
+                                     .replace("%2", tx(here) if here else region))
+            self.model_error.show()
+        else:
+            self.model_error.hide()
+        if self.spec.functions and self.function:
+            for i in range(self.function_combo.count()):
+                fs = self.spec.functions[self.function_combo.itemData(i)]
+                self.function_combo.setItemText(i, tx(fs.label))
+            self.function_desc.setText(tx(self.spec.functions[self.function].description))
+
+    def retranslate(self) -> None:
+        self.blurb.setText(family_blurb(self.family))
+        self.model_label.setText(self.tr("&Model:"))
+        self.function_label.setText(self.tr("&Function:"))
+        self.inputs_title.setText(self.tr("Inputs"))
+        self.params_title.setText(self.tr("Settings"))
+        self.count_label.setText(self.tr("&Videos:"))
+        self.count.setToolTip(self.tr("How many videos to make from these settings (each one is billed)"))
+        self.generate_button.setToolTip(self.tr("Add to the queue (Ctrl+Enter)"))
+        self.retranslate_model()
+        self._update_button()
+        self.update_estimate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

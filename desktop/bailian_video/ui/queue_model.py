@@ -1,0 +1,357 @@
+"""The queue as a Qt item model over the engine's tasks (the shape of qutebrowser's downloads model).
+
+The engine emits added/changed/removed events; :class:`Session` turns them into signals and this
+model turns those into row inserts, ``dataChanged`` and removals. Changes are coalesced (at most
+10 updates a second per row) and a one-second tick refreshes the clocks of active rows only.
+Newest tasks are at the top.
+"""
+from __future__ import annotations
+
+import bisect
+import contextlib
+import os
+import time
+from enum import IntEnum
+from collections.abc import Iterator
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QPalette
+
+from .. import catalog
+from ..engine import State
+from .form import family_title
+from .media_jobs import ThumbnailCache, guess_kind
+from .session import Session
+from .util import fmt_bytes, fmt_clock, fmt_money, tx
+
+ROLE_RECORD = Qt.ItemDataRole.UserRole + 1
+ROLE_PROGRESS = Qt.ItemDataRole.UserRole + 2      # float 0..1, or -1 for "busy, no figure"
+ROLE_STATE = Qt.ItemDataRole.UserRole + 3
+ROLE_ID = Qt.ItemDataRole.UserRole + 4
+
+THUMB = QSize(64, 40)
+
+
+class Col(IntEnum):
+    PREVIEW = 0
+    MODEL = 1
+    PROMPT = 2
+    STATUS = 3
+    TIME = 4
+    COST = 5
+
+
+FAILED_LIKE = {State.FAILED, State.EXPIRED, State.STOPPED}
+
+
+def input_summary(rec: Any) -> str:
+    """What a task was made from when it has no prompt: file names and choices."""
+    parts = []
+    for name, v in rec.request.inputs.items():
+        if isinstance(v, str) and v and name not in ("prompt", "negative_prompt"):
+            parts.append(os.path.basename(v.split("?", 1)[0]) if ("/" in v or "\\" in v) else v)
+        elif isinstance(v, list):
+            parts.extend(os.path.basename(str(x)) for x in v)
+    return " + ".join(parts)
+
+
+def thumb_source(rec: Any) -> str | None:
+    if rec.output_path and rec.state == State.DONE:
+        return rec.output_path
+    for v in rec.request.inputs.values():
+        for x in (v if isinstance(v, list) else [v]):
+            if isinstance(x, str) and guess_kind(x) in ("image", "video") and not x.startswith(("http", "oss", "data:")):
+                return x
+    return None
+
+
+class QueueModel(QAbstractTableModel):
+    def __init__(self, session: Session, parent: QObject | None = None):
+        super().__init__(parent)
+        self.session = session
+        self._ids: list[int] = []              # ascending task ids; view row = len - 1 - position
+        self._recs: dict[int, Any] = {}
+        self._active: set[int] = set()
+        self._dirty: set[int] = set()
+        self._thumb_wanted: dict[str, set[int]] = {}
+        self._bulk_removed: set[int] | None = None
+        self.thumbs = ThumbnailCache(max_side=THUMB.width() * 2, parent=self)
+        self.thumbs.ready.connect(self._thumb_ready)
+        self._flush = QTimer(self)
+        self._flush.setSingleShot(True)
+        self._flush.setInterval(100)
+        self._flush.timeout.connect(self._flush_dirty)
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._tick_active)
+        session.task_added.connect(self.on_added)
+        session.task_changed.connect(self.on_changed)
+        session.task_removed.connect(self.on_removed)
+        session.reset.connect(self.reload)
+        self.reload()
+
+    # -- engine events ---------------------------------------------------------------------
+    def reload(self) -> None:
+        self.beginResetModel()
+        recs = sorted(self.session.tasks(), key=lambda r: r.id)
+        self._ids = [r.id for r in recs]
+        self._recs = {r.id: r for r in recs}
+        self._active = {r.id for r in recs if not r.state.terminal}
+        self._dirty.clear()
+        self.endResetModel()
+        self._update_tick()
+
+    def on_added(self, rec: Any) -> None:
+        if rec.id in self._recs:
+            self.on_changed(rec)
+            return
+        pos = bisect.bisect_left(self._ids, rec.id)
+        row = len(self._ids) - pos
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._ids.insert(pos, rec.id)
+        self._recs[rec.id] = rec
+        if not rec.state.terminal:
+            self._active.add(rec.id)
+        self.endInsertRows()
+        self._update_tick()
+
+    def on_changed(self, rec: Any) -> None:
+        if rec.id not in self._recs:
+            self.on_added(rec)
+            return
+        self._recs[rec.id] = rec
+        if rec.state.terminal:
+            self._active.discard(rec.id)
+        else:
+            self._active.add(rec.id)
+        self._dirty.add(rec.id)
+        if not self._flush.isActive():
+            self._flush.start()
+        self._update_tick()
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Many removals at once ("clear finished" over a long history): one reset instead of n row moves."""
+        self._bulk_removed: set[int] | None = set()
+        try:
+            yield
+        finally:
+            removed, self._bulk_removed = self._bulk_removed, None
+            if removed:
+                self.beginResetModel()
+                self._ids = [i for i in self._ids if i not in removed]
+                for i in removed:
+                    self._recs.pop(i, None)
+                    self._active.discard(i)
+                    self._dirty.discard(i)
+                self.endResetModel()
+                self._update_tick()
+
+    def on_removed(self, rec: Any) -> None:
+        if self._bulk_removed is not None:
+            self._bulk_removed.add(rec.id)
+            return
+        row = self.row_of(rec.id)
+        if row < 0:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        pos = len(self._ids) - 1 - row
+        del self._ids[pos]
+        self._recs.pop(rec.id, None)
+        self._active.discard(rec.id)
+        self._dirty.discard(rec.id)
+        self.endRemoveRows()
+        self._update_tick()
+
+    def _flush_dirty(self) -> None:
+        dirty, self._dirty = self._dirty, set()
+        last = self.columnCount() - 1
+        for task_id in dirty:
+            row = self.row_of(task_id)
+            if row >= 0:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+
+    def _tick_active(self) -> None:
+        rows = [r for r in (self.row_of(i) for i in self._active) if r >= 0]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), Col.STATUS), self.index(max(rows), Col.TIME),
+                                  [Qt.ItemDataRole.DisplayRole, ROLE_PROGRESS])
+        self._update_tick()
+
+    def _update_tick(self) -> None:
+        if self._active and not self._tick.isActive():
+            self._tick.start()
+        elif not self._active and self._tick.isActive():
+            self._tick.stop()
+
+    def _thumb_ready(self, path: str) -> None:
+        for task_id in self._thumb_wanted.pop(path, set()):
+            row = self.row_of(task_id)
+            if row >= 0:
+                idx = self.index(row, Col.PREVIEW)
+                self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
+
+    # -- lookups ---------------------------------------------------------------------------
+    def row_of(self, task_id: int) -> int:
+        pos = bisect.bisect_left(self._ids, task_id)
+        if pos < len(self._ids) and self._ids[pos] == task_id:
+            return len(self._ids) - 1 - pos
+        return -1
+
+    def record(self, index: QModelIndex | QPersistentModelIndex | int) -> Any:
+        row = index if isinstance(index, int) else index.row()
+        if 0 <= row < len(self._ids):
+            return self._recs[self._ids[len(self._ids) - 1 - row]]
+        return None
+
+    def records(self) -> list[Any]:
+        return [self._recs[i] for i in reversed(self._ids)]
+
+    def active_count(self) -> int:
+        return len(self._active)
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+
+    # -- Qt model interface ----------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Col)
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return {
+            Col.PREVIEW: self.tr("Preview"), Col.MODEL: self.tr("Model"), Col.PROMPT: self.tr("Prompt / inputs"),
+            Col.STATUS: self.tr("Status"), Col.TIME: self.tr("Time"), Col.COST: self.tr("Cost"),
+        }.get(Col(section)) if 0 <= section < len(Col) else None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._ids) or index.column() >= len(Col):
+            return None
+        rec = self.record(index)
+        col = Col(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(rec, col)
+        if role == ROLE_RECORD:
+            return rec
+        if role == ROLE_ID:
+            return rec.id
+        if role == ROLE_STATE:
+            return rec.state.value
+        if role == ROLE_PROGRESS:
+            return self.progress(rec)
+        if role == Qt.ItemDataRole.DecorationRole and col == Col.PREVIEW:
+            src = thumb_source(rec)
+            pix = self.thumbs.get(src)
+            if pix is None and src and not self.thumbs.peek(src):
+                self._thumb_wanted.setdefault(src, set()).add(rec.id)
+            return pix
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(rec, col)
+        if role == Qt.ItemDataRole.ForegroundRole and col == Col.STATUS and rec.state in FAILED_LIKE:
+            return QBrush(QColor("#c62828"))
+        if role == Qt.ItemDataRole.ForegroundRole and col == Col.COST and rec.cost_actual is None:
+            return QBrush(QPalette().color(QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText))
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (Col.TIME, Col.COST):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.SizeHintRole and col == Col.PREVIEW:
+            return QSize(THUMB.width() + 8, THUMB.height() + 8)
+        return None
+
+    # -- what a row says -------------------------------------------------------------------
+    def _display(self, rec: Any, col: Col) -> str:
+        if col == Col.PREVIEW:
+            return ""
+        if col == Col.MODEL:
+            spec = catalog.get(rec.model)
+            fam = family_title(spec.family) if spec else ""
+            title = tx(spec.title) if spec else rec.model
+            if rec.request.function and spec and rec.request.function in spec.functions:
+                title += " · " + tx(spec.functions[rec.request.function].label)
+            return f"{fam}\n{title}" if fam else title
+        if col == Col.PROMPT:
+            text = rec.prompt or input_summary(rec)
+            return " ".join(text.split())
+        if col == Col.STATUS:
+            return self.status_text(rec)
+        if col == Col.TIME:
+            return self.time_text(rec)
+        if col == Col.COST:
+            if rec.cost_actual is not None:
+                return fmt_money(rec.cost_actual)
+            if rec.cost_estimate is not None and rec.state.active:
+                return fmt_money(rec.cost_estimate, confirmed=False)
+            if rec.state in (State.FAILED, State.CANCELED) and not rec.retry_costs_money:
+                return self.tr("free")
+            return ""
+        return ""
+
+    def progress(self, rec: Any) -> float:
+        st = rec.state
+        if st == State.DONE:
+            return 1.0
+        if st in (State.UPLOADING, State.DOWNLOADING):
+            if rec.bytes_total:
+                return min(1.0, rec.bytes_done / rec.bytes_total)
+            return -1.0
+        if st in (State.QUEUED, State.RUNNING):
+            return rec.generation_progress()
+        if st in (State.VALIDATING, State.SUBMITTING, State.DETECTING):
+            return -1.0
+        return 0.0
+
+    def status_text(self, rec: Any) -> str:
+        st = rec.state
+        label = tx(st.label)
+        if st in (State.UPLOADING, State.DOWNLOADING) and rec.bytes_total:
+            return f"{label} {fmt_bytes(rec.bytes_done)} / {fmt_bytes(rec.bytes_total)}"
+        if st in (State.UPLOADING, State.DOWNLOADING) and rec.bytes_done:
+            return f"{label} {fmt_bytes(rec.bytes_done)}"
+        if st in (State.QUEUED, State.RUNNING):
+            return self.tr("%1 ~%2%").replace("%1", label).replace("%2", str(int(rec.generation_progress() * 100)))
+        if st in FAILED_LIKE or (st == State.CANCELED and rec.error_message):
+            why = rec.error_message or ""
+            code = f" ({rec.error_code})" if rec.error_code else ""
+            return f"{label}: {why}{code}" if why or code else label
+        return label
+
+    def time_text(self, rec: Any) -> str:
+        now = time.time()
+        elapsed = fmt_clock(rec.elapsed(now))
+        eta = rec.eta_seconds(now)
+        if rec.state.active and eta is not None and eta > 0:
+            return self.tr("%1 · ~%2 left").replace("%1", elapsed).replace("%2", fmt_clock(eta))
+        if rec.state.active and eta is not None:
+            return self.tr("%1 · any moment").replace("%1", elapsed)
+        return elapsed
+
+    def _tooltip(self, rec: Any, col: Col) -> str | None:
+        if col == Col.PROMPT:
+            return rec.prompt or input_summary(rec) or None
+        if col == Col.MODEL:
+            return rec.model
+        if col == Col.STATUS:
+            lines = [self.status_text(rec)]
+            if rec.task_id:
+                lines.append(self.tr("Task id: %1").replace("%1", rec.task_id))
+            if rec.output_path:
+                lines.append(rec.output_path)
+            return "\n".join(lines)
+        if col == Col.COST:
+            if rec.cost_actual is not None:
+                return self.tr("Billed, from the service's usage report")
+            if rec.cost_estimate is not None:
+                return self.tr("Estimate before the run: %1").replace("%1", fmt_money(rec.cost_estimate))
+        return None

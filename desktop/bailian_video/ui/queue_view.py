@@ -1,0 +1,473 @@
+"""The queue dock: the table of tasks, a progress-bar delegate, a details pane and the row actions."""
+from __future__ import annotations
+
+import contextlib
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDockWidget,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import catalog
+from ..engine import State
+from . import desktop
+from .media_jobs import ThumbnailCache
+from .queue_model import FAILED_LIKE, ROLE_PROGRESS, ROLE_RECORD, Col, QueueModel, thumb_source
+from .session import Session
+from .util import Debouncer, fmt_clock, fmt_money, spawn, tx
+
+
+def next_step(code: str | None) -> str:
+    """What to do about a failure, by the service's error code (the engine's message says why)."""
+    translate = QCoreApplication.translate
+    c = code or ""
+    if c.startswith("InvalidApiKey"):
+        return translate("Queue", "Check the API key in Settings; keys only work in their own region.")
+    if c.startswith(("Throttling.AllocationQuota", "AllocationQuota")):
+        return translate("Queue", "Your quota for this model is used up; raise it in the Alibaba Cloud console.")
+    if c.startswith("Throttling"):
+        return translate("Queue", "The service is busy. Run it again in a minute.")
+    if c.startswith(("Arrearage", "PrepaidBillOverdue", "PostpaidBillOverdue", "CommodityNotPurchased",
+                     "AccessDenied", "Model.AccessDenied", "Workspace.AccessDenied")):
+        return translate("Queue", "Check your Alibaba Cloud account: billing, and access to this model.")
+    if c.startswith(("DataInspectionFailed", "IPInfringementSuspect")):
+        return translate("Queue", "The content check refused the prompt or a file. Change them, then run again.")
+    if c.startswith(("InvalidFile", "InvalidParameter", "BadRequest", "InvalidURL")):
+        return translate("Queue", "Change the inputs as described, then use Run again.")
+    if c.startswith(("InternalError", "ModelUnavailable", "SystemError", "ServiceUnavailable", "RequestTimeOut")):
+        return translate("Queue", "A problem on the service side. Run it again later.")
+    return ""
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """The status cell: a progress bar while a task moves, plain (red) words when it failed."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        rec = index.data(ROLE_RECORD)
+        if rec is None or rec.state.terminal:
+            super().paint(painter, option, index)
+            return
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect, option.palette.highlight())
+        value = index.data(ROLE_PROGRESS)
+        bar = QStyleOptionProgressBar()
+        bar.rect = option.rect.adjusted(4, 6, -4, -6)
+        bar.minimum, bar.maximum = 0, 1000
+        bar.progress = int(max(0.0, value) * 1000) if value is not None and value >= 0 else 0
+        bar.text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        bar.textVisible = True
+        bar.textAlignment = Qt.AlignmentFlag.AlignCenter
+        bar.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Horizontal
+        bar.palette = option.palette
+        bar.fontMetrics = option.fontMetrics
+        bar.text = option.fontMetrics.elidedText(bar.text, Qt.TextElideMode.ElideRight, bar.rect.width() - 8)
+        style = option.widget.style() if option.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        s = super().sizeHint(option, index)
+        return QSize(max(s.width(), 220), max(s.height(), 30))
+
+
+class QueueTable(QTableView):
+    """The table, with words in it when it is empty."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("queueTable")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setShowGrid(False)
+        self.setIconSize(QSize(64, 40))
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(50)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+
+    def empty_text(self) -> str:
+        return self.tr("No tasks yet.\nChoose a tab above, fill in the form and press Generate — "
+                       "your videos appear here with their progress.")
+
+    def paintEvent(self, event: Any) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if model is not None and model.rowCount() == 0:
+            p = QPainter(self.viewport())
+            p.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            r = self.viewport().rect().adjusted(24, 12, -24, -12)
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.empty_text())
+            p.end()
+
+
+class DetailsPane(QFrame):
+    """Everything about the selected task: a bigger preview, the full prompt, ids, the reason for a failure."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("detailsPane")
+        self.rec: Any = None
+        self.preview = QLabel(self)
+        self.preview.setObjectName("bigPreview")
+        self.preview.setFixedSize(QSize(176, 99))
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text = QLabel(self)
+        self.text.setObjectName("detailsText")
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.text.setOpenExternalLinks(False)
+        self.text.linkActivated.connect(lambda href: desktop.show_in_folder(href[len("file:"):])
+                                        if href.startswith("file:") else None)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.error = QLabel(self)
+        self.error.setObjectName("errorBox")
+        self.error.setWordWrap(True)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.hide()
+        self.buttons = QHBoxLayout()
+        self.buttons.setSpacing(6)
+        right = QVBoxLayout()
+        right.addWidget(self.text)
+        right.addWidget(self.error)
+        right.addStretch(1)
+        right.addLayout(self.buttons)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(8, 6, 8, 6)
+        lay.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addLayout(right, 1)
+
+    def show_record(self, rec: Any, pixmap: QPixmap | None) -> None:
+        self.rec = rec
+        self.preview.setVisible(rec is not None)
+        if rec is None:
+            self.preview.clear()
+            self.text.setText(self.tr("Select a task to see its details."))
+            self.error.hide()
+            return
+        if pixmap is not None and not pixmap.isNull():
+            self.preview.setPixmap(pixmap.scaled(self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                                 Qt.TransformationMode.SmoothTransformation))
+        else:
+            self.preview.clear()
+            self.preview.setText(self.tr("No preview"))
+        spec = catalog.get(rec.model)
+        esc = _esc
+        rows = [f"<b>{esc(tx(spec.title) if spec else rec.model)}</b> <span style='color:gray'>{esc(rec.model)}"
+                f"</span> — {esc(tx(rec.state.label))}"]
+        if rec.prompt:
+            rows.append(esc(rec.prompt))
+        facts = [self.tr("Created %1").replace("%1", time.strftime("%Y-%m-%d %H:%M", time.localtime(rec.created_at)))]
+        facts.append(self.tr("took %1").replace("%1", fmt_clock(rec.elapsed())))
+        if rec.cost_actual is not None:
+            facts.append(self.tr("cost %1").replace("%1", fmt_money(rec.cost_actual)))
+        elif rec.cost_estimate is not None:
+            facts.append(self.tr("estimate %1").replace("%1", fmt_money(rec.cost_estimate, False)))
+        seed = rec.request.params.get("seed")
+        if seed is not None:
+            facts.append(self.tr("seed %1").replace("%1", str(seed)))
+        rows.append(" · ".join(facts))
+        ids = []
+        if rec.task_id:
+            ids.append(self.tr("task id %1").replace("%1", esc(rec.task_id)))
+        if rec.request_ids:
+            ids.append(self.tr("request id %1").replace("%1", esc(rec.request_ids[-1])))
+        if ids:
+            rows.append("<span style='color:gray'>" + " · ".join(ids) + "</span>")
+        if rec.output_path:
+            rows.append(f"<a href='file:{esc(rec.output_path)}'>{esc(rec.output_path)}</a>")
+        self.text.setText("<br>".join(rows))
+        if rec.state in FAILED_LIKE or (rec.state == State.CANCELED and rec.error_message):
+            parts = [f"<b>{esc(rec.error_message or tx(rec.state.label))}</b>"]
+            if rec.error_code:
+                parts.append(self.tr("Service code: %1").replace("%1", esc(rec.error_code)))
+            step = next_step(rec.error_code)
+            if step:
+                parts.append(esc(step))
+            if rec.retry_costs_money is True:
+                parts.append(self.tr("Running it again starts a new, billed generation."))
+            elif rec.retry_costs_money is False:
+                parts.append(self.tr("Nothing was billed for this task."))
+            self.error.setText("<br>".join(parts))
+            self.error.show()
+        else:
+            self.error.hide()
+
+
+def _esc(s: str) -> str:
+    return (s or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class QueueDock(QDockWidget):
+    """The dockable queue. Row actions go to the engine; ``run_again`` and ``play`` go to the window."""
+
+    run_again = Signal(object)      # Request
+    play = Signal(object)           # TaskRecord
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("queueDock")
+        self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable |
+                         QDockWidget.DockWidgetFeature.DockWidgetFloatable |
+                         QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.model = QueueModel(session, self)
+        self.big_thumbs = ThumbnailCache(max_side=384, capacity=40, parent=self)
+        self.big_thumbs.ready.connect(lambda _p: self._selection_changed())
+
+        body = QWidget(self)
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(6, 4, 6, 6)
+        lay.setSpacing(4)
+        top = QHBoxLayout()
+        self.summary = QLabel(body)
+        self.summary.setObjectName("queueSummary")
+        self.folder_button = QPushButton(body)
+        self.folder_button.clicked.connect(self.open_output_folder)
+        self.clear_button = QPushButton(body)
+        self.clear_button.clicked.connect(self.clear_finished)
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.clear_button)
+        top.addWidget(self.folder_button)
+        lay.addLayout(top)
+
+        self.table = QueueTable(body)
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(Col.STATUS, ProgressDelegate(self.table))
+        h = self.table.horizontalHeader()
+        h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        h.setSectionResizeMode(Col.PROMPT, QHeaderView.ResizeMode.Stretch)
+        h.setStretchLastSection(False)
+        h.setHighlightSections(False)
+        h.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for col, w in ((Col.PREVIEW, 76), (Col.MODEL, 190), (Col.STATUS, 300), (Col.TIME, 130), (Col.COST, 80)):
+            self.table.setColumnWidth(col, w)
+        self.table.doubleClicked.connect(self._double_clicked)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        self.details = DetailsPane(body)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, body)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        lay.addWidget(self.splitter, 1)
+        self.setWidget(body)
+
+        self._buttons: dict[str, QPushButton] = {}
+        for key in ("play", "folder", "retry", "resume", "cancel", "again", "remove"):
+            b = QPushButton(self.details)
+            b.setObjectName(f"action_{key}")
+            b.clicked.connect(lambda _c=False, k=key: self.do(k))
+            self.details.buttons.addWidget(b)
+            self._buttons[key] = b
+        self.details.buttons.addStretch(1)
+        self._details_later = Debouncer(150, self._selection_changed, self, throttle=True)
+        self._summary_later = Debouncer(250, self._update_summary, self, throttle=True)
+        self.model.rowsInserted.connect(lambda *_: self._summary_later.poke())
+        self.model.rowsRemoved.connect(lambda *_: self._summary_later.poke())
+        self.model.modelReset.connect(self._update_summary)
+        self.model.dataChanged.connect(self._data_changed)
+        session.totals_changed.connect(self._update_summary)
+        self.retranslate()
+        self._selection_changed()
+
+    # -- selection ---------------------------------------------------------------------------
+    def selected_records(self) -> list[Any]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [r for r in (self.model.record(row) for row in rows) if r is not None]
+
+    def current(self) -> Any:
+        recs = self.selected_records()
+        return recs[0] if recs else None
+
+    def select_task(self, task_id: int) -> None:
+        row = self.model.row_of(task_id)
+        if row >= 0:
+            idx = self.model.index(row, 0)
+            self.table.selectionModel().select(idx, QItemSelectionModel.SelectionFlag.ClearAndSelect |
+                                               QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollTo(idx)
+        self._selection_changed()
+
+    def _data_changed(self, top: QModelIndex, bottom: QModelIndex, roles: Any = None) -> None:
+        rec = self.details.rec
+        if rec is not None and top.row() <= self.model.row_of(rec.id) <= bottom.row():
+            self._details_later.poke()
+        if top.column() == 0:
+            self._summary_later.poke()
+
+    def _selection_changed(self) -> None:
+        rec = self.current()
+        pix = None
+        if rec is not None:
+            src = thumb_source(rec)
+            pix = self.big_thumbs.get(src) if src else None
+        self.details.show_record(rec, pix)
+        self._update_buttons(rec)
+
+    def _update_buttons(self, rec: Any) -> None:
+        has_file = bool(rec and rec.output_path and rec.state == State.DONE and Path(rec.output_path).exists())
+        show = {
+            "play": has_file,
+            "folder": has_file,
+            "retry": bool(rec and rec.can_retry_download and rec.state != State.DONE),
+            "resume": bool(rec and rec.can_resume),
+            "cancel": bool(rec and rec.can_cancel),
+            "again": rec is not None,
+            "remove": bool(rec and rec.state.terminal),
+        }
+        for key, b in self._buttons.items():
+            b.setVisible(show[key])
+
+    # -- actions -----------------------------------------------------------------------------
+    def do(self, action: str, recs: list[Any] | None = None) -> None:
+        recs = recs if recs is not None else self.selected_records()
+        if not recs:
+            return
+        rec = recs[0]
+        eng = self.session.engine
+        if action == "play" and rec.output_path:
+            self.play.emit(rec)
+        elif action == "open" and rec.output_path:
+            desktop.open_path(rec.output_path)
+        elif action == "folder" and rec.output_path:
+            desktop.show_in_folder(rec.output_path)
+        elif action == "again":
+            self.run_again.emit(rec.request)
+        elif action == "copy_task":
+            QGuiApplication.clipboard().setText("\n".join(r.task_id for r in recs if r.task_id))
+        elif action == "copy_request":
+            QGuiApplication.clipboard().setText("\n".join(i for r in recs for i in r.request_ids))
+        elif eng is not None:
+            with self.model.bulk() if len(recs) > 20 else contextlib.nullcontext():
+                self._act_on(eng, action, recs)
+
+    @staticmethod
+    def _act_on(eng: Any, action: str, recs: list[Any]) -> None:
+        for r in recs:
+            if action == "cancel" and r.can_cancel:
+                spawn(eng.cancel(r.id), name=f"cancel:{r.id}")
+            elif action == "retry" and r.can_retry_download:
+                spawn(eng.retry_download(r.id), name=f"retry:{r.id}")
+            elif action == "resume" and r.can_resume:
+                spawn(eng.resume(r.id), name=f"resume:{r.id}")
+            elif action == "remove" and r.state.terminal:
+                eng.remove(r.id)
+
+    def clear_finished(self) -> None:
+        eng = self.session.engine
+        if eng is None:
+            return
+        with self.model.bulk():
+            for rec in [r for r in self.model.records() if r.state in (State.DONE, State.CANCELED)]:
+                eng.remove(rec.id)
+
+    def open_output_folder(self) -> None:
+        folder = Path(self.session.config.out_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        desktop.open_path(folder)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        rec = self.model.record(index)
+        if rec is None:
+            return
+        if rec.state == State.DONE and rec.output_path:
+            self.play.emit(rec)
+        elif rec.state in FAILED_LIKE and rec.can_retry_download:
+            self.do("retry", [rec])
+
+    def _context_menu(self, pos: Any) -> None:
+        recs = self.selected_records()
+        if not recs:
+            return
+        menu = self.build_menu(recs)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def build_menu(self, recs: list[Any]) -> QMenu:
+        rec = recs[0]
+        menu = QMenu(self)
+        menu.setObjectName("queueMenu")
+        done = bool(rec.output_path and rec.state == State.DONE)
+
+        def add(text: str, key: str, enabled: bool) -> QAction:
+            a = menu.addAction(text)
+            a.setObjectName(f"menu_{key}")
+            a.setEnabled(enabled)
+            a.triggered.connect(lambda _c=False, k=key: self.do(k, recs))
+            return a
+
+        add(self.tr("Play"), "play", done)
+        add(self.tr("Open in system player"), "open", done)
+        add(self.tr("Show in folder"), "folder", done)
+        menu.addSeparator()
+        add(self.tr("Cancel"), "cancel", any(r.can_cancel for r in recs))
+        add(self.tr("Retry download (free)"), "retry", any(r.can_retry_download for r in recs))
+        add(self.tr("Resume tracking"), "resume", any(r.can_resume for r in recs))
+        add(self.tr("Run again with these settings"), "again", True)
+        menu.addSeparator()
+        add(self.tr("Copy task id"), "copy_task", any(r.task_id for r in recs))
+        add(self.tr("Copy request id"), "copy_request", any(r.request_ids for r in recs))
+        menu.addSeparator()
+        add(self.tr("Remove from list"), "remove", any(r.state.terminal for r in recs))
+        return menu
+
+    # -- look --------------------------------------------------------------------------------
+    def _update_summary(self) -> None:
+        recs = self.model.records()
+        active = self.model.active_count()
+        done = sum(1 for r in recs if r.state == State.DONE)
+        failed = sum(1 for r in recs if r.state in FAILED_LIKE)
+        parts = [self.tr("%n working", "", active), self.tr("%n done", "", done)]
+        if failed:
+            parts.append(self.tr("%n need attention", "", failed))
+        today = (self.session.totals or {}).get("today")
+        if today:
+            parts.append(self.tr("today %1").replace("%1", fmt_money(today)))
+        self.summary.setText(" · ".join(parts))
+        self.clear_button.setEnabled(any(r.state in (State.DONE, State.CANCELED) for r in recs))
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Queue"))
+        self.folder_button.setText(self.tr("Open output folder"))
+        self.clear_button.setText(self.tr("Clear finished"))
+        self.clear_button.setToolTip(self.tr("Remove done and canceled tasks from the list (the videos stay)"))
+        labels = {"play": self.tr("Play"), "folder": self.tr("Show in folder"), "retry": self.tr("Retry download"),
+                  "resume": self.tr("Resume"), "cancel": self.tr("Cancel"), "again": self.tr("Run again"),
+                  "remove": self.tr("Remove")}
+        for key, b in self._buttons.items():
+            b.setText(labels[key])
+        self._buttons["retry"].setToolTip(self.tr("Download the finished video again; this costs nothing"))
+        self._buttons["again"].setToolTip(self.tr("Put these settings back into the form"))
+        self.model.retranslate()
+        self._update_summary()
+        self._selection_changed()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

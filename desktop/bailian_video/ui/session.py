@@ -1,0 +1,236 @@
+"""The one place where the UI meets the engine: owns the AppContext, adapts engine events to Qt signals.
+
+The backend is either the real service (with the user's key) or the built-in sandbox. Sandbox
+tasks live in their own task store (``<data>/sandbox``) so they never mix with paid ones.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from .. import catalog, keys
+from ..engine import EngineSettings, TaskEvent
+from .config import UiConfig
+from .util import tx
+
+log = logging.getLogger("bailian_video.ui")
+
+SANDBOX = "sandbox"
+SERVICE = "service"
+
+
+class Session(QObject):
+    task_added = Signal(object)       # TaskRecord
+    task_changed = Signal(object)
+    task_removed = Signal(object)
+    reset = Signal()                  # a new engine: item models reload everything
+    backend_changed = Signal()
+    totals_changed = Signal()
+    key_changed = Signal()
+
+    def __init__(self, config: UiConfig, *, force_sandbox: bool = False,
+                 sandbox_task_seconds: float | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.config = config
+        self.data_dir = config.data_dir
+        self.force_sandbox = force_sandbox
+        self.sandbox_task_seconds = sandbox_task_seconds
+        self.ctx: Any = None
+        self.mode: str = ""
+        self.region: str = config.region
+        self.api_key: str | None = None
+        self.key_source: str | None = None        # "env" | "keychain" | "session"
+        # Filled in by load_key (in a worker: finding the keychain can take a while).
+        self.keychain = keys.KeychainStatus(True, "…")
+        self.totals: dict[str, Any] = {}
+        self.start_error: str = ""
+        self._unsubscribe: Any = None
+        self._switching = asyncio.Lock()
+
+    # -- the key ---------------------------------------------------------------------------
+    async def load_key(self) -> None:
+        """Environment first, then the keychain (read in a worker: it may talk to a D-Bus service)."""
+        self.keychain = await asyncio.to_thread(keys.keychain_status)
+        env = os.environ.get("DASHSCOPE_API_KEY")
+        if env:
+            self.api_key, self.key_source = env, "env"
+            return
+        stored = await asyncio.to_thread(keys.load_key) if self.keychain.usable else None
+        if stored:
+            self.api_key, self.key_source = stored, "keychain"
+
+    async def store_key(self, key: str | None) -> str:
+        """Keep a new key: in the keychain when there is a usable one, else for this session only.
+
+        Returns where it went: 'keychain', 'session' or 'removed'. Never writes a file.
+        """
+        if not key:
+            if self.keychain.usable:
+                try:
+                    await asyncio.to_thread(keys.delete_key)
+                except Exception as e:  # noqa: BLE001 — a keychain that refuses to delete is worth a log line only
+                    log.warning("could not delete the key from the keychain: %s", type(e).__name__)
+            self.api_key, self.key_source = None, None
+            self.key_changed.emit()
+            return "removed"
+        where = "session"
+        if self.keychain.usable:
+            try:
+                await asyncio.to_thread(keys.save_key, key)
+                where = "keychain"
+            except Exception as e:  # noqa: BLE001 — any backend failure means: keep it for the session
+                log.warning("the keychain refused the key (%s); keeping it for this session only",
+                            type(e).__name__)
+                self.keychain = keys.KeychainStatus(False, self.keychain.backend, str(e) or type(e).__name__)
+        self.api_key, self.key_source = key, where
+        self.key_changed.emit()
+        return where
+
+    # -- the backend -----------------------------------------------------------------------
+    @property
+    def engine(self) -> Any:
+        return self.ctx.engine if self.ctx is not None else None
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.mode == SANDBOX
+
+    @property
+    def can_submit(self) -> bool:
+        return self.ctx is not None and (self.is_sandbox or bool(self.api_key))
+
+    def wanted_mode(self) -> str:
+        if self.force_sandbox:
+            return SANDBOX
+        return self.config.backend or (SERVICE if self.api_key else "")
+
+    def engine_settings(self) -> EngineSettings:
+        s = EngineSettings()
+        self.apply_config(s)
+        return s
+
+    def apply_config(self, s: EngineSettings | None = None) -> None:
+        """Copy the user's settings onto the engine (live: the engine reads them as it goes)."""
+        s = s if s is not None else (self.engine.settings if self.engine else None)
+        if s is None:
+            return
+        c = self.config
+        s.out_dir = Path(c.out_dir)
+        s.name_template = c.name_template
+        s.region = self.region
+        s.global_concurrency = max(1, c.global_concurrency)
+        s.model_concurrency = dict(c.model_concurrency)
+        s.poll_deadline = max(60.0, c.poll_deadline_hours * 3600.0)
+
+    async def start(self, mode: str | None = None, region: str | None = None) -> None:
+        """(Re)build the context for ``mode`` ('sandbox' | 'service'); replaces a running one."""
+        async with self._switching:
+            mode = mode or self.wanted_mode() or SANDBOX
+            self.region = region or self.config.region
+            await self._close_ctx()
+            from ..services import AppContext
+            ddir = self.data_dir / "sandbox" if mode == SANDBOX else self.data_dir
+            kwargs: dict[str, Any] = dict(data_dir=ddir, region=self.region, sandbox=mode == SANDBOX,
+                                          out_dir=self.config.out_dir, settings=self.engine_settings())
+            if mode == SANDBOX:
+                kwargs["sandbox_task_seconds"] = (self.sandbox_task_seconds if self.sandbox_task_seconds is not None
+                                                  else self.config.sandbox_task_seconds)
+            else:
+                kwargs["api_key"] = self.api_key
+                base = os.environ.get("DASHSCOPE_HTTP_BASE_URL")
+                if base:
+                    kwargs["base_url"] = base
+            self.start_error = ""
+            try:
+                self.ctx = await AppContext.create(**kwargs)
+            except Exception as e:
+                log.exception("could not start the backend")
+                self.start_error = str(e) or type(e).__name__
+                self.ctx = None
+                self.mode = ""
+                self.reset.emit()
+                self.backend_changed.emit()
+                raise
+            self.mode = mode
+            self._unsubscribe = self.ctx.engine.subscribe(self._on_event)
+            self.reset.emit()
+            self.backend_changed.emit()
+        await self.refresh_totals()
+
+    async def close(self) -> None:
+        async with self._switching:
+            await self._close_ctx()
+
+    async def _close_ctx(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        ctx, self.ctx = self.ctx, None
+        if ctx is not None:
+            try:
+                await ctx.close()
+            except Exception:  # closing must never stop the app from quitting
+                log.exception("closing the backend failed")
+
+    def backend_label(self) -> str:
+        if self.ctx is None:
+            return ""
+        return self.ctx.base_url
+
+    # -- events ----------------------------------------------------------------------------
+    def _on_event(self, ev: TaskEvent) -> None:
+        if ev.kind == "added":
+            self.task_added.emit(ev.record)
+        elif ev.kind == "removed":
+            self.task_removed.emit(ev.record)
+        else:
+            self.task_changed.emit(ev.record)
+
+    def tasks(self) -> list[Any]:
+        return self.engine.tasks() if self.engine else []
+
+    async def refresh_totals(self) -> None:
+        eng = self.engine
+        if eng is None:
+            self.totals = {}
+        else:
+            try:
+                self.totals = await asyncio.to_thread(eng.totals)
+            except Exception:  # totals are informative; a locked or closed store must not break the window
+                log.exception("could not read the totals")
+                return
+        self.totals_changed.emit()
+
+    def free_left(self, model: str) -> float | None:
+        fl = (self.totals or {}).get("free_left") or {}
+        return fl.get(model)
+
+    # -- test connection -------------------------------------------------------------------
+    async def test_connection(self, key: str | None, region: str, sandbox: bool) -> tuple[bool, str]:
+        """Ask the service for its task list (free, read-only): does this key work in this region?"""
+        from ..api import errors as api_errors
+        from ..api.client import DashScopeClient
+        if sandbox:
+            if self.ctx is not None and self.is_sandbox:
+                base, key = self.ctx.base_url, key or "sk-sandbox-local"
+            else:
+                return True, ""
+        else:
+            base = os.environ.get("DASHSCOPE_HTTP_BASE_URL") or catalog.base_url(region)
+        if not key:
+            return False, ""
+        client = DashScopeClient(key, region=region, base_url=base)
+        try:
+            await client.list_tasks(page_size=1)
+            return True, ""
+        except api_errors.DashScopeError as e:
+            return False, tx(e.explain())
+        except Exception as e:  # network trouble of any kind is an answer too
+            return False, f"{type(e).__name__}: {e}"
+        finally:
+            await client.aclose()

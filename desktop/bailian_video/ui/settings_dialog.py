@@ -1,0 +1,444 @@
+"""Settings (key, backend, region, output, limits, language) and the first-run welcome."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import catalog, keys
+from ..engine import Request, TaskRecord
+from ..engine.outputs import DEFAULT_TEMPLATE, render_name
+from .session import SANDBOX, SERVICE, Session
+from .util import set_state, spawn, tx
+
+KEY_PAGE = {
+    catalog.BEIJING: "https://bailian.console.aliyun.com/",
+    catalog.SINGAPORE: "https://modelstudio.console.alibabacloud.com/",
+}
+
+
+@dataclass
+class SettingsResult:
+    backend: str
+    new_key: str | None              # None: unchanged; "": remove
+    region: str
+    out_dir: Path
+    name_template: str
+    global_concurrency: int
+    model_concurrency: dict[str, int] = field(default_factory=dict)
+    poll_deadline_hours: float = 6.0
+    language: str = ""
+
+
+class SettingsDialog(QDialog):
+    """Opened with ``open()``; read :meth:`result_settings` after ``accepted``."""
+
+    tested = Signal(bool, str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.config = session.config
+        self.remove_key_requested = False
+        self.setObjectName("settingsDialog")
+        self.setMinimumWidth(620)
+        self.resize(700, 720)
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        body = QWidget(scroll)
+        scroll.setWidget(body)
+        lay = QVBoxLayout(body)
+        lay.setSpacing(12)
+
+        # -- connection -------------------------------------------------------------------
+        self.conn_box = QGroupBox(body)
+        cl = QVBoxLayout(self.conn_box)
+        self.service_radio = QRadioButton(self.conn_box)
+        self.service_radio.setObjectName("serviceRadio")
+        self.sandbox_radio = QRadioButton(self.conn_box)
+        self.sandbox_radio.setObjectName("sandboxRadio")
+        self.backend_group = QButtonGroup(self)
+        self.backend_group.addButton(self.service_radio)
+        self.backend_group.addButton(self.sandbox_radio)
+        (self.sandbox_radio if (session.is_sandbox or self.config.backend == SANDBOX) else self.service_radio) \
+            .setChecked(True)
+        cl.addWidget(self.service_radio)
+        cl.addWidget(self.sandbox_radio)
+        self.sandbox_note = QLabel(self.conn_box)
+        self.sandbox_note.setObjectName("helpText")
+        self.sandbox_note.setWordWrap(True)
+        cl.addWidget(self.sandbox_note)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        key_row = QHBoxLayout()
+        self.key_edit = QLineEdit(self.conn_box)
+        self.key_edit.setObjectName("keyEdit")
+        self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_edit.setClearButtonEnabled(True)
+        self.show_key = QPushButton(self.conn_box)
+        self.show_key.setCheckable(True)
+        self.show_key.toggled.connect(lambda on: self.key_edit.setEchoMode(
+            QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password))
+        self.remove_key = QPushButton(self.conn_box)
+        self.remove_key.setObjectName("removeKey")
+        self.remove_key.clicked.connect(self._remove_key)
+        key_row.addWidget(self.key_edit, 1)
+        key_row.addWidget(self.show_key)
+        key_row.addWidget(self.remove_key)
+        self.key_label = QLabel(self.conn_box)
+        self.key_label.setBuddy(self.key_edit)
+        form.addRow(self.key_label, key_row)
+        self.key_where = QLabel(self.conn_box)
+        self.key_where.setObjectName("keyWhere")
+        self.key_where.setWordWrap(True)
+        self.key_where.setOpenExternalLinks(True)
+        form.addRow("", self.key_where)
+
+        self.region_label = QLabel(self.conn_box)
+        self.region_combo = QComboBox(self.conn_box)
+        self.region_combo.setObjectName("regionCombo")
+        for rid, info in catalog.REGIONS.items():
+            self.region_combo.addItem(tx(info["label"]), rid)
+        self.region_combo.setCurrentIndex(max(0, self.region_combo.findData(session.region)))
+        self.region_combo.currentIndexChanged.connect(lambda _i: self._update_region_note())
+        self.region_label.setBuddy(self.region_combo)
+        form.addRow(self.region_label, self.region_combo)
+        self.region_note = QLabel(self.conn_box)
+        self.region_note.setObjectName("helpText")
+        self.region_note.setWordWrap(True)
+        form.addRow("", self.region_note)
+
+        test_row = QHBoxLayout()
+        self.test_button = QPushButton(self.conn_box)
+        self.test_button.setObjectName("testButton")
+        self.test_button.clicked.connect(self.test_connection)
+        self.test_result = QLabel(self.conn_box)
+        self.test_result.setObjectName("testResult")
+        self.test_result.setWordWrap(True)
+        test_row.addWidget(self.test_button)
+        test_row.addWidget(self.test_result, 1)
+        form.addRow("", test_row)
+        cl.addLayout(form)
+        lay.addWidget(self.conn_box)
+
+        # -- output -----------------------------------------------------------------------
+        self.out_box = QGroupBox(body)
+        of = QFormLayout(self.out_box)
+        of.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        dir_row = QHBoxLayout()
+        self.dir_edit = QLineEdit(str(self.config.out_dir), self.out_box)
+        self.dir_edit.setObjectName("dirEdit")
+        self.dir_button = QPushButton(self.out_box)
+        self.dir_button.clicked.connect(self._choose_dir)
+        dir_row.addWidget(self.dir_edit, 1)
+        dir_row.addWidget(self.dir_button)
+        self.dir_label = QLabel(self.out_box)
+        self.dir_label.setBuddy(self.dir_edit)
+        of.addRow(self.dir_label, dir_row)
+        self.template_edit = QLineEdit(self.config.name_template, self.out_box)
+        self.template_edit.setObjectName("templateEdit")
+        self.template_edit.textChanged.connect(lambda _t: self._update_template_preview())
+        self.template_label = QLabel(self.out_box)
+        self.template_label.setBuddy(self.template_edit)
+        of.addRow(self.template_label, self.template_edit)
+        self.template_preview = QLabel(self.out_box)
+        self.template_preview.setObjectName("helpText")
+        self.template_preview.setWordWrap(True)
+        self.template_preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        of.addRow("", self.template_preview)
+        lay.addWidget(self.out_box)
+
+        # -- limits -----------------------------------------------------------------------
+        self.limits_box = QGroupBox(body)
+        lf = QFormLayout(self.limits_box)
+        self.concurrency = QSpinBox(self.limits_box)
+        self.concurrency.setObjectName("concurrencySpin")
+        self.concurrency.setRange(1, 32)
+        self.concurrency.setValue(self.config.global_concurrency)
+        self.concurrency_label = QLabel(self.limits_box)
+        self.concurrency_label.setBuddy(self.concurrency)
+        lf.addRow(self.concurrency_label, self.concurrency)
+        self.deadline = QDoubleSpinBox(self.limits_box)
+        self.deadline.setObjectName("deadlineSpin")
+        self.deadline.setRange(0.5, 24.0)
+        self.deadline.setSingleStep(0.5)
+        self.deadline.setDecimals(1)
+        self.deadline.setValue(self.config.poll_deadline_hours)
+        self.deadline_label = QLabel(self.limits_box)
+        self.deadline_label.setBuddy(self.deadline)
+        lf.addRow(self.deadline_label, self.deadline)
+        self.per_model = QTableWidget(self.limits_box)
+        self.per_model.setObjectName("perModelTable")
+        self.per_model.setColumnCount(2)
+        self.per_model.verticalHeader().hide()
+        self.per_model.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.per_model.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self._model_spins: dict[str, QSpinBox] = {}
+        limited = [m for m in catalog.all_models() if m.user_facing and m.concurrency]
+        self.per_model.setRowCount(len(limited))
+        saved = self.config.model_concurrency
+        for row, m in enumerate(limited):
+            item = QTableWidgetItem(f"{tx(m.title)} ({m.name})")
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.per_model.setItem(row, 0, item)
+            spin = QSpinBox(self.per_model)
+            spin.setRange(1, int(m.concurrency or 1))
+            spin.setValue(min(int(m.concurrency or 1), saved.get(m.name, int(m.concurrency or 1))))
+            self.per_model.setCellWidget(row, 1, spin)
+            self._model_spins[m.name] = spin
+        self.per_model.setMinimumHeight(160)
+        self.per_model_label = QLabel(self.limits_box)
+        self.per_model_label.setWordWrap(True)
+        lf.addRow(self.per_model_label)
+        lf.addRow(self.per_model)
+        lay.addWidget(self.limits_box)
+
+        # -- language ---------------------------------------------------------------------
+        self.lang_box = QGroupBox(body)
+        ll = QFormLayout(self.lang_box)
+        self.lang_combo = QComboBox(self.lang_box)
+        self.lang_combo.setObjectName("langCombo")
+        self.lang_combo.addItem("", "")
+        self.lang_combo.addItem("简体中文", "zh")
+        self.lang_combo.addItem("English", "en")
+        self.lang_combo.setCurrentIndex(max(0, self.lang_combo.findData(self.config.language)))
+        self.lang_label = QLabel(self.lang_box)
+        self.lang_label.setBuddy(self.lang_combo)
+        ll.addRow(self.lang_label, self.lang_combo)
+        lay.addWidget(self.lang_box)
+        lay.addStretch(1)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                        self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scroll, 1)
+        outer.addWidget(self.buttons)
+        self.service_radio.toggled.connect(lambda _on: self._update_enabled())
+        self.retranslate()
+
+    # -- behaviour ---------------------------------------------------------------------------
+    def backend(self) -> str:
+        return SANDBOX if self.sandbox_radio.isChecked() else SERVICE
+
+    def region(self) -> str:
+        return str(self.region_combo.currentData())
+
+    def _remove_key(self) -> None:
+        self.key_edit.clear()
+        self.remove_key_requested = True
+        self._update_key_info()
+
+    def _choose_dir(self) -> None:
+        d = QFileDialog.getExistingDirectory(self, self.tr("Where should finished videos go?"), self.dir_edit.text())
+        if d:
+            self.dir_edit.setText(d)
+
+    def test_connection(self) -> None:
+        spawn(self._test(), name="test-connection")
+
+    async def _test(self) -> None:
+        key = self.key_edit.text().strip() or (None if self.remove_key_requested else self.session.api_key)
+        sandbox = self.backend() == SANDBOX
+        self.test_button.setEnabled(False)
+        self.test_result.setText(self.tr("Testing…"))
+        try:
+            ok, detail = await self.session.test_connection(key, self.region(), sandbox)
+        finally:
+            self.test_button.setEnabled(True)
+        where = self.region_combo.currentText()
+        if ok:
+            text = self.tr("✓ The sandbox answers.") if sandbox else \
+                self.tr("✓ Connected: the key works in %1.").replace("%1", where)
+        elif not key and not sandbox:
+            text = self.tr("✗ Enter an API key first.")
+        else:
+            text = "✗ " + detail + " " + self.tr("Check the key, and that it belongs to %1.").replace("%1", where)
+        self.test_result.setText(text)
+        set_state(self.test_result, "error", not ok)
+        self.tested.emit(ok, detail)
+
+    def result_settings(self) -> SettingsResult:
+        typed = self.key_edit.text().strip()
+        new_key: str | None = typed if typed else ("" if self.remove_key_requested else None)
+        model_limits = {}
+        for name, spin in self._model_spins.items():
+            spec = catalog.require(name)
+            if spin.value() < int(spec.concurrency or 1):
+                model_limits[name] = spin.value()
+        return SettingsResult(
+            backend=self.backend(), new_key=new_key, region=self.region(),
+            out_dir=Path(self.dir_edit.text().strip() or str(self.config.out_dir)).expanduser(),
+            name_template=self.template_edit.text().strip() or DEFAULT_TEMPLATE,
+            global_concurrency=self.concurrency.value(), model_concurrency=model_limits,
+            poll_deadline_hours=self.deadline.value(), language=str(self.lang_combo.currentData() or ""))
+
+    def _update_enabled(self) -> None:
+        service = self.service_radio.isChecked()
+        for w in (self.key_edit, self.show_key, self.remove_key, self.region_combo):
+            w.setEnabled(service)
+        self._update_key_info()
+
+    def _update_key_info(self) -> None:
+        s = self.session
+        status = s.keychain
+        if s.key_source == "env" and not self.remove_key_requested:
+            text = self.tr("Using the key from the environment variable DASHSCOPE_API_KEY (%1).") \
+                .replace("%1", keys.mask(s.api_key))
+        elif not status.usable:
+            text = ("<b>" + self.tr("This computer has no usable keychain") + "</b> (" + (status.reason or
+                    status.backend) + "). " + self.tr(
+                "Your key is kept only while the app runs and is never written to a file. To keep it between "
+                "runs, set up a keychain (GNOME Keyring or KWallet on Linux) or set the DASHSCOPE_API_KEY "
+                "environment variable."))
+        elif s.api_key and s.key_source == "keychain" and not self.remove_key_requested:
+            text = self.tr("Stored in the system keychain (%1): %2").replace("%1", status.backend) \
+                .replace("%2", keys.mask(s.api_key))
+        elif s.api_key and s.key_source == "session" and not self.remove_key_requested:
+            text = self.tr("Kept for this session only: %1").replace("%1", keys.mask(s.api_key))
+        else:
+            text = self.tr("No key yet. New keys are stored in the system keychain (%1), never in a file.") \
+                .replace("%1", status.backend)
+        page = KEY_PAGE.get(self.region(), KEY_PAGE[catalog.BEIJING])
+        text += " " + self.tr("Get a key: <a href=\"%1\">%1</a>").replace("%1", page)
+        self.key_where.setText(text)
+        set_state(self.key_where, "warning", not status.usable)
+        if s.api_key and not self.remove_key_requested:
+            self.key_edit.setPlaceholderText(self.tr("%1 (leave empty to keep it)").replace("%1", keys.mask(s.api_key)))
+        else:
+            self.key_edit.setPlaceholderText(self.tr("sk-… from the Model Studio console"))
+
+    def _update_region_note(self) -> None:
+        region = self.region()
+        missing = [m for m in catalog.all_models() if m.user_facing and not m.available_in(region)]
+        if missing:
+            names = ", ".join(tx(m.title) for m in missing)
+            self.region_note.setText(self.tr("Not available in this region (%n model(s)): %1", "", len(missing))
+                                     .replace("%1", names))
+        else:
+            self.region_note.setText(self.tr("Every model is available in this region."))
+        self._update_key_info()
+
+    def _update_template_preview(self) -> None:
+        rec = TaskRecord(id=42, request=Request("wan2.2-t2v-plus", inputs={"prompt": self.tr(
+            "A kitten runs under the moon")}, params={"seed": 42}), task_id="0385dc79-5ff8-4d82-bcb6-8f1fb1d2d4a5")
+        try:
+            name = render_name(rec, self.template_edit.text().strip() or DEFAULT_TEMPLATE) + ".mp4"
+        except Exception:  # a broken template falls back in render_name; anything else: show nothing
+            name = ""
+        self.template_preview.setText(
+            self.tr("Example: %1").replace("%1", name) + "<br>" +
+            self.tr("Fields: {date} {time} {datetime} {model} {prompt} {seed} {id} {task_id} {function}"))
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Settings"))
+        self.conn_box.setTitle(self.tr("Connection"))
+        self.service_radio.setText(self.tr("Alibaba Cloud Model Studio (real videos, billed per second)"))
+        self.sandbox_radio.setText(self.tr("Built-in sandbox (free and local: nothing leaves this computer)"))
+        self.sandbox_note.setText(self.tr("The sandbox answers like the real service and renders simple test "
+                                          "videos, so you can try every tab without a key."))
+        self.key_label.setText(self.tr("API &key:"))
+        self.show_key.setText(self.tr("Show"))
+        self.remove_key.setText(self.tr("Remove"))
+        self.region_label.setText(self.tr("&Region:"))
+        self.test_button.setText(self.tr("Test connection"))
+        self.out_box.setTitle(self.tr("Finished videos"))
+        self.dir_label.setText(self.tr("&Folder:"))
+        self.dir_button.setText(self.tr("Choose…"))
+        self.template_label.setText(self.tr("File &name:"))
+        self.limits_box.setTitle(self.tr("Limits"))
+        self.concurrency_label.setText(self.tr("Tasks at once (all models):"))
+        self.deadline_label.setText(self.tr("Stop waiting after (hours):"))
+        self.per_model_label.setText(self.tr("Tasks at once per model (the service's limit is the maximum):"))
+        self.per_model.setHorizontalHeaderLabels([self.tr("Model"), self.tr("At once")])
+        self.lang_box.setTitle(self.tr("Language"))
+        self.lang_label.setText(self.tr("&Language:"))
+        self.lang_combo.setItemText(0, self.tr("Follow the system"))
+        self._update_enabled()
+        self._update_region_note()
+        self._update_template_preview()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class WelcomeDialog(QDialog):
+    """First run without a key: try the sandbox, or enter a key."""
+
+    SANDBOX = 1
+    KEY = 2
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("welcomeDialog")
+        self.choice = 0
+        self.setMinimumWidth(520)
+        self.title = QLabel(self)
+        self.title.setObjectName("welcomeTitle")
+        self.text = QLabel(self)
+        self.text.setWordWrap(True)
+        self.sandbox_button = QPushButton(self)
+        self.sandbox_button.setObjectName("welcomeSandbox")
+        self.sandbox_button.setDefault(True)
+        self.key_button = QPushButton(self)
+        self.key_button.setObjectName("welcomeKey")
+        self.sandbox_button.clicked.connect(lambda: self._pick(self.SANDBOX))
+        self.key_button.clicked.connect(lambda: self._pick(self.KEY))
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.key_button)
+        row.addWidget(self.sandbox_button)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.title)
+        lay.addWidget(self.text)
+        lay.addSpacing(8)
+        lay.addLayout(row)
+        self.retranslate()
+
+    def _pick(self, choice: int) -> None:
+        self.choice = choice
+        self.accept()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Welcome"))
+        self.title.setText("<h2>" + self.tr("Welcome to Bailian Video Studio") + "</h2>")
+        self.text.setText(self.tr(
+            "To make real videos you need an API key from Alibaba Cloud Model Studio (Bailian); videos are "
+            "billed per second.<br><br>No key yet? Try the <b>built-in sandbox</b> first: it is free, runs on "
+            "this computer, and nothing leaves it. You can switch any time in Settings."))
+        self.sandbox_button.setText(self.tr("Try the sandbox"))
+        self.key_button.setText(self.tr("Enter my API key…"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+

@@ -1,0 +1,157 @@
+"""Small helpers shared by the widgets: running coroutines from slots, formatting, catalogue text."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from .. import i18n
+from ..i18n import T
+
+log = logging.getLogger("bailian_video.ui")
+
+_RUNNING: set[asyncio.Task] = set()
+
+
+def spawn(coro: Awaitable[Any], *, name: str | None = None,
+          on_error: Callable[[BaseException], None] | None = None) -> asyncio.Task:
+    """Run a coroutine on the (qasync) loop from a Qt slot; keep a reference and log what it raises."""
+    task = asyncio.ensure_future(coro)
+    if name:
+        task.set_name(name)
+    _RUNNING.add(task)
+
+    def done(t: asyncio.Task) -> None:
+        _RUNNING.discard(t)
+        if t.cancelled():
+            return
+        exc = t.exception()
+        if exc is not None:
+            if on_error is not None:
+                on_error(exc)
+            else:
+                log.error("background task %s failed", t.get_name(), exc_info=exc)
+
+    task.add_done_callback(done)
+    return task
+
+
+def pending_tasks() -> set[asyncio.Task]:
+    return set(_RUNNING)
+
+
+async def wait_signal(signal: Any, timeout: float | None = None) -> tuple[Any, ...]:
+    """Await one emission of a Qt signal (for dialogs opened with ``open()`` instead of ``exec()``)."""
+    fut: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    def fire(*args: Any) -> None:
+        if not fut.done():
+            fut.set_result(args)
+
+    signal.connect(fire)
+    try:
+        return await asyncio.wait_for(fut, timeout) if timeout else await fut
+    finally:
+        try:
+            signal.disconnect(fire)
+        except (RuntimeError, TypeError):
+            pass
+
+
+def set_state(widget: Any, name: str, value: Any) -> None:
+    """Set a dynamic property the style sheet selects on (``[error="true"]``) and re-apply the style."""
+    if widget.property(name) == value:
+        return
+    widget.setProperty(name, value)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+
+
+def tx(text: T | str | None) -> str:
+    """A catalogue/engine message in the UI's current language."""
+    if text is None:
+        return ""
+    if isinstance(text, T):
+        return text.get(i18n.language())
+    return str(text)
+
+
+def tr(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
+    return QCoreApplication.translate(context, text, disambiguation, n)
+
+
+def fmt_money(amount: float | None, confirmed: bool = True) -> str:
+    if amount is None:
+        return ""
+    prefix = "" if confirmed else QCoreApplication.translate("Format", "≈", "estimated amount prefix")
+    if amount and amount < 0.1:
+        return f"{prefix}¥{amount:.3f}"
+    return f"{prefix}¥{amount:.2f}"
+
+
+def fmt_unit_price(price: float) -> str:
+    return f"¥{price:.3f}".rstrip("0").rstrip(".") if price < 0.1 else f"¥{price:.2f}"
+
+
+def fmt_clock(seconds: float | None) -> str:
+    """1:05, 12:30, 1:02:03."""
+    if seconds is None or math.isnan(seconds):
+        return ""
+    s = int(round(max(0.0, seconds)))
+    h, rem = divmod(s, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def fmt_seconds(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    if seconds < 10:
+        return QCoreApplication.translate("Format", "%1 s").replace("%1", f"{seconds:.1f}")
+    return fmt_clock(seconds)
+
+
+def fmt_bytes(n: float | None) -> str:
+    if n is None:
+        return ""
+    if n < 1024:
+        return f"{int(n)} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} KB"
+    if n < 1024 ** 3:
+        return f"{n / 1024 / 1024:.1f} MB"
+    return f"{n / 1024 ** 3:.2f} GB"
+
+
+class Debouncer(QObject):
+    """Calls ``fn`` once, ``ms`` after the last :meth:`poke` (form edits → estimate, settings saves).
+
+    With ``throttle`` it fires ``ms`` after the *first* poke instead, so a steady stream of pokes
+    (a download's progress) still gets regular updates.
+    """
+
+    fired = Signal()
+
+    def __init__(self, ms: int, fn: Callable[[], None], parent: QObject | None = None, throttle: bool = False):
+        super().__init__(parent)
+        self.throttle = throttle
+        from PySide6.QtCore import QTimer
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(ms)
+        self._timer.timeout.connect(fn)
+
+    def poke(self) -> None:
+        if self.throttle and self._timer.isActive():
+            return
+        self._timer.start()
+
+    def flush(self) -> None:
+        if self._timer.isActive():
+            self._timer.stop()
+            self._timer.timeout.emit()

@@ -1,0 +1,1107 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>DetailsPane</name>
+    <message>
+        <source>Select a task to see its details.</source>
+        <translation>选择一个任务查看详情。</translation>
+    </message>
+    <message>
+        <source>No preview</source>
+        <translation>无预览</translation>
+    </message>
+    <message>
+        <source>Created %1</source>
+        <translation>创建于 %1</translation>
+    </message>
+    <message>
+        <source>took %1</source>
+        <translation>用时 %1</translation>
+    </message>
+    <message>
+        <source>cost %1</source>
+        <translation>费用 %1</translation>
+    </message>
+    <message>
+        <source>estimate %1</source>
+        <translation>预估 %1</translation>
+    </message>
+    <message>
+        <source>seed %1</source>
+        <translation>种子 %1</translation>
+    </message>
+    <message>
+        <source>task id %1</source>
+        <translation>任务 ID %1</translation>
+    </message>
+    <message>
+        <source>request id %1</source>
+        <translation>请求 ID %1</translation>
+    </message>
+    <message>
+        <source>Service code: %1</source>
+        <translation>服务错误码：%1</translation>
+    </message>
+    <message>
+        <source>Running it again starts a new, billed generation.</source>
+        <translation>再次运行会发起新的生成，并再次计费。</translation>
+    </message>
+    <message>
+        <source>Nothing was billed for this task.</source>
+        <translation>该任务没有产生费用。</translation>
+    </message>
+</context>
+<context>
+    <name>DropZone</name>
+    <message numerus="yes">
+        <source>Only one file fits here; using the first of the %n you dropped.</source>
+        <translation>
+            <numerusform>这里只能放一个文件；已使用您拖入的 %n 个文件中的第一个。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>unreadable</source>
+        <translation>无法读取</translation>
+    </message>
+    <message>
+        <source>Could not read %1: %2. Is it really an image, audio or video file?</source>
+        <translation>无法读取 %1：%2。它确实是图片、音频或视频文件吗？</translation>
+    </message>
+    <message>
+        <source>%1 was not used: %2</source>
+        <translation>未采用 %1：%2</translation>
+    </message>
+    <message>
+        <source>an image</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>an audio file</source>
+        <translation>音频文件</translation>
+    </message>
+    <message>
+        <source>a video</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <source>%1 is %2, but “%3” needs %4.</source>
+        <translation>%1 是%2，但“%3”需要%4。</translation>
+    </message>
+    <message>
+        <source>an unknown kind of file</source>
+        <translation>未知类型的文件</translation>
+    </message>
+    <message>
+        <source>“%1” takes at most %2 files; remove one first.</source>
+        <translation>“%1”最多放 %2 个文件；请先移除一个。</translation>
+    </message>
+    <message>
+        <source>Images (*.jpg *.jpeg *.png *.bmp *.webp)</source>
+        <translation>图片 (*.jpg *.jpeg *.png *.bmp *.webp)</translation>
+    </message>
+    <message>
+        <source>Audio (*.wav *.mp3 *.aac *.m4a)</source>
+        <translation>音频 (*.wav *.mp3 *.aac *.m4a)</translation>
+    </message>
+    <message>
+        <source>Videos (*.mp4 *.mov *.avi *.mkv *.flv *.ts *.mpg)</source>
+        <translation>视频 (*.mp4 *.mov *.avi *.mkv *.flv *.ts *.mpg)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no file, link or picture to use here.</source>
+        <translation>剪贴板里没有可以在这里使用的文件、链接或图片。</translation>
+    </message>
+    <message>
+        <source>Could not save the pasted picture to %1.</source>
+        <translation>无法把粘贴的图片保存到 %1。</translation>
+    </message>
+    <message>
+        <source>“%1” is neither a link (https://…) nor a file on this computer.</source>
+        <translation>“%1”既不是链接（https://…），也不是本机上的文件。</translation>
+    </message>
+    <message>
+        <source>Nothing usable was dropped: drop a file from your file manager, or a link.</source>
+        <translation>拖入的内容无法使用：请从文件管理器拖入文件，或拖入链接。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Checking %n file(s)…</source>
+        <translation>
+            <numerusform>正在检查 %n 个文件…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Batch: %n image(s), one video each.</source>
+        <translation>
+            <numerusform>批量：%n 张图片，每张生成一个视频。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Drop an image here</source>
+        <translation>把图片拖到这里</translation>
+    </message>
+    <message>
+        <source>Drop an audio file here</source>
+        <translation>把音频文件拖到这里</translation>
+    </message>
+    <message>
+        <source>Drop a video here</source>
+        <translation>把视频拖到这里</translation>
+    </message>
+    <message numerus="yes">
+        <source>Drop up to %n images here</source>
+        <translation>
+            <numerusform>最多可拖入 %n 张图片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Drop an image here (several images make a batch)</source>
+        <translation>把图片拖到这里（拖入多张则批量生成）</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+    <message>
+        <source>Use a file, link or picture from the clipboard (Ctrl+V)</source>
+        <translation>使用剪贴板中的文件、链接或图片（Ctrl+V）</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>or paste a link: https://…</source>
+        <translation>或粘贴链接：https://…</translation>
+    </message>
+</context>
+<context>
+    <name>Families</name>
+    <message>
+        <source>Text to video</source>
+        <translation>文生视频</translation>
+    </message>
+    <message>
+        <source>Image to video</source>
+        <translation>图生视频</translation>
+    </message>
+    <message>
+        <source>First &amp; last frame</source>
+        <translation>首尾帧</translation>
+    </message>
+    <message>
+        <source>Video editing</source>
+        <translation>视频编辑</translation>
+    </message>
+    <message>
+        <source>Style transform</source>
+        <translation>风格重绘</translation>
+    </message>
+    <message>
+        <source>AnimateAnyone</source>
+        <translation>舞动人像</translation>
+    </message>
+    <message>
+        <source>EMO</source>
+        <translation>悦动人像</translation>
+    </message>
+    <message>
+        <source>LivePortrait</source>
+        <translation>灵动人像</translation>
+    </message>
+    <message>
+        <source>Emoji</source>
+        <translation>表情包</translation>
+    </message>
+    <message>
+        <source>VideoRetalk</source>
+        <translation>声动人像</translation>
+    </message>
+    <message>
+        <source>Describe a scene in a sentence or two and get a video of it.</source>
+        <translation>用一两句话描述一个画面，生成对应的视频。</translation>
+    </message>
+    <message>
+        <source>Bring a photo to life: it becomes the first frame of the video.</source>
+        <translation>让照片动起来：照片将作为视频的第一帧。</translation>
+    </message>
+    <message>
+        <source>Give the first and the last frame; the model fills in the motion between.</source>
+        <translation>给出第一帧和最后一帧，模型补全中间的运动。</translation>
+    </message>
+    <message>
+        <source>Edit a video: repaint it, change one part, extend it, or widen the frame.</source>
+        <translation>编辑视频：重绘、局部修改、延展，或扩展画面。</translation>
+    </message>
+    <message>
+        <source>Turn a whole video into a cartoon, comic, paper-art or ink-wash style.</source>
+        <translation>把整段视频转换成卡通、漫画、纸艺或水墨等风格。</translation>
+    </message>
+    <message>
+        <source>Make the person in a photo dance like the person in a video.</source>
+        <translation>让照片里的人跟着视频里的人跳舞。</translation>
+    </message>
+    <message>
+        <source>A portrait photo and a voice clip make a talking or singing portrait.</source>
+        <translation>一张人像照片加一段语音，生成说话或唱歌的人像视频。</translation>
+    </message>
+    <message>
+        <source>A portrait photo and speech make a natural presenter video.</source>
+        <translation>一张人像照片加一段语音，生成自然的播报视频。</translation>
+    </message>
+    <message>
+        <source>A face photo and a template make an animated emoji.</source>
+        <translation>一张正脸照加一个模板，生成动态表情包。</translation>
+    </message>
+    <message>
+        <source>Give a person in a video new speech, with matching lips.</source>
+        <translation>给视频中的人物换一段语音，口型自动对上。</translation>
+    </message>
+</context>
+<context>
+    <name>FamilyTab</name>
+    <message>
+        <source>/s</source>
+        <translation>/秒</translation>
+    </message>
+    <message>
+        <source>/image</source>
+        <translation>/张</translation>
+    </message>
+    <message>
+        <source>≈ %1 (estimated)</source>
+        <translation>约 %1（估算）</translation>
+    </message>
+    <message>
+        <source>Please fix the fields marked in red.</source>
+        <translation>请修改标红的项目。</translation>
+    </message>
+    <message>
+        <source>Cost depends on the length of “%1”: %2 per second. Add it to see the total.</source>
+        <translation>费用取决于“%1”的时长：每秒 %2。添加后即可看到总价。</translation>
+    </message>
+    <message>
+        <source>Estimated cost: %1</source>
+        <translation>预计费用：%1</translation>
+    </message>
+    <message>
+        <source>%1 s × %2/s%3</source>
+        <translation>%1 秒 × %2/秒%3</translation>
+    </message>
+    <message>
+        <source>photo check %1</source>
+        <translation>照片检测 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>× %n videos</source>
+        <translation>
+            <numerusform>× %n 个视频</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>— the length is a guess; the template decides it.</source>
+        <translation>——时长为估计值，由模板决定。</translation>
+    </message>
+    <message>
+        <source>Estimated price: the official price list gives no number for this model.</source>
+        <translation>价格为估算：官方价目表未列出该模型的价格。</translation>
+    </message>
+    <message>
+        <source>Free quota left: %1 of %2 s.</source>
+        <translation>免费额度剩余 %1 秒（共 %2 秒）。</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;Sandbox: nothing is charged.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;沙盒模式：不产生任何费用。&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message numerus="yes">
+        <source>Generate %n videos</source>
+        <translation>
+            <numerusform>生成 %n 个视频</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not add the task: %1</source>
+        <translation>无法添加任务：%1</translation>
+    </message>
+    <message>
+        <source>Checking the files…</source>
+        <translation>正在检查文件…</translation>
+    </message>
+    <message>
+        <source>The backend is not running: %1</source>
+        <translation>后端没有运行：%1</translation>
+    </message>
+    <message>
+        <source>Add your API key in Settings (or switch to the free sandbox) to generate.</source>
+        <translation>请先在设置里填写 API 密钥（或切换到免费的沙盒）再生成。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n task(s) to the queue.</source>
+        <translation>
+            <numerusform>已将 %n 个任务加入队列。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Already made</source>
+        <translation>已经生成过</translation>
+    </message>
+    <message>
+        <source>You already made this exact video (same model, settings and files).</source>
+        <translation>您已经生成过完全相同的视频（同样的模型、设置和文件）。</translation>
+    </message>
+    <message>
+        <source>It is here: %1
+Making it again costs money again.</source>
+        <translation>文件在这里：%1
+再次生成会再次计费。</translation>
+    </message>
+    <message>
+        <source>Make a new one</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <source>Show the existing one</source>
+        <translation>查看已有的视频</translation>
+    </message>
+    <message>
+        <source>Make a batch?</source>
+        <translation>批量生成？</translation>
+    </message>
+    <message numerus="yes">
+        <source>You dropped %n images. Make one video from each?</source>
+        <translation>
+            <numerusform>您拖入了 %n 张图片。要为每张图片各生成一个视频吗？</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>About %1 per video; each one is a separate task in the queue.</source>
+        <translation>每个视频约 %1；每个都是队列中的独立任务。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Make %n videos</source>
+        <translation>
+            <numerusform>生成 %n 个视频</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Use only the first</source>
+        <translation>只用第一张</translation>
+    </message>
+    <message>
+        <source>This tab has no field for %1 (%2).</source>
+        <translation>这个标签页没有可以放%1的地方（%2）。</translation>
+    </message>
+    <message>
+        <source>images</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>audio</source>
+        <translation>音频</translation>
+    </message>
+    <message>
+        <source>videos</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <source>No room for: %1</source>
+        <translation>放不下：%1</translation>
+    </message>
+    <message>
+        <source>Not an image, audio or video file: %1</source>
+        <translation>不是图片、音频或视频文件：%1</translation>
+    </message>
+    <message>
+        <source>Loaded the settings of an earlier task. Change anything, then Generate.</source>
+        <translation>已载入之前任务的设置。可以修改后再点“生成”。</translation>
+    </message>
+    <message>
+        <source>not in %1</source>
+        <translation>%1不可用</translation>
+    </message>
+    <message>
+        <source>Price per second of finished video, by resolution. Only successful videos are billed.</source>
+        <translation>按生成视频的秒数计价，分辨率不同价格不同。只有成功的视频才计费。</translation>
+    </message>
+    <message>
+        <source>%1 s free</source>
+        <translation>免费 %1 秒</translation>
+    </message>
+    <message>
+        <source>%1 is not available in %2. Pick another model, or switch the region in Settings.</source>
+        <translation>%1 在%2不可用。请换一个模型，或在设置里切换地区。</translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>模型(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>&amp;Function:</source>
+        <translation>功能(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>Inputs</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>&amp;Videos:</source>
+        <translation>数量(&amp;V)：</translation>
+    </message>
+    <message>
+        <source>How many videos to make from these settings (each one is billed)</source>
+        <translation>用这些设置生成几个视频（每个单独计费）</translation>
+    </message>
+    <message>
+        <source>Add to the queue (Ctrl+Enter)</source>
+        <translation>加入队列（Ctrl+Enter）</translation>
+    </message>
+</context>
+<context>
+    <name>Format</name>
+    <message>
+        <source>≈</source>
+        <comment>estimated amount prefix</comment>
+        <translation>约</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+</context>
+<context>
+    <name>ItemView</name>
+    <message>
+        <source>Remove this file</source>
+        <translation>移除这个文件</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>检查中…</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>链接</translation>
+    </message>
+    <message>
+        <source>No preview</source>
+        <translation>无预览</translation>
+    </message>
+    <message>
+        <source>The service fetches this link itself.</source>
+        <translation>服务会自行下载这个链接。</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>Added %n task(s) to the queue.</source>
+        <translation>
+            <numerusform>已将 %n 个任务加入队列。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>About Bailian Video Studio</source>
+        <translation>关于百炼视频工作室</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Bailian Video Studio %1&lt;/h3&gt;&lt;p&gt;Video generation with Alibaba Cloud Model Studio (Bailian / DashScope): text, images, audio and video in; MP4 out.&lt;/p&gt;&lt;p&gt;Data folder: %2&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;百炼视频工作室 %1&lt;/h3&gt;&lt;p&gt;基于阿里云百炼（DashScope）的视频生成：输入文字、图片、音频和视频，输出 MP4。&lt;/p&gt;&lt;p&gt;数据文件夹：%2&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>No usable keychain: the key is kept for this session only.</source>
+        <translation>没有可用的钥匙串：密钥只在本次运行期间保存。</translation>
+    </message>
+    <message>
+        <source>Could not start the backend: %1</source>
+        <translation>无法启动后端：%1</translation>
+    </message>
+    <message>
+        <source>● Not connected</source>
+        <translation>● 未连接</translation>
+    </message>
+    <message>
+        <source>● Backend stopped</source>
+        <translation>● 后端已停止</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <source>● Sandbox — free, local</source>
+        <translation>● 沙盒——免费、本地</translation>
+    </message>
+    <message>
+        <source>Tasks run on the built-in sandbox at %1. Nothing is charged and nothing leaves this computer. Click to change.</source>
+        <translation>任务在内置沙盒（%1）上运行。不收费，数据也不会离开本机。点击可切换。</translation>
+    </message>
+    <message>
+        <source>● No API key — click to add one</source>
+        <translation>● 没有 API 密钥——点击添加</translation>
+    </message>
+    <message>
+        <source>Add your Model Studio API key in Settings, or switch to the sandbox.</source>
+        <translation>请在设置里填写百炼 API 密钥，或切换到沙盒。</translation>
+    </message>
+    <message>
+        <source>● Alibaba Cloud · %1</source>
+        <translation>● 阿里云 · %1</translation>
+    </message>
+    <message>
+        <source>Real service at %1; videos are billed per second.</source>
+        <translation>真实服务：%1；视频按秒计费。</translation>
+    </message>
+    <message>
+        <source>Today: %1</source>
+        <translation>今日：%1</translation>
+    </message>
+    <message>
+        <source>Bailian Video Studio</source>
+        <translation>百炼视频工作室</translation>
+    </message>
+    <message>
+        <source>Sandbox</source>
+        <translation>沙盒</translation>
+    </message>
+    <message>
+        <source>Video ready</source>
+        <translation>视频已生成</translation>
+    </message>
+    <message>
+        <source>Task failed</source>
+        <translation>任务失败</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <source>Open output folder</source>
+        <translation>打开输出文件夹</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+</context>
+<context>
+    <name>NumberEditor</name>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+</context>
+<context>
+    <name>OptionalIntEditor</name>
+    <message>
+        <source>Default</source>
+        <translation>默认</translation>
+    </message>
+</context>
+<context>
+    <name>PlayerDialog</name>
+    <message>
+        <source>The file is no longer there: %1</source>
+        <translation>文件已不存在：%1</translation>
+    </message>
+    <message>
+        <source>This video cannot be played here (%1). Use “Open in system player”.</source>
+        <translation>无法在这里播放该视频（%1）。请使用“用系统播放器打开”。</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Open in system player</source>
+        <translation>用系统播放器打开</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+</context>
+<context>
+    <name>Queue</name>
+    <message>
+        <source>Check the API key in Settings; keys only work in their own region.</source>
+        <translation>请在设置里检查 API 密钥；密钥只能在其所属地区使用。</translation>
+    </message>
+    <message>
+        <source>Your quota for this model is used up; raise it in the Alibaba Cloud console.</source>
+        <translation>该模型的额度已用完；请在阿里云控制台提高额度。</translation>
+    </message>
+    <message>
+        <source>The service is busy. Run it again in a minute.</source>
+        <translation>服务繁忙，请一分钟后再次运行。</translation>
+    </message>
+    <message>
+        <source>Check your Alibaba Cloud account: billing, and access to this model.</source>
+        <translation>请检查阿里云账号：账单状态以及该模型的开通情况。</translation>
+    </message>
+    <message>
+        <source>The content check refused the prompt or a file. Change them, then run again.</source>
+        <translation>内容审核未通过提示词或文件。请修改后再次运行。</translation>
+    </message>
+    <message>
+        <source>Change the inputs as described, then use Run again.</source>
+        <translation>请按提示修改输入，然后点“再次运行”。</translation>
+    </message>
+    <message>
+        <source>A problem on the service side. Run it again later.</source>
+        <translation>服务端出现问题，请稍后重新运行。</translation>
+    </message>
+</context>
+<context>
+    <name>QueueDock</name>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Open in system player</source>
+        <translation>用系统播放器打开</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Retry download (free)</source>
+        <translation>重新下载（免费）</translation>
+    </message>
+    <message>
+        <source>Resume tracking</source>
+        <translation>继续跟踪</translation>
+    </message>
+    <message>
+        <source>Run again with these settings</source>
+        <translation>用这些设置再次运行</translation>
+    </message>
+    <message>
+        <source>Copy task id</source>
+        <translation>复制任务 ID</translation>
+    </message>
+    <message>
+        <source>Copy request id</source>
+        <translation>复制请求 ID</translation>
+    </message>
+    <message>
+        <source>Remove from list</source>
+        <translation>从列表中移除</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n working</source>
+        <translation>
+            <numerusform>%n 个进行中</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n done</source>
+        <translation>
+            <numerusform>%n 个已完成</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n need attention</source>
+        <translation>
+            <numerusform>%n 个需要处理</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>today %1</source>
+        <translation>今日 %1</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>任务队列</translation>
+    </message>
+    <message>
+        <source>Open output folder</source>
+        <translation>打开输出文件夹</translation>
+    </message>
+    <message>
+        <source>Clear finished</source>
+        <translation>清除已完成</translation>
+    </message>
+    <message>
+        <source>Remove done and canceled tasks from the list (the videos stay)</source>
+        <translation>从列表中移除已完成和已取消的任务（视频文件保留）</translation>
+    </message>
+    <message>
+        <source>Retry download</source>
+        <translation>重新下载</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续跟踪</translation>
+    </message>
+    <message>
+        <source>Run again</source>
+        <translation>再次运行</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Download the finished video again; this costs nothing</source>
+        <translation>重新下载已生成的视频；不收费</translation>
+    </message>
+    <message>
+        <source>Put these settings back into the form</source>
+        <translation>把这些设置填回表单</translation>
+    </message>
+</context>
+<context>
+    <name>QueueModel</name>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Prompt / inputs</source>
+        <translation>提示词 / 输入</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>费用</translation>
+    </message>
+    <message>
+        <source>free</source>
+        <translation>免费</translation>
+    </message>
+    <message>
+        <source>%1 ~%2%</source>
+        <translation>%1 约 %2%</translation>
+    </message>
+    <message>
+        <source>%1 · ~%2 left</source>
+        <translation>%1 · 约剩 %2</translation>
+    </message>
+    <message>
+        <source>%1 · any moment</source>
+        <translation>%1 · 即将完成</translation>
+    </message>
+    <message>
+        <source>Task id: %1</source>
+        <translation>任务 ID：%1</translation>
+    </message>
+    <message>
+        <source>Billed, from the service&apos;s usage report</source>
+        <translation>实际计费，来自服务的用量报告</translation>
+    </message>
+    <message>
+        <source>Estimate before the run: %1</source>
+        <translation>运行前的预估：%1</translation>
+    </message>
+</context>
+<context>
+    <name>QueueTable</name>
+    <message>
+        <source>No tasks yet.
+Choose a tab above, fill in the form and press Generate — your videos appear here with their progress.</source>
+        <translation>还没有任务。
+在上方选择一个标签页，填写表单后点“生成”——视频和进度会显示在这里。</translation>
+    </message>
+</context>
+<context>
+    <name>SeedEditor</name>
+    <message>
+        <source>Random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <source>Pick a random seed</source>
+        <translation>随机选一个种子</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Where should finished videos go?</source>
+        <translation>生成的视频保存到哪里？</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>测试中…</translation>
+    </message>
+    <message>
+        <source>✓ The sandbox answers.</source>
+        <translation>✓ 沙盒响应正常。</translation>
+    </message>
+    <message>
+        <source>✓ Connected: the key works in %1.</source>
+        <translation>✓ 连接成功：密钥在%1可用。</translation>
+    </message>
+    <message>
+        <source>✗ Enter an API key first.</source>
+        <translation>✗ 请先填写 API 密钥。</translation>
+    </message>
+    <message>
+        <source>Check the key, and that it belongs to %1.</source>
+        <translation>请检查密钥，并确认它属于%1。</translation>
+    </message>
+    <message>
+        <source>Using the key from the environment variable DASHSCOPE_API_KEY (%1).</source>
+        <translation>正在使用环境变量 DASHSCOPE_API_KEY 中的密钥（%1）。</translation>
+    </message>
+    <message>
+        <source>This computer has no usable keychain</source>
+        <translation>这台电脑没有可用的钥匙串</translation>
+    </message>
+    <message>
+        <source>Your key is kept only while the app runs and is never written to a file. To keep it between runs, set up a keychain (GNOME Keyring or KWallet on Linux) or set the DASHSCOPE_API_KEY environment variable.</source>
+        <translation>密钥只在程序运行期间保存在内存中，绝不写入文件。如需长期保存，请配置钥匙串（Linux 上可用 GNOME Keyring 或 KWallet），或设置环境变量 DASHSCOPE_API_KEY。</translation>
+    </message>
+    <message>
+        <source>Stored in the system keychain (%1): %2</source>
+        <translation>已保存在系统钥匙串（%1）中：%2</translation>
+    </message>
+    <message>
+        <source>Kept for this session only: %1</source>
+        <translation>仅在本次运行期间保存：%1</translation>
+    </message>
+    <message>
+        <source>No key yet. New keys are stored in the system keychain (%1), never in a file.</source>
+        <translation>尚未设置密钥。新密钥会保存在系统钥匙串（%1）中，绝不写入文件。</translation>
+    </message>
+    <message>
+        <source>Get a key: &lt;a href=&quot;%1&quot;&gt;%1&lt;/a&gt;</source>
+        <translation>获取密钥：&lt;a href=&quot;%1&quot;&gt;%1&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <source>%1 (leave empty to keep it)</source>
+        <translation>%1（留空则保持不变）</translation>
+    </message>
+    <message>
+        <source>sk-… from the Model Studio console</source>
+        <translation>sk-…（在百炼控制台获取）</translation>
+    </message>
+    <message numerus="yes">
+        <source>Not available in this region (%n model(s)): %1</source>
+        <translation>
+            <numerusform>该地区不可用（%n 个模型）：%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Every model is available in this region.</source>
+        <translation>该地区可以使用所有模型。</translation>
+    </message>
+    <message>
+        <source>A kitten runs under the moon</source>
+        <translation>一只小猫在月光下奔跑</translation>
+    </message>
+    <message>
+        <source>Example: %1</source>
+        <translation>示例：%1</translation>
+    </message>
+    <message>
+        <source>Fields: {date} {time} {datetime} {model} {prompt} {seed} {id} {task_id} {function}</source>
+        <translation>可用字段：{date} {time} {datetime} {model} {prompt} {seed} {id} {task_id} {function}</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Alibaba Cloud Model Studio (real videos, billed per second)</source>
+        <translation>阿里云百炼（真实生成，按秒计费）</translation>
+    </message>
+    <message>
+        <source>Built-in sandbox (free and local: nothing leaves this computer)</source>
+        <translation>内置沙盒（免费、本地运行：数据不会离开本机）</translation>
+    </message>
+    <message>
+        <source>The sandbox answers like the real service and renders simple test videos, so you can try every tab without a key.</source>
+        <translation>沙盒的行为与真实服务一致，并会生成简单的测试视频，无需密钥即可试用每个标签页。</translation>
+    </message>
+    <message>
+        <source>API &amp;key:</source>
+        <translation>API 密钥(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>&amp;Region:</source>
+        <translation>地区(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>Finished videos</source>
+        <translation>生成的视频</translation>
+    </message>
+    <message>
+        <source>&amp;Folder:</source>
+        <translation>文件夹(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>File &amp;name:</source>
+        <translation>文件名(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Limits</source>
+        <translation>限制</translation>
+    </message>
+    <message>
+        <source>Tasks at once (all models):</source>
+        <translation>同时运行的任务数（所有模型）：</translation>
+    </message>
+    <message>
+        <source>Stop waiting after (hours):</source>
+        <translation>最长等待（小时）：</translation>
+    </message>
+    <message>
+        <source>Tasks at once per model (the service&apos;s limit is the maximum):</source>
+        <translation>每个模型同时运行的任务数（不超过服务的上限）：</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>At once</source>
+        <translation>同时运行</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+</context>
+<context>
+    <name>StrListEditor</name>
+    <message>
+        <source>Add reference images first.</source>
+        <translation>请先添加参考图。</translation>
+    </message>
+</context>
+<context>
+    <name>TextEditor</name>
+    <message>
+        <source>Describe the video: who or what, where, how it moves, the camera, the light…</source>
+        <extracomment>the editor shows its own label (check boxes)</extracomment>
+        <translation>描述视频：主体是谁或什么、在哪里、怎样运动、镜头、光线…</translation>
+    </message>
+    <message>
+        <source>Optional: what you do not want to see</source>
+        <translation>可选：不希望出现的内容</translation>
+    </message>
+    <message>
+        <source>Optional, e.g. flying, squish, carousel</source>
+        <translation>可选，例如 flying、squish、carousel</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeDialog</name>
+    <message>
+        <source>Welcome</source>
+        <translation>欢迎</translation>
+    </message>
+    <message>
+        <source>Welcome to Bailian Video Studio</source>
+        <translation>欢迎使用百炼视频工作室</translation>
+    </message>
+    <message>
+        <source>To make real videos you need an API key from Alibaba Cloud Model Studio (Bailian); videos are billed per second.&lt;br&gt;&lt;br&gt;No key yet? Try the &lt;b&gt;built-in sandbox&lt;/b&gt; first: it is free, runs on this computer, and nothing leaves it. You can switch any time in Settings.</source>
+        <translation>要生成真实视频，需要阿里云百炼的 API 密钥；视频按秒计费。&lt;br&gt;&lt;br&gt;还没有密钥？先试试&lt;b&gt;内置沙盒&lt;/b&gt;：免费、在本机运行，数据不会离开本机。随时可以在设置里切换。</translation>
+    </message>
+    <message>
+        <source>Try the sandbox</source>
+        <translation>试用沙盒</translation>
+    </message>
+    <message>
+        <source>Enter my API key…</source>
+        <translation>填写我的 API 密钥…</translation>
+    </message>
+</context>
+</TS>
