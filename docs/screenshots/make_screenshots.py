@@ -38,7 +38,7 @@ async def main(out: Path) -> None:
     from PySide6.QtGui import QDropEvent
     from PySide6.QtWidgets import QApplication
 
-    from bailian_video.engine import Request, State
+    from bailian_video.engine import Request
     from bailian_video.media import samples
     from bailian_video.ui import translations
     from bailian_video.ui.config import UiConfig

@@ -762,6 +762,10 @@ Making it again costs money again.</source>
         </translation>
     </message>
     <message>
+        <source>today %1 (sandbox: not charged)</source>
+        <translation>今日 %1（沙盒：不收费）</translation>
+    </message>
+    <message>
         <source>today %1</source>
         <translation>今日 %1</translation>
     </message>
@@ -888,6 +892,10 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
         <translation>生成的视频保存到哪里？</translation>
     </message>
     <message>
+        <source>The built-in sandbox needs no key; it starts when you press OK.</source>
+        <translation>内置沙盒不需要密钥；点“确定”后即启动。</translation>
+    </message>
+    <message>
         <source>Testing…</source>
         <translation>测试中…</translation>
     </message>
@@ -942,6 +950,18 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
     <message>
         <source>sk-… from the Model Studio console</source>
         <translation>sk-…（在百炼控制台获取）</translation>
+    </message>
+    <message>
+        <source>no keychain service is running</source>
+        <translation>没有正在运行的钥匙串服务</translation>
+    </message>
+    <message>
+        <source>the keychain cannot be used here</source>
+        <translation>钥匙串在这里无法使用</translation>
+    </message>
+    <message>
+        <source>the keychain library could not start</source>
+        <translation>钥匙串组件无法启动</translation>
     </message>
     <message numerus="yes">
         <source>Not available in this region (%n model(s)): %1</source>

@@ -263,3 +263,36 @@ def test_switching_language_at_run_time(qtbot, run, data_dir):
             await asyncio.sleep(0)
             assert w.tabs.tabText(0) == "Text to video" and tab.model_combo.currentText() == "Wan 2.2 Plus"
     run(go())
+
+
+def test_ctrl_enter_generates_from_the_prompt(qtbot, run, data_dir):
+    async def go():
+        async with open_app(data_dir) as app:
+            tab = app.tab("t2v")
+            tab.param_editors["size"].set_value("832*480")
+            type_into(qtbot, tab, "prompt", "made with the keyboard")
+            got = []
+            tab.submitted.connect(got.extend)
+            qtbot.keyClick(tab.input_editors["prompt"].edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+            await until(lambda: got, 10, "Ctrl+Enter to submit")
+            assert got[0].prompt == "made with the keyboard"
+            assert tab.input_editors["prompt"].value() == "made with the keyboard"     # no newline typed
+    run(go())
+
+
+def test_window_layout_is_remembered(qtbot, run, data_dir):
+    async def go():
+        async with open_app(data_dir, start=False) as app:
+            w = app.window
+            w.resize(760, 640)
+            w.act_queue.trigger()                      # View → Queue: hide the dock
+            await asyncio.sleep(0.05)
+            assert not w.queue.isVisible()
+            size = (w.width(), w.height())
+        async with open_app(data_dir, start=False) as app:
+            w = app.window
+            assert (w.width(), w.height()) == size
+            assert not w.queue.isVisible()
+            w.act_queue.trigger()
+            assert w.queue.isVisible()
+    run(go())

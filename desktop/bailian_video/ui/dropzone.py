@@ -125,11 +125,9 @@ class ItemView(QFrame):
         super().__init__(parent)
         self.item = item
         self.setObjectName("dropItem")
-        lay = QVBoxLayout(self)
+        lay = QHBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.setSpacing(2)
-        top = QHBoxLayout()
-        top.setSpacing(6)
+        lay.setSpacing(10)
         info = item.info
         if item.preview and item.preview.waveform and info is not None and info.kind == "audio":
             visual: QWidget = WaveformView(item.preview.waveform, self)
@@ -145,24 +143,29 @@ class ItemView(QFrame):
                 visual.setText(self._placeholder())
                 visual.setWordWrap(True)
         self.visual = visual
-        top.addWidget(visual)
+        lay.addWidget(visual, 0, Qt.AlignmentFlag.AlignTop)
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        self.name = QLabel(self)
+        self.name.setObjectName("itemName")
+        self.facts = QLabel(self)
+        self.facts.setObjectName("itemFacts")
+        self.facts.setWordWrap(True)
+        self.problems = QLabel(self)
+        self.problems.setObjectName("fieldError")
+        self.problems.setWordWrap(True)
+        texts.addWidget(self.name)
+        texts.addWidget(self.facts)
+        texts.addWidget(self.problems)
+        texts.addStretch(1)
+        lay.addLayout(texts, 1)
         self.remove_button = QToolButton(self)
         self.remove_button.setText("×")
         self.remove_button.setAutoRaise(True)
         self.remove_button.setToolTip(self.tr("Remove this file"))
         self.remove_button.setVisible(removable)
         self.remove_button.clicked.connect(lambda: self.remove_clicked.emit(self.item))
-        top.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
-        lay.addLayout(top)
-        self.name = QLabel(self)
-        self.name.setObjectName("itemName")
-        self.name.setMaximumWidth(THUMB.width() + 24)
-        self.facts = QLabel(self)
-        self.facts.setObjectName("itemFacts")
-        self.facts.setWordWrap(True)
-        self.facts.setMaximumWidth(THUMB.width() + 24)
-        lay.addWidget(self.name)
-        lay.addWidget(self.facts)
+        lay.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
         self.refresh_text()
 
     def _placeholder(self) -> str:
@@ -196,7 +199,7 @@ class ItemView(QFrame):
         item = self.item
         name = item.value if item.remote else os.path.basename(item.value)
         fm = self.name.fontMetrics()
-        self.name.setText(fm.elidedText(name, Qt.TextElideMode.ElideMiddle, THUMB.width() + 20))
+        self.name.setText(fm.elidedText(name, Qt.TextElideMode.ElideMiddle, 360))
         self.name.setToolTip(item.value)
         info = item.info
         parts: list[str] = []
@@ -213,6 +216,8 @@ class ItemView(QFrame):
             parts.append((info.format or "").upper())
             parts.append(fmt_bytes(info.size_bytes))
         self.facts.setText(" · ".join(p for p in parts if p))
+        self.problems.setText(" ".join(item.problems))
+        self.problems.setVisible(bool(item.problems))
         bad = bool(item.problems)
         set_state(self, "invalid", bad)
         self.setToolTip("\n".join(item.problems))
@@ -242,6 +247,7 @@ class DropZone(QFrame):
         self.allow_batch = allow_batch
         self.items: list[Item] = []
         self.batch = False
+        self.refusal = ""               # why the last file offered was not taken (shown at the field)
         self._jobs = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -259,9 +265,9 @@ class DropZone(QFrame):
         self.hint.setWordWrap(True)
         lay.addWidget(self.hint)
         self.items_box = QWidget(self)
-        self.items_layout = QHBoxLayout(self.items_box)
+        self.items_layout = QVBoxLayout(self.items_box)
         self.items_layout.setContentsMargins(0, 0, 0, 0)
-        self.items_layout.setSpacing(8)
+        self.items_layout.setSpacing(4)
         self.items_layout.addStretch(1)
         lay.addWidget(self.items_box)
 
@@ -352,6 +358,7 @@ class DropZone(QFrame):
     def clear(self, emit: bool = True) -> None:
         self.items.clear()
         self.batch = False
+        self.refusal = ""
         self.link_edit.clear()
         self.message.emit("")
         self._rebuild()
@@ -387,7 +394,7 @@ class DropZone(QFrame):
         for link in links:
             guessed = guess_kind(link)
             if guessed and guessed != self.kind:
-                self.message.emit(self._wrong_kind(link, guessed))
+                self._refuse(self._wrong_kind(link, guessed))
                 continue
             item = Item(link, remote=True)
             self._accept(item, replace=not self.multi and not batch)
@@ -410,7 +417,7 @@ class DropZone(QFrame):
             item.checking = False
             refusal = self._refusal(item)
             if refusal:
-                self.message.emit(refusal)
+                self._refuse(refusal)
                 return
             if batch:
                 self.items.append(item)
@@ -458,7 +465,12 @@ class DropZone(QFrame):
         self._recheck(item)
         self._after_change()
 
+    def _refuse(self, text: str) -> None:
+        self.refusal = text
+        self.message.emit(text)
+
     def _after_change(self) -> None:
+        self.refusal = ""
         self.message.emit("")
         self._rebuild()
         self.changed.emit()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QSizePolicy,
     QSpinBox,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -223,6 +224,7 @@ class NumberEditor(Editor):
                 box.setSuffix(self.tr(" s"))
         box.setObjectName(f"spin_{spec.name}")
         box.setMinimumWidth(90)
+        box.setMaximumWidth(160)
         box.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.box = box
         if spec.default is not None:
@@ -258,7 +260,7 @@ class SeedEditor(Editor):
         self.edit.setClearButtonEnabled(True)
         self.edit.textChanged.connect(lambda _t: self.changed.emit())
         self.dice = QToolButton(box)
-        self.dice.setText("🎲")
+        self.dice.setIcon(box.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
         self.dice.clicked.connect(self._roll)
         lay.addWidget(self.edit, 1)
         lay.addWidget(self.dice)

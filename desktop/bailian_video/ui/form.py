@@ -144,6 +144,16 @@ class FamilyTab(QWidget):
         self.ensure_built()
         super().showEvent(event)
 
+    COMPACT_HEIGHT = 420
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self._built:
+            # In a short window the fields matter more than the introductions.
+            roomy = self.height() >= self.COMPACT_HEIGHT
+            for w in (self.blurb, self.model_desc, self.inputs_title, self.params_title):
+                w.setVisible(roomy)
+
     # -- construction ------------------------------------------------------------------------
     def _build(self) -> None:
         outer = QVBoxLayout(self)
@@ -368,7 +378,6 @@ class FamilyTab(QWidget):
         if ins.is_file:
             ed = DropZone(self.spec.name, ins, self.config.data_dir / "pasted",
                           allow_batch=self.family == Family.I2V and ins.kind == Kind.IMAGE, parent=body)
-            ed.setObjectName(f"zone_{ins.name}")
             row = FieldRow(ins.name, ins.label, ins.help, ed, required=ins.required, parent=body)
             ed.changed.connect(self._changed)
             ed.changed.connect(lambda r=row: r.set_error(""))
@@ -478,8 +487,10 @@ class FamilyTab(QWidget):
             key = field_key(e.field)
             row = self.input_rows.get(key) or self.param_rows.get(key)
             if row is not None:
-                text = (row.error.text() + " " if row.error.isVisible() and row.error.text() else "") + tx(e.message)
-                row.set_error(text.strip())
+                zone = self.input_editors.get(key)
+                before = row.error.text() if not row.error.isHidden() else (
+                    zone.refusal if isinstance(zone, DropZone) else "")
+                row.set_error(f"{before} {tx(e.message)}".strip())
                 first = first or row
             elif key in ("region", "model"):
                 self.model_error.setText(tx(e.message))

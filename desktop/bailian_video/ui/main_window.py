@@ -95,13 +95,24 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         else:
-            self.resizeDocks([self.queue], [290], Qt.Orientation.Vertical)
+            self.resizeDocks([self.queue], [self._dock_height()], Qt.Orientation.Vertical)
         cur = config.current_tab
         if cur in self.family_tabs:
             self.tabs.setCurrentWidget(self.family_tabs[cur])
         self.current_tab().ensure_built()
         self.retranslate()
         QTimer.singleShot(0, self, self._build_next_tab)
+
+    def _dock_height(self) -> int:
+        return max(170, min(340, int(self.height() * 0.36)))
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        # Shrinking the window must leave room for the form: a bottom queue never takes more than ~40 %.
+        q = self.queue
+        if q.isVisible() and not q.isFloating() and \
+                self.dockWidgetArea(q) == Qt.DockWidgetArea.BottomDockWidgetArea and q.height() > self.height() * 0.40:
+            self.resizeDocks([q], [self._dock_height()], Qt.Orientation.Vertical)
 
     def _build_next_tab(self) -> None:
         """Make the other tabs' forms while idle, one per turn of the event loop."""

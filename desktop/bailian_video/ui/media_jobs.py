@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 
 from .util import spawn
@@ -107,9 +107,11 @@ class ThumbnailCache(QObject):
 
     ready = Signal(str)
 
-    def __init__(self, max_side: int = 64, capacity: int = 400, workers: int = 2, parent: QObject | None = None):
+    def __init__(self, max_side: int = 64, capacity: int = 400, workers: int = 2, box: QSize | None = None,
+                 parent: QObject | None = None):
         super().__init__(parent)
         self.max_side = max_side
+        self.box = box
         self.capacity = capacity
         self._cache: OrderedDict[str, QPixmap | None] = OrderedDict()
         self._pending: set[str] = set()
@@ -136,7 +138,10 @@ class ThumbnailCache(QObject):
                                               if Path(path).is_file() else None)
         finally:
             self._pending.discard(path)
-        self._cache[path] = QPixmap.fromImage(img) if img is not None and not img.isNull() else None
+        pix = QPixmap.fromImage(img) if img is not None and not img.isNull() else None
+        if pix is not None and self.box is not None:
+            pix = pix.scaled(self.box, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        self._cache[path] = pix
         while len(self._cache) > self.capacity:
             self._cache.popitem(last=False)
         self.ready.emit(path)

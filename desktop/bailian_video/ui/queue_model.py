@@ -11,8 +11,8 @@ import bisect
 import contextlib
 import os
 import time
-from enum import IntEnum
 from collections.abc import Iterator
+from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, QTimer
@@ -76,7 +76,7 @@ class QueueModel(QAbstractTableModel):
         self._dirty: set[int] = set()
         self._thumb_wanted: dict[str, set[int]] = {}
         self._bulk_removed: set[int] | None = None
-        self.thumbs = ThumbnailCache(max_side=THUMB.width() * 2, parent=self)
+        self.thumbs = ThumbnailCache(max_side=THUMB.width() * 2, box=THUMB, parent=self)
         self.thumbs.ready.connect(self._thumb_ready)
         self._flush = QTimer(self)
         self._flush.setSingleShot(True)
@@ -280,7 +280,9 @@ class QueueModel(QAbstractTableModel):
             title = tx(spec.title) if spec else rec.model
             if rec.request.function and spec and rec.request.function in spec.functions:
                 title += " · " + tx(spec.functions[rec.request.function].label)
-            return f"{fam}\n{title}" if fam else title
+            if not fam or fam in title or title in fam:
+                return title
+            return f"{fam}\n{title}"
         if col == Col.PROMPT:
             text = rec.prompt or input_summary(rec)
             return " ".join(text.split())

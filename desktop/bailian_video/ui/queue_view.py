@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStyle,
     QStyledItemDelegate,
@@ -124,7 +125,9 @@ class QueueTable(QTableView):
 
 
 class DetailsPane(QFrame):
-    """Everything about the selected task: a bigger preview, the full prompt, ids, the reason for a failure."""
+    """Everything about the selected task: a bigger preview, the prompt, ids, the reason for a failure."""
+
+    PROMPT_CHARS = 280
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -132,8 +135,12 @@ class DetailsPane(QFrame):
         self.rec: Any = None
         self.preview = QLabel(self)
         self.preview.setObjectName("bigPreview")
-        self.preview.setFixedSize(QSize(176, 99))
+        self.preview.setFixedSize(QSize(160, 90))
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title = QLabel(self)
+        self.title.setObjectName("detailsTitle")
+        self.title.setWordWrap(True)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.text = QLabel(self)
         self.text.setObjectName("detailsText")
         self.text.setWordWrap(True)
@@ -150,22 +157,29 @@ class DetailsPane(QFrame):
         self.error.hide()
         self.buttons = QHBoxLayout()
         self.buttons.setSpacing(6)
-        right = QVBoxLayout()
-        right.addWidget(self.text)
-        right.addWidget(self.error)
-        right.addStretch(1)
-        right.addLayout(self.buttons)
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(8, 6, 8, 6)
-        lay.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignTop)
-        lay.addLayout(right, 1)
+        self.buttons2 = QHBoxLayout()
+        self.buttons2.setSpacing(6)
+        head = QHBoxLayout()
+        head.setSpacing(10)
+        head.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(self.title, 1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 4, 8, 6)
+        lay.setSpacing(6)
+        lay.addLayout(head)
+        lay.addLayout(self.buttons)
+        lay.addLayout(self.buttons2)
+        lay.addWidget(self.error)
+        lay.addWidget(self.text)
+        lay.addStretch(1)
 
     def show_record(self, rec: Any, pixmap: QPixmap | None) -> None:
         self.rec = rec
         self.preview.setVisible(rec is not None)
         if rec is None:
             self.preview.clear()
-            self.text.setText(self.tr("Select a task to see its details."))
+            self.title.setText(self.tr("Select a task to see its details."))
+            self.text.setText("")
             self.error.hide()
             return
         if pixmap is not None and not pixmap.isNull():
@@ -176,10 +190,8 @@ class DetailsPane(QFrame):
             self.preview.setText(self.tr("No preview"))
         spec = catalog.get(rec.model)
         esc = _esc
-        rows = [f"<b>{esc(tx(spec.title) if spec else rec.model)}</b> <span style='color:gray'>{esc(rec.model)}"
-                f"</span> — {esc(tx(rec.state.label))}"]
-        if rec.prompt:
-            rows.append(esc(rec.prompt))
+        head = [f"<b>{esc(tx(spec.title) if spec else rec.model)}</b><br><span style='color:gray'>{esc(rec.model)}"
+                f"</span><br>{esc(tx(rec.state.label))}"]
         facts = [self.tr("Created %1").replace("%1", time.strftime("%Y-%m-%d %H:%M", time.localtime(rec.created_at)))]
         facts.append(self.tr("took %1").replace("%1", fmt_clock(rec.elapsed())))
         if rec.cost_actual is not None:
@@ -189,17 +201,28 @@ class DetailsPane(QFrame):
         seed = rec.request.params.get("seed")
         if seed is not None:
             facts.append(self.tr("seed %1").replace("%1", str(seed)))
-        rows.append(" · ".join(facts))
+        head.append(" · ".join(facts))
+        self.title.setText("<br>".join(head))
+        rows = []
+        prompt = rec.prompt
+        if prompt:
+            short = prompt if len(prompt) <= self.PROMPT_CHARS else prompt[: self.PROMPT_CHARS].rstrip() + "…"
+            rows.append(esc(short))
         ids = []
         if rec.task_id:
             ids.append(self.tr("task id %1").replace("%1", esc(rec.task_id)))
         if rec.request_ids:
             ids.append(self.tr("request id %1").replace("%1", esc(rec.request_ids[-1])))
         if ids:
-            rows.append("<span style='color:gray'>" + " · ".join(ids) + "</span>")
+            rows.append("<span style='color:gray'>" + "<br>".join(ids) + "</span>")
         if rec.output_path:
-            rows.append(f"<a href='file:{esc(rec.output_path)}'>{esc(rec.output_path)}</a>")
+            # zero-width spaces after separators let a long path wrap in a narrow pane
+            shown = esc(rec.output_path)
+            for sep in ("/", "\\", "_"):
+                shown = shown.replace(sep, sep + "\u200b")
+            rows.append(f"<a href='file:{esc(rec.output_path)}'>{shown}</a>")
         self.text.setText("<br>".join(rows))
+        self.text.setToolTip(prompt if prompt and len(prompt) > self.PROMPT_CHARS else "")
         if rec.state in FAILED_LIKE or (rec.state == State.CANCELED and rec.error_message):
             parts = [f"<b>{esc(rec.error_message or tx(rec.state.label))}</b>"]
             if rec.error_code:
@@ -263,17 +286,22 @@ class QueueDock(QDockWidget):
         h.setStretchLastSection(False)
         h.setHighlightSections(False)
         h.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for col, w in ((Col.PREVIEW, 76), (Col.MODEL, 190), (Col.STATUS, 300), (Col.TIME, 130), (Col.COST, 80)):
+        for col, w in ((Col.PREVIEW, 76), (Col.MODEL, 170), (Col.STATUS, 250), (Col.TIME, 120), (Col.COST, 72)):
             self.table.setColumnWidth(col, w)
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.details = DetailsPane(body)
-        self.splitter = QSplitter(Qt.Orientation.Vertical, body)
+        details_scroll = QScrollArea(body)
+        details_scroll.setWidgetResizable(True)
+        details_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        details_scroll.setWidget(self.details)
+        details_scroll.setMinimumWidth(300)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, body)
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.details)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter.addWidget(details_scroll)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
         lay.addWidget(self.splitter, 1)
         self.setWidget(body)
@@ -283,9 +311,10 @@ class QueueDock(QDockWidget):
             b = QPushButton(self.details)
             b.setObjectName(f"action_{key}")
             b.clicked.connect(lambda _c=False, k=key: self.do(k))
-            self.details.buttons.addWidget(b)
+            (self.details.buttons2 if key in ("again", "remove") else self.details.buttons).addWidget(b)
             self._buttons[key] = b
         self.details.buttons.addStretch(1)
+        self.details.buttons2.addStretch(1)
         self._details_later = Debouncer(150, self._selection_changed, self, throttle=True)
         self._summary_later = Debouncer(250, self._update_summary, self, throttle=True)
         self.model.rowsInserted.connect(lambda *_: self._summary_later.poke())
@@ -446,7 +475,10 @@ class QueueDock(QDockWidget):
         if failed:
             parts.append(self.tr("%n need attention", "", failed))
         today = (self.session.totals or {}).get("today")
-        if today:
+        if today and self.session.is_sandbox:
+            parts.append(self.tr("today %1 (sandbox: not charged)").replace(
+                "%1", fmt_money(today)))
+        elif today:
             parts.append(self.tr("today %1").replace("%1", fmt_money(today)))
         self.summary.setText(" · ".join(parts))
         self.clear_button.setEnabled(any(r.state in (State.DONE, State.CANCELED) for r in recs))

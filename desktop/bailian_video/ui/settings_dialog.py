@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
@@ -117,7 +118,7 @@ class SettingsDialog(QDialog):
         self.key_where.setObjectName("keyWhere")
         self.key_where.setWordWrap(True)
         self.key_where.setOpenExternalLinks(True)
-        form.addRow("", self.key_where)
+        form.addRow(self.key_where)
 
         self.region_label = QLabel(self.conn_box)
         self.region_combo = QComboBox(self.conn_box)
@@ -125,13 +126,14 @@ class SettingsDialog(QDialog):
         for rid, info in catalog.REGIONS.items():
             self.region_combo.addItem(tx(info["label"]), rid)
         self.region_combo.setCurrentIndex(max(0, self.region_combo.findData(session.region)))
+        self.region_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.region_combo.currentIndexChanged.connect(lambda _i: self._update_region_note())
         self.region_label.setBuddy(self.region_combo)
         form.addRow(self.region_label, self.region_combo)
         self.region_note = QLabel(self.conn_box)
         self.region_note.setObjectName("helpText")
         self.region_note.setWordWrap(True)
-        form.addRow("", self.region_note)
+        form.addRow(self.region_note)
 
         test_row = QHBoxLayout()
         self.test_button = QPushButton(self.conn_box)
@@ -170,7 +172,7 @@ class SettingsDialog(QDialog):
         self.template_preview.setObjectName("helpText")
         self.template_preview.setWordWrap(True)
         self.template_preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        of.addRow("", self.template_preview)
+        of.addRow(self.template_preview)
         lay.addWidget(self.out_box)
 
         # -- limits -----------------------------------------------------------------------
@@ -180,6 +182,7 @@ class SettingsDialog(QDialog):
         self.concurrency.setObjectName("concurrencySpin")
         self.concurrency.setRange(1, 32)
         self.concurrency.setValue(self.config.global_concurrency)
+        self.concurrency.setMaximumWidth(110)
         self.concurrency_label = QLabel(self.limits_box)
         self.concurrency_label.setBuddy(self.concurrency)
         lf.addRow(self.concurrency_label, self.concurrency)
@@ -189,6 +192,7 @@ class SettingsDialog(QDialog):
         self.deadline.setSingleStep(0.5)
         self.deadline.setDecimals(1)
         self.deadline.setValue(self.config.poll_deadline_hours)
+        self.deadline.setMaximumWidth(110)
         self.deadline_label = QLabel(self.limits_box)
         self.deadline_label.setBuddy(self.deadline)
         lf.addRow(self.deadline_label, self.deadline)
@@ -266,6 +270,10 @@ class SettingsDialog(QDialog):
     async def _test(self) -> None:
         key = self.key_edit.text().strip() or (None if self.remove_key_requested else self.session.api_key)
         sandbox = self.backend() == SANDBOX
+        if sandbox and not self.session.is_sandbox:
+            self.test_result.setText(self.tr("The built-in sandbox needs no key; it starts when you press OK."))
+            set_state(self.test_result, "error", False)
+            return
         self.test_button.setEnabled(False)
         self.test_result.setText(self.tr("Testing…"))
         try:
@@ -312,8 +320,8 @@ class SettingsDialog(QDialog):
             text = self.tr("Using the key from the environment variable DASHSCOPE_API_KEY (%1).") \
                 .replace("%1", keys.mask(s.api_key))
         elif not status.usable:
-            text = ("<b>" + self.tr("This computer has no usable keychain") + "</b> (" + (status.reason or
-                    status.backend) + "). " + self.tr(
+            text = ("<b>" + self.tr("This computer has no usable keychain") + "</b> (" + self._reason(status) +
+                    "). " + self.tr(
                 "Your key is kept only while the app runs and is never written to a file. To keep it between "
                 "runs, set up a keychain (GNOME Keyring or KWallet on Linux) or set the DASHSCOPE_API_KEY "
                 "environment variable."))
@@ -333,6 +341,17 @@ class SettingsDialog(QDialog):
             self.key_edit.setPlaceholderText(self.tr("%1 (leave empty to keep it)").replace("%1", keys.mask(s.api_key)))
         else:
             self.key_edit.setPlaceholderText(self.tr("sk-… from the Model Studio console"))
+
+    def _reason(self, status: Any) -> str:
+        """The keychain module's reason, in the UI's language when it is one we know."""
+        known = {
+            "no keychain service is available on this system": self.tr("no keychain service is running"),
+            "the keychain backend reports it cannot be used here": self.tr("the keychain cannot be used here"),
+        }
+        reason = status.reason or status.backend
+        if reason.startswith("keyring could not load"):
+            return self.tr("the keychain library could not start")
+        return known.get(reason, reason)
 
     def _update_region_note(self) -> None:
         region = self.region()
