@@ -77,8 +77,13 @@ async def main(out: Path) -> None:
         mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
         from PySide6.QtGui import QDragEnterEvent
         pos = widget.rect().center()
-        QApplication.sendEvent(widget, QDragEnterEvent(QPointF(pos), Qt.DropAction.CopyAction, mime,
-                                                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+        try:  # QPoint up to Qt 6.11, QPointF from 6.12
+            enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                                    Qt.KeyboardModifier.NoModifier)
+        except TypeError:
+            enter = QDragEnterEvent(QPointF(pos), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                                    Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(widget, enter)
         QApplication.sendEvent(widget, QDropEvent(QPointF(pos), Qt.DropAction.CopyAction, mime,
                                                   Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
 

@@ -1,7 +1,22 @@
-"""Tasks: store (SQLite), scheduler, uploads, polling, downloads, chains. No Qt."""
-from .engine import Engine, EngineSettings, SubmitResult, TaskEvent
+"""Tasks: store (SQLite), scheduler, uploads, polling, downloads, chains. No Qt.
+
+``Engine`` and friends load lazily: importing the records (as the UI does at start-up)
+does not pull in the HTTP client.
+"""
+from typing import Any
+
 from .records import InputFile, Request, State, TaskRecord
 from .store import TaskStore
+
+_LAZY = {"Engine", "EngineSettings", "SubmitResult", "TaskEvent"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from . import engine
+        return getattr(engine, name)
+    raise AttributeError(name)
+
 
 __all__ = ["Engine", "EngineSettings", "InputFile", "Request", "State", "SubmitResult", "TaskEvent", "TaskRecord",
            "TaskStore"]

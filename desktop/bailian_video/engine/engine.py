@@ -273,6 +273,7 @@ class Engine:
         durations = {name: f["duration"] for name, f in files.items() if isinstance(f, dict) and f.get("duration")}
         est = self.estimate(request, 1, durations)
         batch = batch or (uuid.uuid4().hex[:12] if count > 1 else None)
+        expected = self.expected_seconds(spec.name)
         created = []
         for _ in range(max(1, count)):
             req = Request.from_json(json.loads(json.dumps(request.to_json())))
@@ -281,7 +282,7 @@ class Engine:
                 req.params["seed"] = random.randint(0, 2**31 - 2)
             rec = TaskRecord(id=0, request=req, family=spec.family.value, request_key=key, batch=batch,
                              files=files, cost_estimate=est.amount, created_at=self.clock(),
-                             expected_seconds=self.expected_seconds(spec.name))
+                             expected_seconds=expected)
             self.store.add(rec)
             self._records[rec.id] = rec
             self._active.add(rec.id)
@@ -844,19 +845,18 @@ class Engine:
 
     def _stop_tracking(self, rec: TaskRecord, why: T) -> None:
         self._poll_due.pop(rec.id, None)
-        self._save(rec, State.STOPPED, error_message=str(why), error_message_en=why.en)
+        self._save(rec, State.STOPPED, error_message=str(why), error_message_en=why.en, error_message_zh=why.zh)
 
     def _fail(self, rec: TaskRecord, code: str, why: T, *, costs: bool, request_id: str | None = None,
               service_message: str | None = None) -> None:
         self._poll_due.pop(rec.id, None)
         if request_id and request_id not in rec.request_ids:
             rec.request_ids.append(request_id)
-        msg, msg_en = str(why), why.en
-        if service_message and service_message not in msg:
-            msg = f"{msg}（{service_message}）" if language() == "zh" else f"{msg} ({service_message})"
-            msg_en = f"{msg_en} ({service_message})"
-        self._save(rec, State.FAILED, error_code=code, error_message=msg, error_message_en=msg_en,
-                   retry_costs_money=costs)
+        msg_zh, msg_en = why.zh, why.en
+        if service_message and service_message not in msg_en:
+            msg_zh, msg_en = f"{msg_zh}（{service_message}）", f"{msg_en} ({service_message})"
+        self._save(rec, State.FAILED, error_code=code, error_message=msg_zh if language() == "zh" else msg_en,
+                   error_message_en=msg_en, error_message_zh=msg_zh, retry_costs_money=costs)
 
     # -- downloads ----------------------------------------------------------------------------
     def _start_download(self, rec: TaskRecord) -> None:

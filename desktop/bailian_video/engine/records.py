@@ -139,6 +139,7 @@ class TaskRecord:
     error_code: str | None = None
     error_message: str | None = None     # plain words, in the language at the time (both kept below)
     error_message_en: str | None = None
+    error_message_zh: str | None = None
     retry_costs_money: bool | None = None
     bytes_done: int = 0
     bytes_total: int | None = None
@@ -148,6 +149,12 @@ class TaskRecord:
     expected_seconds: float | None = None
 
     # -- derived ----------------------------------------------------------------------------
+    def error_text(self, lang: str | None = None) -> str:
+        """Why it failed, in the UI's language now (not the one it was in when it failed)."""
+        from ..i18n import language
+        zh = (lang or language()) == "zh"
+        return (self.error_message_zh if zh else self.error_message_en) or self.error_message or ""
+
     @property
     def model(self) -> str:
         return self.request.model

@@ -325,7 +325,7 @@ class MainWindow(QMainWindow):
             title = self.tr("Video ready")
         else:
             title = self.tr("Task failed")
-            what = f"{what}\n{rec.error_message or ''}".strip()
+            what = f"{what}\n{rec.error_text()}".strip()
         self.notify(title, what)
 
     def notify(self, title: str, text: str) -> None:

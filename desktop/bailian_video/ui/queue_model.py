@@ -324,7 +324,7 @@ class QueueModel(QAbstractTableModel):
         if st in (State.QUEUED, State.RUNNING):
             return self.tr("%1 ~%2%").replace("%1", label).replace("%2", str(int(rec.generation_progress() * 100)))
         if st in FAILED_LIKE or (st == State.CANCELED and rec.error_message):
-            why = rec.error_message or ""
+            why = rec.error_text()
             code = f" ({rec.error_code})" if rec.error_code else ""
             return f"{label}: {why}{code}" if why or code else label
         return label

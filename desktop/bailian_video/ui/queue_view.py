@@ -224,7 +224,7 @@ class DetailsPane(QFrame):
         self.text.setText("<br>".join(rows))
         self.text.setToolTip(prompt if prompt and len(prompt) > self.PROMPT_CHARS else "")
         if rec.state in FAILED_LIKE or (rec.state == State.CANCELED and rec.error_message):
-            parts = [f"<b>{esc(rec.error_message or tx(rec.state.label))}</b>"]
+            parts = [f"<b>{esc(rec.error_text() or tx(rec.state.label))}</b>"]
             if rec.error_code:
                 parts.append(self.tr("Service code: %1").replace("%1", esc(rec.error_code)))
             step = next_step(rec.error_code)
