@@ -1,6 +1,7 @@
 """Wires store, client, engine and (optionally) the embedded sandbox. Used by the GUI and the CLI."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,8 +54,10 @@ class AppContext:
             settings.expected_override = sandbox_task_seconds
             settings.poll_min = min(settings.poll_min, max(0.2, sandbox_task_seconds / 5))
         client = DashScopeClient(api_key, region=region, base_url=base_url)
-        store = TaskStore(ddir / "tasks.sqlite3")
-        engine = Engine(store, client, settings)
+        # Opening the store and reading the history (10,000 tasks: ~0.3 s) happens off the event loop,
+        # which under qasync is the UI thread.
+        store = await asyncio.to_thread(TaskStore, ddir / "tasks.sqlite3")
+        engine = await asyncio.to_thread(Engine, store, client, settings)
         ctx = cls(ddir, store, client, engine, sb)
         if start:
             await engine.start()
