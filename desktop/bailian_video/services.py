@@ -52,6 +52,7 @@ class AppContext:
             base_url = sb.start()
             api_key = api_key or SANDBOX_KEY
             settings.expected_override = sandbox_task_seconds
+            settings.sandbox = True
             settings.poll_min = min(settings.poll_min, max(0.2, sandbox_task_seconds / 5))
         client = DashScopeClient(api_key, region=region, base_url=base_url)
         # Opening the store and reading the history (10,000 tasks: ~0.3 s) happens off the event loop,

@@ -348,3 +348,28 @@ def test_full_disk_gives_a_clear_error_and_keeps_the_task_downloadable(tmp_path,
         run(go())
     finally:
         subprocess.run(["umount", str(mnt)])
+
+
+@pytest.mark.parametrize("sandbox_mode,words", [(True, "sandbox was restarted"),
+                                                (False, "does not know this task")])
+def test_a_service_that_forgot_a_task_stops_tracking_and_says_why(tmp_path, sandbox_mode, words):
+    from bailian_video.sandbox.testing import running_sandbox
+    with running_sandbox(task_seconds=30, data_dir=tmp_path / "sb1") as sb:
+        async def first():
+            async with engine_context(tmp_path, sb.base_url) as ctx:
+                rec = (await ctx.engine.submit(t2v("forgotten"))).tasks[0]
+                for _ in range(200):
+                    if rec.task_id:
+                        break
+                    await asyncio.sleep(0.05)
+                return rec.id
+        rid = run(first())
+    with running_sandbox(task_seconds=1, data_dir=tmp_path / "sb2") as sb2:   # a new sandbox knows nothing
+        async def second():
+            async with engine_context(tmp_path, sb2.base_url, sandbox=sandbox_mode) as ctx:
+                rec = ctx.engine.get(rid)
+                await ctx.engine.wait([rid], timeout=30)
+                assert rec.state == State.STOPPED and words in rec.error_message_en
+                assert rec.can_resume   # nothing is lost: the task id is kept for a later Resume
+                assert creations(sb2) == 0
+        run(second())

@@ -64,6 +64,7 @@ class EngineSettings:
     expected_override: float | None = None   # e.g. the sandbox's task length
     auto_seed: bool = True             # pick a seed when none is given, so every video is reproducible
     service_limits: bool = True        # apply the catalogue's per-model RPS/concurrency (off for the local sandbox)
+    sandbox: bool = False              # the backend is the built-in sandbox (free; forgets tasks when restarted)
 
 
 @dataclass(frozen=True)
@@ -774,10 +775,9 @@ class Engine:
             retry = e.retry_after if isinstance(e, api_errors.ThrottledError) and e.retry_after else None
             self._schedule_poll(rec, retry or min(60.0, self.settings.poll_min * 2 ** rec.poll_errors))
             return
-        rec.poll_errors = 0
-        if info.request_id and (not rec.request_ids or rec.request_ids[-1] != info.request_id):
-            pass  # query request ids are not worth keeping; creation ids are
         status = info.status
+        if status != TaskStatus.UNKNOWN:   # UNKNOWN answers count towards giving up, like errors
+            rec.poll_errors = 0
         if status == TaskStatus.SUCCEEDED:
             await self._step_succeeded(rec, step, info)
         elif status == TaskStatus.FAILED:
@@ -788,6 +788,12 @@ class Engine:
             self._save(rec, State.CANCELED, service_status=info.raw_status)
         elif status == TaskStatus.UNKNOWN:
             rec.poll_errors += 1
+            if rec.poll_errors >= 3 and self.settings.sandbox:
+                self._stop_tracking(rec, T(
+                    "内置沙盒重启后不再保留这个任务。沙盒免费，点“再次运行”即可重新生成。",
+                    "The built-in sandbox was restarted and no longer has this task. The sandbox is free: use "
+                    "Run again to make it anew."))
+                return
             if rec.poll_errors >= 3:
                 self._stop_tracking(rec, T(
                     "服务找不到这个任务：可能换了 API Key 或地区，或任务已超过 24 小时。换回原来的设置后可“继续跟踪”。",
