@@ -373,3 +373,25 @@ def test_a_service_that_forgot_a_task_stops_tracking_and_says_why(tmp_path, sand
                 assert rec.can_resume   # nothing is lost: the task id is kept for a later Resume
                 assert creations(sb2) == 0
         run(second())
+
+
+def test_an_unexpected_error_after_the_create_request_is_reconciled_not_called_failed(tmp_path, sandbox):
+    """A bug between the service creating the task and us recording it must not lose (or re-pay) the task."""
+    async def go():
+        async with engine_context(tmp_path, sandbox.base_url) as ctx:
+            real_create = ctx.client.create_task
+            calls = []
+
+            async def create_then_crash(*a, **kw):
+                created = await real_create(*a, **kw)
+                calls.append(created.task_id)
+                if len(calls) == 1:
+                    raise RuntimeError("simulated bug after the task was created")
+                return created
+
+            ctx.client.create_task = create_then_crash
+            rec = await submit_and_wait(ctx, t2v("crash after create"))
+            assert rec.state == State.DONE, (rec.state, rec.error_message)
+            assert rec.task_id == calls[0] and len(calls) == 1
+            assert creations(sandbox) == 1
+    run(go())

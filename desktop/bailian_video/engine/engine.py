@@ -438,7 +438,12 @@ class Engine:
             raise
         except Exception as e:  # the record must say what happened, whatever it was
             log.exception("task %s failed unexpectedly", rec.id)
-            if rec.state in REMOTE or rec.task_id:
+            if rec.state == State.SUBMITTING:
+                # The create request may have gone out: never call that "failed, not charged".
+                self._save(rec, uncertain=True)
+                asyncio.get_running_loop().call_later(
+                    2.0, lambda: None if self._closed else self._spawn_driver(rec, self._reconcile_then_continue(rec)))
+            elif rec.state in REMOTE or rec.task_id:
                 self._schedule_poll(rec, 5.0)
             else:
                 self._fail(rec, "InternalError", T(f"程序内部错误：{e}", f"Internal error: {e}"), costs=False)
