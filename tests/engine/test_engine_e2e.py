@@ -350,9 +350,38 @@ def test_full_disk_gives_a_clear_error_and_keeps_the_task_downloadable(tmp_path,
         subprocess.run(["umount", str(mnt)])
 
 
-@pytest.mark.parametrize("sandbox_mode,words", [(True, "sandbox was restarted"),
-                                                (False, "does not know this task")])
-def test_a_service_that_forgot_a_task_stops_tracking_and_says_why(tmp_path, sandbox_mode, words):
+def _submit_then_lose_the_sandbox(tmp_path, wait_for, faults=""):
+    from bailian_video.sandbox.testing import running_sandbox
+    with running_sandbox(task_seconds=wait_for[1], data_dir=tmp_path / "sb1", faults=faults) as sb:
+        async def first():
+            async with engine_context(tmp_path, sb.base_url, sandbox=True) as ctx:
+                rec = (await ctx.engine.submit(t2v("forgotten"))).tasks[0]
+                for _ in range(400):
+                    if rec.state == wait_for[0]:
+                        break
+                    await asyncio.sleep(0.02)
+                assert rec.state == wait_for[0]
+                return rec.id
+        return run(first())
+
+
+@pytest.mark.parametrize("lost_in", [(State.QUEUED, 30), (State.DOWNLOADING, 0.3)])
+def test_the_free_sandbox_reruns_what_it_forgot_when_the_app_restarts(tmp_path, lost_in):
+    # when lost while downloading, the first sandbox drops every download so the file never arrives
+    rid = _submit_then_lose_the_sandbox(tmp_path, lost_in, "drop@download" if lost_in[0] == State.DOWNLOADING else "")
+    from bailian_video.sandbox.testing import running_sandbox
+    with running_sandbox(task_seconds=0.5, data_dir=tmp_path / "sb2") as sb2:   # a new sandbox knows nothing
+        async def second():
+            async with engine_context(tmp_path, sb2.base_url, sandbox=True) as ctx:
+                rec = ctx.engine.get(rid)
+                await ctx.engine.wait([rid], timeout=60)
+                assert rec.state == State.DONE, (rec.state, rec.error_message)
+                assert rec.chain["sandbox_reruns"] == 1 and creations(sb2) == 1
+                assert_video(rec.output_path)
+        run(second())
+
+
+def test_the_paid_service_forgetting_a_task_stops_tracking_and_says_why(tmp_path):
     from bailian_video.sandbox.testing import running_sandbox
     with running_sandbox(task_seconds=30, data_dir=tmp_path / "sb1") as sb:
         async def first():
@@ -364,14 +393,13 @@ def test_a_service_that_forgot_a_task_stops_tracking_and_says_why(tmp_path, sand
                     await asyncio.sleep(0.05)
                 return rec.id
         rid = run(first())
-    with running_sandbox(task_seconds=1, data_dir=tmp_path / "sb2") as sb2:   # a new sandbox knows nothing
+    with running_sandbox(task_seconds=1, data_dir=tmp_path / "sb2") as sb2:   # e.g. another key or region
         async def second():
-            async with engine_context(tmp_path, sb2.base_url, sandbox=sandbox_mode) as ctx:
+            async with engine_context(tmp_path, sb2.base_url) as ctx:
                 rec = ctx.engine.get(rid)
                 await ctx.engine.wait([rid], timeout=30)
-                assert rec.state == State.STOPPED and words in rec.error_message_en
-                assert rec.can_resume   # nothing is lost: the task id is kept for a later Resume
-                assert creations(sb2) == 0
+                assert rec.state == State.STOPPED and "does not know this task" in rec.error_message_en
+                assert rec.can_resume and creations(sb2) == 0   # nothing re-paid; the id is kept for Resume
         run(second())
 
 

@@ -505,7 +505,8 @@ class Engine:
                 if not _is_local(v):
                     values.append(v)
                     continue
-                cached = self.store.kv_get(f"upload:{step.name}:{m['sha256']}")
+                cache_key = f"upload:{self.client.base_url}:{step.name}:{m['sha256']}"
+                cached = self.store.kv_get(cache_key)
                 if cached and cached["expires"] > self.clock() + UPLOAD_MARGIN:
                     values.append(cached["url"])
                     m.setdefault("uploads", {})[step.name] = cached
@@ -525,7 +526,8 @@ class Engine:
                     progress=lambda done, _total, b=base: self._progress(rec, b + done, total))
                 sent_before += int(m.get("size") or 0)
                 expires = up.expires_at.timestamp() if hasattr(up.expires_at, "timestamp") else float(up.expires_at)
-                self.store.kv_set(f"upload:{step.name}:{m['sha256']}", {"url": up.oss_url, "expires": expires})
+                self.store.kv_set(f"upload:{self.client.base_url}:{step.name}:{m['sha256']}",
+                                  {"url": up.oss_url, "expires": expires})
                 m.setdefault("uploads", {})[step.name] = {"url": up.oss_url, "expires": expires}
                 if idx is None:
                     out[name] = up.oss_url
@@ -794,10 +796,7 @@ class Engine:
         elif status == TaskStatus.UNKNOWN:
             rec.poll_errors += 1
             if rec.poll_errors >= 3 and self.settings.sandbox:
-                self._stop_tracking(rec, T(
-                    "内置沙盒重启后不再保留这个任务。沙盒免费，点“再次运行”即可重新生成。",
-                    "The built-in sandbox was restarted and no longer has this task. The sandbox is free: use "
-                    "Run again to make it anew."))
+                self._sandbox_forgot(rec)
                 return
             if rec.poll_errors >= 3:
                 self._stop_tracking(rec, T(
@@ -854,6 +853,22 @@ class Engine:
                    finished_at=finished, actual_prompt=info.actual_prompt, bytes_done=0, bytes_total=None)
         self._start_download(rec)
 
+    def _sandbox_forgot(self, rec: TaskRecord) -> None:
+        """The built-in sandbox lives in the app's process and forgets its tasks when the app quits.
+        It is free, so an unfinished sandbox task simply runs again (never done for the paid service)."""
+        assert self.settings.sandbox
+        self._poll_due.pop(rec.id, None)
+        with contextlib.suppress(OSError):
+            if rec.output_path:
+                Path(rec.output_path + ".part").unlink(missing_ok=True)
+        chain = {k: v for k, v in rec.chain.items() if k in ("detect", "billed_units", "detect_cost")}
+        chain["sandbox_reruns"] = rec.chain.get("sandbox_reruns", 0) + 1
+        self._save(rec, State.WAITING, task_id=None, submitted_at=None, submit_started_at=None, result_url=None,
+                   result_expires_at=None, output_path=None, poll_errors=0, service_status=None, chain=chain,
+                   error_message=str(T("内置沙盒已重启，正在免费重新生成。", "The built-in sandbox restarted; "
+                                                                   "generating again (free).")))
+        self._wake_scheduler.set()
+
     def _stop_tracking(self, rec: TaskRecord, why: T) -> None:
         self._poll_due.pop(rec.id, None)
         self._save(rec, State.STOPPED, error_message=str(why), error_message_en=why.en, error_message_zh=why.zh)
@@ -909,6 +924,10 @@ class Engine:
                 await self.client.download(rec.result_url, dest, progress=lambda d, t: self._progress(rec, d, t))
                 break
             except api_errors.DownloadError as e:
+                sandbox_rerun = self.settings.sandbox and rec.chain.get("sandbox_reruns", 0) < 3
+                if e.expired and sandbox_rerun and rec.result_expires_at and rec.result_expires_at > self.clock():
+                    self._sandbox_forgot(rec)   # a restarted sandbox signs its links anew
+                    return
                 if e.expired:
                     self._save(rec, State.EXPIRED, error_code="ResultExpired", retry_costs_money=True,
                                error_message=str(T("视频链接已失效，服务器拒绝下载。生成已完成并计费；如需视频只能重新生成。",
@@ -917,6 +936,9 @@ class Engine:
                                                    "produce it again.")))
                     return
                 attempt += 1
+                if attempt >= self.settings.download_attempts and sandbox_rerun:
+                    self._sandbox_forgot(rec)   # a restarted sandbox no longer serves the old link
+                    return
                 if attempt >= self.settings.download_attempts:
                     self._fail(rec, "DownloadFailed", T(
                         f"视频已生成，但下载失败：{e}。链接有效期内可点“重新下载”（免费，不会重新生成）。",
