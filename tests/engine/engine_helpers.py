@@ -26,3 +26,11 @@ async def engine_context(tmp_path: Path, base_url: str, **kw):
 
 def run(coro, timeout: float = 120):
     return asyncio.run(asyncio.wait_for(coro, timeout))
+
+
+async def until(pred, timeout: float = 10.0, step: float = 0.02) -> None:
+    """Let the engine run until ``pred()`` holds or ``timeout`` passes (the caller asserts the outcome)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not pred() and loop.time() < end:
+        await asyncio.sleep(step)

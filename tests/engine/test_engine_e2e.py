@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from engine_helpers import engine_context, run
+from engine_helpers import engine_context, run, until
 
 from bailian_video.catalog import ValidationError
 from bailian_video.engine import Request, State
@@ -227,10 +227,7 @@ def test_cancel_while_pending_cancels_on_the_service(tmp_path):
             async with engine_context(tmp_path, sb.base_url) as ctx:
                 res = await ctx.engine.submit(t2v("cancel me"))
                 rec = res.tasks[0]
-                for _ in range(200):
-                    if rec.state == State.QUEUED:
-                        break
-                    await asyncio.sleep(0.05)
+                await until(lambda: rec.state == State.QUEUED, timeout=10)
                 assert rec.state == State.QUEUED
                 await ctx.engine.cancel(rec.id)
                 assert rec.state == State.CANCELED
@@ -246,10 +243,7 @@ def test_cancel_while_running_stops_tracking_and_resume_collects_the_result(tmp_
         async def go():
             async with engine_context(tmp_path, sb.base_url) as ctx:
                 rec = (await ctx.engine.submit(t2v("stop me"))).tasks[0]
-                for _ in range(400):
-                    if rec.state == State.RUNNING:
-                        break
-                    await asyncio.sleep(0.02)
+                await until(lambda: rec.state == State.RUNNING, timeout=8)
                 assert rec.state == State.RUNNING
                 await ctx.engine.cancel(rec.id)
                 assert rec.state == State.STOPPED and rec.can_resume
@@ -265,10 +259,7 @@ def test_restart_after_the_result_was_made_but_before_download(tmp_path, sandbox
         async with engine_context(tmp_path, sandbox.base_url) as ctx:
             sandbox.set_faults("drop@download")         # the download cannot even start
             rec = (await ctx.engine.submit(t2v("restart"))).tasks[0]
-            for _ in range(600):
-                if rec.state == State.DOWNLOADING:
-                    break
-                await asyncio.sleep(0.02)
+            await until(lambda: rec.state == State.DOWNLOADING, timeout=12)
             assert rec.state == State.DOWNLOADING      # the app "dies" here
             return rec.id
 
@@ -356,10 +347,7 @@ def _submit_then_lose_the_sandbox(tmp_path, wait_for, faults=""):
         async def first():
             async with engine_context(tmp_path, sb.base_url, sandbox=True) as ctx:
                 rec = (await ctx.engine.submit(t2v("forgotten"))).tasks[0]
-                for _ in range(400):
-                    if rec.state == wait_for[0]:
-                        break
-                    await asyncio.sleep(0.02)
+                await until(lambda: rec.state == wait_for[0], timeout=8)
                 assert rec.state == wait_for[0]
                 return rec.id
         return run(first())
@@ -387,10 +375,7 @@ def test_the_paid_service_forgetting_a_task_stops_tracking_and_says_why(tmp_path
         async def first():
             async with engine_context(tmp_path, sb.base_url) as ctx:
                 rec = (await ctx.engine.submit(t2v("forgotten"))).tasks[0]
-                for _ in range(200):
-                    if rec.task_id:
-                        break
-                    await asyncio.sleep(0.05)
+                await until(lambda: rec.task_id, timeout=10)
                 return rec.id
         rid = run(first())
     with running_sandbox(task_seconds=1, data_dir=tmp_path / "sb2") as sb2:   # e.g. another key or region
