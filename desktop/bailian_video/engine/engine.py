@@ -543,7 +543,8 @@ class Engine:
         for p in step.params:
             params.setdefault(p.name, p.default)
         body = build_body(step, inputs, params, region=rec.request.region)
-        self._save(rec, State.DETECTING)
+        if rec.state != State.DETECTING:   # uploading the photo showed "uploading" meanwhile
+            self._save(rec, State.DETECTING)
         result = await self._call_guarded(rec, self.client.call_sync(
             body["model"], body["input"], body.get("parameters"), endpoint=step.endpoint,
             detect_rule=step.detect_rule))
@@ -599,8 +600,9 @@ class Engine:
             inputs["template_id"] = rec.request.inputs.get("template_id") or rec.chain.get("template_id")
         if step.name == "animate-anyone-template-gen2":
             inputs = {"video_url": inputs.get("video_url")}
-        inputs.update(rec.chain.get("detect", {}) if step.name in ("emo-v1", "emoji-v1") else {})
-        inputs.pop("bodystyle", None)
+        if step.name in ("emo-v1", "emoji-v1"):   # the detect step's boxes, under the generation call's names
+            detect = rec.chain.get("detect", {})
+            inputs.update({k: detect[k] for k in ("face_bbox", "ext_bbox") if k in detect})
         params = {} if step.name != rec.model else dict(rec.request.params)
         body = build_body(step, inputs, params, region=rec.request.region, function=rec.request.function)
         # Committed before the request leaves: a crash from here on is reconciled, never re-sent blindly.
