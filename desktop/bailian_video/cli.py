@@ -16,7 +16,7 @@ from .catalog import Kind, ValidationError
 from .engine import Request, State, TaskRecord
 from .i18n import T
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CONFIG = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CONFIG, EXIT_UNCERTAIN = 0, 1, 2, 3, 4
 
 
 def _err(msg: Any) -> None:
@@ -150,10 +150,31 @@ def record_json(rec: TaskRecord) -> dict[str, Any]:
         "error_code": rec.error_code, "error_message": rec.error_message, "retry_costs_money": rec.retry_costs_money,
         "cost_estimate": rec.cost_estimate, "cost": rec.cost_actual, "usage": rec.usage, "prompt": rec.prompt,
         "seed": rec.request.params.get("seed"), "created_at": rec.created_at, "done_at": rec.done_at,
+        "backend": rec.backend, "region": rec.request.region, "base_url": rec.base_url,
+        "candidates": [c.to_json() for c in rec.chain.candidates] if rec.state == State.UNCERTAIN else [],
     }
 
 
+def describe_candidates(rec: TaskRecord) -> list[str]:
+    """The lines ``tasks show`` prints for a task that needs the person's decision."""
+    lines = [str(T(f"任务 #{rec.id} 需要你确认：{rec.error_text()}", f"Task #{rec.id} needs your decision: {rec.error_text()}"))]
+    for c in rec.chain.candidates:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(c.created_at)) if c.created_at else "?"
+        said = f"  prompt={c.prompt!r}" if c.prompt else ""
+        lines.append(f"  {c.task_id}  {when}  {c.model or '-'}  {c.status or '-'}{said}")
+    lines.append(str(T(f"采用其中一个（免费）：bailian-video tasks adopt {rec.id} 任务ID\n"
+                       f"确认没有创建、重新提交（再次计费）：bailian-video tasks resubmit {rec.id}",
+                       f"Adopt one (free): bailian-video tasks adopt {rec.id} TASK_ID\n"
+                       f"Not created — submit again (charged again): bailian-video tasks resubmit {rec.id}")))
+    return lines
+
+
 # -- commands -------------------------------------------------------------------------------------
+def _store_path(args: argparse.Namespace) -> Path:
+    from .engine.paths import data_dir, store_path
+    return store_path(data_dir(args.data_dir), bool(args.sandbox))
+
+
 async def _context(args: argparse.Namespace):
     from .keys import key_from_env_or_keychain
     from .services import AppContext
@@ -171,9 +192,20 @@ async def _context(args: argparse.Namespace):
         settings.poll_min = args.poll_min
     if args.expect_seconds is not None:
         settings.expected_override = args.expect_seconds
-    return await AppContext.create(data_dir=args.data_dir, api_key=key, region=args.region, base_url=base_url,
-                                   sandbox=args.sandbox, sandbox_task_seconds=args.sandbox_task_seconds,
-                                   out_dir=getattr(args, "out", None), settings=settings)
+    for name in ("reconcile_settle", "reconcile_interval"):
+        if getattr(args, name, None) is not None:
+            setattr(settings, name, getattr(args, name))
+    options = {"timeout": args.client_timeout} if args.client_timeout else None
+    ctx = await AppContext.create(data_dir=args.data_dir, api_key=key, region=args.region, base_url=base_url,
+                                  sandbox=args.sandbox, sandbox_task_seconds=args.sandbox_task_seconds,
+                                  out_dir=getattr(args, "out", None), settings=settings, kind="cli",
+                                  client_options=options)
+    owner = ctx.engine.owner_text()
+    if owner is not None:
+        _err(T(f"这个数据文件夹里的任务正由{owner.zh}运行；新任务交给它运行，这里等待结果（它退出后由这里接手）。",
+               f"Tasks in this data folder are being run by {owner.en}; new tasks are handed to it and this command "
+               f"waits for the results (and takes over if it exits)."))
+    return ctx
 
 
 async def _wait_and_report(ctx: Any, ids: list[int], as_json: bool, extra: list[dict[str, Any]] | None = None) -> int:
@@ -186,7 +218,8 @@ async def _wait_and_report(ctx: Any, ids: list[int], as_json: bool, extra: list[
         stop.set()
         if drawer:
             await drawer
-    failed = [r for r in recs if r.state != State.DONE]
+    failed = [r for r in recs if r.state not in (State.DONE, State.UNCERTAIN)]
+    uncertain = [r for r in recs if r.state == State.UNCERTAIN]
     if as_json:
         print(json.dumps({"tasks": [record_json(r) for r in recs], "duplicates": extra or []}, ensure_ascii=False,
                          indent=2))
@@ -194,9 +227,12 @@ async def _wait_and_report(ctx: Any, ids: list[int], as_json: bool, extra: list[
         for r in recs:
             if r.state == State.DONE:
                 print(r.output_path)
+            elif r.state == State.UNCERTAIN:
+                for line in describe_candidates(r):
+                    _err(line)
             else:
-                _err(f"#{r.id} {r.model}: {r.state.label} [{r.error_code or '-'}] {r.error_message or ''}")
-    return EXIT_FAILED if failed else EXIT_OK
+                _err(f"#{r.id} {r.model}: {r.state.label} [{r.error_code or '-'}] {r.error_text() or ''}")
+    return EXIT_FAILED if failed else EXIT_UNCERTAIN if uncertain else EXIT_OK
 
 
 async def cmd_generate(args: argparse.Namespace) -> int:
@@ -329,8 +365,7 @@ async def cmd_tasks(args: argparse.Namespace) -> int:
     action = args.action
     if action == "list":
         from .engine import TaskStore
-        from .engine.paths import data_dir
-        store = TaskStore(data_dir(args.data_dir) / "tasks.sqlite3")
+        store = TaskStore(_store_path(args))
         try:
             recs = store.all()
         finally:
@@ -344,8 +379,7 @@ async def cmd_tasks(args: argparse.Namespace) -> int:
         return EXIT_OK
     if action == "show":
         from .engine import TaskStore
-        from .engine.paths import data_dir
-        store = TaskStore(data_dir(args.data_dir) / "tasks.sqlite3")
+        store = TaskStore(_store_path(args))
         try:
             rec = store.get(int(args.id))
         finally:
@@ -354,14 +388,27 @@ async def cmd_tasks(args: argparse.Namespace) -> int:
             _err(f"no task #{args.id}")
             return EXIT_USAGE
         print(json.dumps(record_json(rec), ensure_ascii=False, indent=2))
+        if rec.state == State.UNCERTAIN and not args.json:
+            for line in describe_candidates(rec):
+                _err(line)
         return EXIT_OK
     ctx = await _context(args)
     try:
         engine = ctx.engine
         if action == "resume":
-            ids = [r.id for r in engine.tasks() if r.state.active]
+            # Unfinished tasks carry on by themselves; stopped ones (a rejected key, too many failed
+            # queries, the 6-hour wait) are tracked again — or a single one when an ID is given.
+            chosen = [engine.get(int(args.id))] if args.id else engine.tasks()
+            if args.id and chosen[0] is None:
+                _err(f"no task #{args.id}")
+                return EXIT_USAGE
+            stopped = [r for r in chosen if r is not None and r.state in (State.STOPPED, State.FAILED)
+                       and (r.can_resume or (r.state == State.STOPPED and r.can_retry_download))]
+            for r in stopped:
+                await engine.resume(r.id)
+            ids = [r.id for r in chosen if r is not None and (r.state.active or r in stopped)]
             if not ids:
-                _err(T("没有未完成的任务。", "No unfinished tasks."))
+                _err(T("没有未完成或可继续跟踪的任务。", "No unfinished or resumable tasks."))
                 return EXIT_OK
             return await _wait_and_report(ctx, ids, args.json)
         rec = engine.get(int(args.id)) if args.id else None
@@ -370,11 +417,34 @@ async def cmd_tasks(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         if action == "cancel":
             await engine.cancel(rec.id)
+        elif action == "adopt":
+            if not args.service_task_id:
+                _err(T("用法：tasks adopt 任务号 服务任务ID", "usage: tasks adopt ID SERVICE_TASK_ID"))
+                return EXIT_USAGE
+            try:
+                await engine.adopt(rec.id, args.service_task_id)
+            except ValueError as e:
+                _err(e)
+                return EXIT_USAGE
+            return await _wait_and_report(ctx, [rec.id], args.json)
+        elif action == "resubmit":
+            try:
+                await engine.resubmit(rec.id)
+            except ValueError as e:
+                _err(e)
+                return EXIT_USAGE
+            return await _wait_and_report(ctx, [rec.id], args.json)
         elif action == "retry-download":
-            if not rec.can_retry_download:
-                _err(T("这个任务没有可用的视频链接（可能已过期）。", "This task has no valid video link (it may have expired)."))
+            if not rec.result_url:
+                _err(T("这个任务还没有视频链接（服务端可能还没完成）；请用 tasks resume 继续跟踪它。",
+                       "This task has no video link yet (the service may not have finished it); use tasks resume "
+                       "to track it again."))
                 return EXIT_FAILED
-            await engine.retry_download(rec.id)
+            if not rec.can_retry_download:
+                _err(T("这个任务的视频链接已过期（24 小时），无法再下载。",
+                       "This task's video link has expired (24 hours); it can no longer be downloaded."))
+                return EXIT_FAILED
+            await engine.retry_download(rec.id, out_dir=args.out)
             return await _wait_and_report(ctx, [rec.id], args.json)
         if args.json:
             print(json.dumps(record_json(rec), ensure_ascii=False, indent=2))
@@ -396,6 +466,10 @@ def build_parser() -> argparse.ArgumentParser:
     # For scripts and tests against a fast service (the sandbox): how often to poll, how long a task takes.
     common.add_argument("--poll-min", type=float, help=argparse.SUPPRESS)
     common.add_argument("--expect-seconds", type=float, help=argparse.SUPPRESS)
+    common.add_argument("--client-timeout", type=float, help=argparse.SUPPRESS)
+    common.add_argument("--reconcile-settle", type=float, help=argparse.SUPPRESS)
+    common.add_argument("--reconcile-interval", type=float, help=argparse.SUPPRESS)
+    common.add_argument("--debug", action="store_true", help="write a detailed log (and show it on stderr)")
 
     p = argparse.ArgumentParser(prog="bailian-video", description="Bailian Video Studio — headless commands")
     sub = p.add_subparsers(dest="command", required=True)
@@ -415,9 +489,12 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out")
     b.add_argument("--no-wait", action="store_true")
     b.add_argument("--force", action="store_true")
-    t = sub.add_parser("tasks", parents=[common], help="list, show, resume, cancel, retry-download")
-    t.add_argument("action", choices=["list", "show", "resume", "cancel", "retry-download"])
+    t = sub.add_parser("tasks", parents=[common],
+                       help="list, show, resume, cancel, retry-download, adopt, resubmit")
+    t.add_argument("action", choices=["list", "show", "resume", "cancel", "retry-download", "adopt", "resubmit"])
     t.add_argument("id", nargs="?")
+    t.add_argument("service_task_id", nargs="?", help="for adopt: the service's task ID to adopt")
+    t.add_argument("--out", help="for retry-download: save the video into this folder instead")
     return p
 
 
@@ -426,7 +503,8 @@ def main(argv: list[str]) -> int:
         from .sandbox.cli import main as sandbox_main
         return sandbox_main(argv[1:])
     args = build_parser().parse_args(argv)
-    if args.command == "tasks" and args.action in ("show", "cancel", "retry-download") and not args.id:
+    if args.command == "tasks" and args.action in ("show", "cancel", "retry-download", "adopt", "resubmit") \
+            and not args.id:
         _err("this action needs a task number")
         return EXIT_USAGE
     handler = {"generate": cmd_generate, "batch": cmd_batch, "tasks": cmd_tasks}[args.command]

@@ -78,9 +78,11 @@ def test_batch_csv_then_tasks_list_and_show(tmp_path):
             "--data-dir", d, "--out", str(tmp_path / "out"))
     assert r.returncode == 0, r.stderr
     assert len([p for p in r.stdout.splitlines() if p.endswith(".mp4")]) == 2
-    listed = json.loads(cli("tasks", "list", "--data-dir", d, "--json").stdout)
+    # sandbox tasks live in the sandbox's own store: the paid store knows nothing of them
+    assert json.loads(cli("tasks", "list", "--data-dir", d, "--json").stdout) == []
+    listed = json.loads(cli("tasks", "list", "--sandbox", "--data-dir", d, "--json").stdout)
     assert [t["state"] for t in listed] == ["done", "done"]
-    shown = json.loads(cli("tasks", "show", str(listed[1]["id"]), "--data-dir", d).stdout)
+    shown = json.loads(cli("tasks", "show", str(listed[1]["id"]), "--sandbox", "--data-dir", d).stdout)
     assert shown["model"] == "wan2.2-i2v-flash" and shown["output_path"].endswith(".mp4")
     # the same batch again pays nothing: both requests are duplicates of finished videos
     again = cli("batch", str(tmp_path / "jobs.csv"), "--sandbox", "--data-dir", d, "--out", str(tmp_path / "out"))

@@ -10,14 +10,19 @@ from bailian_video.services import AppContext
 
 
 def fast_settings(out_dir: Path, **kw) -> EngineSettings:
+    kw.setdefault("reconcile_settle", 2.0)      # the sandbox answers at once: no late creations to wait for
+    kw.setdefault("reconcile_interval", 0.2)
+    kw.setdefault("sync_interval", 0.05)
     s = EngineSettings(out_dir=out_dir, poll_min=0.1, poll_max=1.0, expected_override=0.6, **kw)
     return s
 
 
 @contextlib.asynccontextmanager
 async def engine_context(tmp_path: Path, base_url: str, **kw):
+    sandbox = kw.pop("sandbox", False)     # the sandbox backend (its own store), served by the test's sandbox
     settings = fast_settings(tmp_path / "out", **kw)
-    ctx = await AppContext.create(data_dir=tmp_path / "data", api_key="sk-test", base_url=base_url, settings=settings)
+    ctx = await AppContext.create(data_dir=tmp_path / "data", api_key="sk-test", base_url=base_url, settings=settings,
+                                  external_sandbox=sandbox)
     try:
         yield ctx
     finally:

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from bailian_video.engine import outputs
-from bailian_video.engine.records import Request, State, TaskRecord
+from bailian_video.engine.records import ChainState, Request, State, TaskRecord
 from bailian_video.engine.store import SCHEMA_VERSION, TaskStore
 
 
@@ -79,7 +79,7 @@ def test_store_round_trip_and_totals(tmp_path):
     r.id = 0
     store.add(r)
     r.state, r.cost_actual, r.done_at = State.DONE, 0.7, time.time()
-    r.chain = {"billed_units": {"wan2.2-t2v-plus": 5.0}}
+    r.chain = ChainState(billed_units={"wan2.2-t2v-plus": 5.0})
     store.save(r)
     again = TaskStore(tmp_path / "t.sqlite3")
     got = again.get(r.id)

@@ -35,21 +35,22 @@ def test_lifecycle_pending_running_succeeded(client, sandbox):
     assert set(body) == {"output", "request_id"} and body["output"]["task_status"] == "PENDING"
     task_id = body["output"]["task_id"]
     first = query(client, task_id)["output"]
-    assert first["task_status"] == "PENDING" and "end_time" not in first
-    assert WIRE_TIME.match(first["submit_time"])
-    submitted = datetime.strptime(first["submit_time"], "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=CST).timestamp()
-    assert abs(submitted - before) < 2, "submit_time is Beijing time (UTC+8)"
+    # unfinished tasks answer only id and status (times, prompts, result and usage come with the end)
+    assert first == {"task_id": task_id, "task_status": "PENDING"}
     seen = {first["task_status"]}
     while True:
         out = query(client, task_id)["output"]
         seen.add(out["task_status"])
         if out["task_status"] == "SUCCEEDED":
             break
+        assert out == {"task_id": task_id, "task_status": out["task_status"]}
         assert out["task_status"] in ("PENDING", "RUNNING")
         time.sleep(0.1)
     assert seen >= {"PENDING", "RUNNING", "SUCCEEDED"}
     for k in ("submit_time", "scheduled_time", "end_time"):
         assert WIRE_TIME.match(out[k]), k
+    submitted = datetime.strptime(out["submit_time"], "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=CST).timestamp()
+    assert abs(submitted - before) < 2, "submit_time is Beijing time (UTC+8)"
     assert out["submit_time"] <= out["scheduled_time"] <= out["end_time"]
     assert out["orig_prompt"] == PROMPT and out["actual_prompt"] != PROMPT
     assert out["video_url"].startswith(sandbox.result_origin + "/dashscope-result/")

@@ -15,6 +15,7 @@ Retry policy (see :meth:`DashScopeClient.create_task` for the one that costs mon
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import email.utils
 import hashlib
 import json
@@ -141,6 +142,17 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def parse_http_date(value: str | None) -> datetime | None:
+    """An HTTP ``Date`` header as an aware datetime (None when absent or unreadable)."""
+    if not value:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _json(resp: httpx.Response) -> Any:
@@ -354,12 +366,17 @@ class DashScopeClient:
     async def _idempotent(self, method: str, url: str, *, params: dict[str, Any] | None = None,
                           content: bytes | None = None, headers: dict[str, str] | None = None,
                           validate: Callable[[dict[str, Any]], None] | None = None,
-                          listing: bool = False) -> dict[str, Any]:
-        """A request that may safely be repeated: retried on throttling, 5xx, network errors, timeouts."""
+                          listing: bool = False, meta: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A request that may safely be repeated: retried on throttling, 5xx, network errors, timeouts.
+
+        ``meta`` (optional) receives ``server_time``: the answer's ``Date`` header (the service's clock).
+        """
         attempt = 0
         while True:
             try:
                 resp = await self._api_send(method, url, params=params, content=content, headers=headers)
+                if meta is not None:
+                    meta["server_time"] = parse_http_date(resp.headers.get("Date"))
                 body = self._checked(resp, listing=listing)
                 if validate is not None:
                     validate(body)
@@ -514,8 +531,10 @@ class DashScopeClient:
             params["status"] = str(status)
         if task_id:
             params["task_id"] = task_id
-        body = await self._idempotent("GET", self.url("tasks"), params=params, listing=True)
-        return TaskListPage.from_response(body, page_no=page_no, page_size=page_size)
+        meta: dict[str, Any] = {}
+        body = await self._idempotent("GET", self.url("tasks"), params=params, listing=True, meta=meta)
+        page = TaskListPage.from_response(body, page_no=page_no, page_size=page_size)
+        return dataclasses.replace(page, server_time=meta.get("server_time"))
 
     async def iter_tasks(self, *, start: datetime | None = None, end: datetime | None = None,
                          model_name: str | None = None, status: str | None = None, page_size: int = 10,

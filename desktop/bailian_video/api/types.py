@@ -248,6 +248,7 @@ class TaskListPage:
     page_no: int
     page_size: int
     total_page: int
+    server_time: datetime | None = None   # the answer's Date header: the service's clock
 
     @classmethod
     def from_response(cls, body: dict, page_no: int = 1, page_size: int = 10) -> TaskListPage:

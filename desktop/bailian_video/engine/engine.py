@@ -1,31 +1,32 @@
-"""The task engine: a crash-safe queue that never loses or double-pays a task.
+"""The task engine: a crash-safe queue that never loses, wrongly adopts or double-pays a task.
 
 One asyncio loop drives everything; the GUI (under qasync) and the CLI (plain asyncio) use it
 unchanged. Every transition is committed to the store *before* the action that depends on it,
 so a process killed at any instant restarts into a state it can finish from:
 
-* ``submitting`` without a task id → the create request may or may not have reached the
-  service; it is reconciled through the task-list endpoint, never blindly re-sent.
+* ``submitting`` → the create request may or may not have reached the service; it is
+  reconciled (``reconcile.py``): adopted only when the service proves it is ours, otherwise
+  left to the person — never blindly re-sent.
 * ``queued``/``running`` → polled again.  ``downloading`` → the ``.part`` file is resumed.
 
-Polling is one loop for all tasks (not a sleeping coroutine per task), adaptive to each
-model's typical duration as learned from this installation's history.
+Only the process that owns the task store (``ownership.py``) drives tasks; others on the same
+folder are guests that add tasks and post commands. Each task is driven against the endpoint it
+was created on (``clients.py``). The pure parts live beside this facade: ``scheduler``,
+``poller``, ``reconcile``, ``retry``, ``intake``; downloads in ``downloads``.
 """
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import json
 import logging
-import os
 import random
 import statistics
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -36,9 +37,15 @@ from ..api.requests import build_body
 from ..api.types import TaskStatus
 from ..catalog import ModelSpec, ValidationError
 from ..i18n import T, language
-from . import outputs
+from . import intake, outputs, reconcile
+from .clients import ClientPool
+from .downloads import Downloads
+from .ownership import FolderOwnership
 from .paths import default_output_dir
-from .records import REMOTE, Request, State, TaskRecord
+from .poller import QueryBudget, poll_interval
+from .records import REMOTE, SANDBOX, ChainState, Request, State, TaskRecord
+from .retry import RetryPolicy
+from .scheduler import Limits, Waiting, plan
 from .store import TaskStore
 
 log = logging.getLogger("bailian_video.engine")
@@ -65,6 +72,12 @@ class EngineSettings:
     auto_seed: bool = True             # pick a seed when none is given, so every video is reproducible
     service_limits: bool = True        # apply the catalogue's per-model RPS/concurrency (off for the local sandbox)
     sandbox: bool = False              # the backend is the built-in sandbox (free; forgets tasks when restarted)
+    # Reconciling a lost create answer (seconds after the request left, on this machine's clock):
+    reconcile_settle: float = 180.0          # the service may still create it this late (client timeout + margin)
+    reconcile_interval: float = 10.0         # how often the task list is read while in doubt
+    reconcile_list_deadline: float = 900.0   # the list keeps failing this long → "uncertain, your decision"
+    reconcile_verify_deadline: float = 3 * 3600.0   # a candidate still running this long → the person decides
+    sync_interval: float = 0.25        # how often other processes' changes to the store are picked up
 
 
 @dataclass(frozen=True)
@@ -83,20 +96,8 @@ class _Stop(Exception):
     """Ends a task's driver quietly (the record already says why)."""
 
 
-def _file_sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _is_local(value: Any) -> bool:
-    return isinstance(value, str) and bool(value) and not value.startswith(("http://", "https://", "oss://", "data:"))
-
-
-def _local_path(value: str) -> str:
-    return value[7:] if value.startswith("file://") else value
+class NotOwner(RuntimeError):
+    """This process does not own the task store; the owner drives the tasks."""
 
 
 def _url_expiry(url: str, default: float) -> float:
@@ -110,28 +111,38 @@ def _url_expiry(url: str, default: float) -> float:
 
 
 class Engine:
-    def __init__(self, store: TaskStore, client: Any, settings: EngineSettings | None = None,
-                 clock: Callable[[], float] = time.time):
+    NotOwner = NotOwner
+
+    def __init__(self, store: TaskStore, clients: ClientPool, settings: EngineSettings | None = None,
+                 clock: Callable[[], float] = time.time, ownership: FolderOwnership | None = None):
         self.store = store
-        self.client = client
+        self.clients = clients
         self.settings = settings or EngineSettings()
         self.clock = clock
+        self.ownership = ownership
+        self.backend = store.backend
+        self.retry = RetryPolicy(poll_error_budget=self.settings.poll_error_budget,
+                                 download_attempts=self.settings.download_attempts)
         self._records: dict[int, TaskRecord] = {}
         self._subscribers: list[Callable[[TaskEvent], None]] = []
-        self._drivers: dict[int, asyncio.Task] = {}
-        self._downloads: dict[int, asyncio.Task] = {}
+        self._drivers: dict[int, asyncio.Task[None]] = {}
+        self.downloads = Downloads(self)
         self._poll_due: dict[int, float] = {}
+        self._auth_errors: dict[int, int] = {}
         self._wake_scheduler = asyncio.Event()
         self._wake_poller = asyncio.Event()
-        self._download_sem: asyncio.Semaphore | None = None
-        self._loops: list[asyncio.Task] = []
+        self._loops: list[asyncio.Task[None]] = []
         self._model_backoff: dict[str, float] = {}
         self._last_submit: dict[str, float] = {}
         self._last_emit: dict[int, float] = {}
-        self._query_times: list[float] = []
+        self._queries = QueryBudget(self.settings.query_qps, time.monotonic)
+        self._reconcile_lock = asyncio.Lock()
         self._closed = False
         self._started = False
+        self._owner = False
         self._active: set[int] = set()     # ids of unfinished tasks: the scheduler never scans all history
+        self._rev = store.max_rev()
+        self._data_version = store.data_version()
         for rec in store.all():
             self._records[rec.id] = rec
             if rec.state.active:
@@ -155,8 +166,28 @@ class Engine:
     def get(self, task_id: int) -> TaskRecord | None:
         return self._records.get(task_id)
 
+    @property
+    def is_owner(self) -> bool:
+        return self._owner
+
+    def owner_text(self) -> T | None:
+        """Who drives this folder's tasks when it is not this process (for a status line)."""
+        if self._owner or self.ownership is None:
+            return None
+        return self.ownership.describe_owner()
+
+    @property
+    def client(self) -> Any:
+        """The client new tasks of the current region go to."""
+        return self.clients.for_region(self.settings.region)
+
+    def _client(self, rec: TaskRecord) -> Any:
+        return self.clients.for_record(rec)
+
     def _save(self, rec: TaskRecord, state: State | None = None, **changes: Any) -> None:
-        """Commit a transition, then tell the listeners."""
+        """Commit a transition, then tell the listeners. Only the owner of the store writes."""
+        if not self._owner:
+            raise NotOwner(f"task {rec.id}: this process does not own the task store")
         if state is not None:
             rec.state = state
         for k, v in changes.items():
@@ -178,50 +209,155 @@ class Engine:
 
     # -- lifecycle ----------------------------------------------------------------------------
     async def start(self) -> None:
-        """Start the loops and pick up every unfinished task from the store."""
+        """Take ownership of the store if nobody has it, start the loops, pick up unfinished tasks."""
         if self._started:
             return
         self._started = True
-        self._download_sem = asyncio.Semaphore(self.settings.download_workers)
-        for rec in sorted(self._records.values(), key=lambda r: r.id):
-            if rec.state.terminal:
+        self._owner = self.ownership.try_acquire() if self.ownership is not None else True
+        if self._owner:
+            self._take_over()
+        else:
+            log.info("the task store is owned by %s; this process is a guest", self.owner_text())
+        self._loops = [asyncio.create_task(self._scheduler_loop(), name="engine-scheduler"),
+                       asyncio.create_task(self._poll_loop(), name="engine-poller"),
+                       asyncio.create_task(self._sync_loop(), name="engine-sync")]
+
+    def _take_over(self) -> None:
+        """Drive every unfinished task of the store (at start, or when the previous owner went away)."""
+        fresh = {r.id: r for r in self.store.unfinished()}
+        for rid, new in fresh.items():
+            mine = self._records.get(rid)
+            if mine is None:
+                self._records[rid] = new
+                self._emit("added", new)
+            else:
+                mine.__dict__.update(new.__dict__)
+            self._active.add(rid)
+        self._rev = self.store.max_rev()
+        for rec in sorted((self._records[i] for i in fresh), key=lambda r: r.id):
+            if rec.backend != self.backend:
+                self._stop_tracking(rec, T("这个任务属于另一个后端（沙盒/付费服务），这里不会驱动它。",
+                                           "This task belongs to the other backend (sandbox / paid service); it is "
+                                           "not driven here."))
                 continue
             self._resume_record(rec)
-        self._loops = [asyncio.create_task(self._scheduler_loop(), name="engine-scheduler"),
-                       asyncio.create_task(self._poll_loop(), name="engine-poller")]
         done = [r for r in self._records.values() if r.state == State.DONE and r.output_path]
         if done:
-            self._loops.append(asyncio.create_task(self._recover_missing_files(done), name="engine-recover"))
+            self._loops.append(asyncio.create_task(self.downloads.recover_missing(done), name="engine-recover"))
+        self._wake_scheduler.set()
 
     def _resume_record(self, rec: TaskRecord) -> None:
-        if rec.state in (State.SUBMITTING,) or rec.uncertain:
-            self._spawn_driver(rec, self._reconcile_then_continue(rec))
+        if rec.state == State.SUBMITTING or rec.uncertain:
+            self._spawn_driver(rec, lambda: self._reconcile(rec))
         elif rec.state in REMOTE or (rec.state == State.DETECTING and rec.task_id):
             self._schedule_poll(rec, 0.0)
         elif rec.state == State.DOWNLOADING:
-            self._start_download(rec)
+            self.downloads.start(rec)
         else:  # waiting / validating / uploading / detecting without a remote task: nothing paid yet
             if rec.state != State.WAITING:
                 self._save(rec, State.WAITING)
             self._wake_scheduler.set()
 
-    async def _recover_missing_files(self, done: list[TaskRecord]) -> None:
-        missing = await asyncio.to_thread(lambda: [r for r in done if not Path(r.output_path).exists()])
-        for rec in missing:
-            if rec.can_retry_download:
-                log.info("task %s: output file missing, downloading again", rec.id)
-                self._save(rec, State.DOWNLOADING, output_path=None, bytes_done=0)
-                self._start_download(rec)
-
     async def close(self) -> None:
         self._closed = True
-        tasks = [*self._loops, *self._drivers.values(), *self._downloads.values()]
+        tasks = [*self._loops, *self._drivers.values()]
         for t in tasks:
             t.cancel()
         for t in tasks:
             with contextlib.suppress(BaseException):
                 await t
+        await self.downloads.close()
         self._loops.clear()
+        if self.ownership is not None and self._owner:
+            self._owner = False
+            self.ownership.release()
+
+    # -- other processes on the same folder ------------------------------------------------------
+    async def _sync_loop(self) -> None:
+        last_try = 0.0
+        while not self._closed:
+            await asyncio.sleep(self.settings.sync_interval)
+            try:
+                if not self._owner and self.ownership is not None and time.monotonic() - last_try >= 1.0:
+                    last_try = time.monotonic()
+                    if self.ownership.try_acquire():
+                        log.info("the previous owner of the task store went away; taking over its tasks")
+                        self._owner = True
+                        self._pull_changes()
+                        self._take_over()
+                version = self.store.data_version()
+                if version != self._data_version:
+                    self._data_version = version
+                    self._pull_changes()
+                if self._owner:
+                    await self._run_commands()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a locked or busy database: try again next round
+                log.exception("could not read changes from other processes")
+
+    def _pull_changes(self) -> None:
+        """Records other processes added or changed since we last looked."""
+        for rec, removed, rev in self.store.changed_since(self._rev):
+            self._rev = max(self._rev, rev)
+            mine = self._records.get(rec.id)
+            if removed:
+                if mine is not None:
+                    del self._records[rec.id]
+                    self._active.discard(rec.id)
+                    self._emit("removed", mine)
+                continue
+            if mine is None:
+                self._records[rec.id] = rec
+                if rec.state.active:
+                    self._active.add(rec.id)
+                self._emit("added", rec)
+                if self._owner and rec.state == State.WAITING:
+                    self._wake_scheduler.set()
+                continue
+            if self._owner:
+                continue            # our own write
+            mine.__dict__.update(rec.__dict__)
+            if mine.state.active:
+                self._active.add(mine.id)
+            else:
+                self._active.discard(mine.id)
+            self._emit("changed", mine)
+
+    async def _run_commands(self) -> None:
+        actions: dict[str, Callable[..., Awaitable[Any]]] = {
+            "cancel": self.cancel, "resume": self.resume, "retry_download": self.retry_download,
+            "adopt": self.adopt, "resubmit": self.resubmit}
+        for cid, task, action, arg in self.store.pending_commands():
+            try:
+                if action == "remove":
+                    self.remove(task)
+                elif action in actions:
+                    await (actions[action](task, arg) if arg is not None else actions[action](task))
+                else:
+                    raise ValueError(f"unknown action {action}")
+                result = "ok"
+            except (ValueError, KeyError, api_errors.DashScopeError) as e:
+                result = f"error: {e}"
+            self.store.finish_command(cid, result)
+
+    async def _command(self, task: int, action: str, arg: Any = None, timeout: float = 60.0) -> None:
+        """Ask the owning process to carry out an action, and wait until it has."""
+        cid = self.store.post_command(task, action, arg)
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        while loop.time() < end:
+            if self._owner:   # we became the owner meanwhile: do it ourselves
+                await self._run_commands()
+            result = self.store.command_result(cid)
+            if result is not None:
+                if result.startswith("error: "):
+                    raise ValueError(result[7:])
+                return
+            await asyncio.sleep(0.1)
+        raise TimeoutError(str(T(f"{self.owner_text() or '另一个程序'}没有在 {timeout:.0f} 秒内处理这个请求。",
+                                 f"{self.owner_text() or 'The owner'} did not carry out the request within "
+                                 f"{timeout:.0f} s.")))
 
     # -- estimates ----------------------------------------------------------------------------
     def estimate(self, request: Request, count: int = 1,
@@ -255,18 +391,22 @@ class Engine:
         """Validate (hashing and probing files off the loop), guard duplicates, and queue ``count`` tasks.
 
         Raises :class:`catalog.ValidationError` with every field problem; nothing is stored then.
+        A guest process stores the tasks for the owner to drive.
         """
         spec = catalog.get(request.model)
         if spec is None:
             raise ValidationError(catalog.validate(request.model, request.inputs, request.params))
         request = Request.from_json(json.loads(json.dumps(request.to_json())))   # our own copy
         request.region = request.region or self.settings.region
-        files, media = await asyncio.to_thread(self._inspect_files, spec, request)
+        if not self._owner:   # the owner may have other folders configured: say where this one goes
+            request.out_dir = request.out_dir or str(self.settings.out_dir)
+            request.name_template = request.name_template or self.settings.name_template
+        files, media = await asyncio.to_thread(intake.inspect_files, spec, request)
         errors = catalog.validate(spec, request.inputs, request.params, region=request.region,
                                   function=request.function, media=media)
         if errors:
             raise ValidationError(errors)
-        key = self._request_key(spec, request, files)
+        key = intake.request_key(spec, request, files)
         if not force:
             dup = self._find_duplicate(key)
             if dup is not None:
@@ -275,6 +415,7 @@ class Engine:
         est = self.estimate(request, 1, durations)
         batch = batch or (uuid.uuid4().hex[:12] if count > 1 else None)
         expected = self.expected_seconds(spec.name)
+        base_url = self.clients.base_url_for_new(request.region)
         created = []
         for _ in range(max(1, count)):
             req = Request.from_json(json.loads(json.dumps(request.to_json())))
@@ -283,7 +424,7 @@ class Engine:
                 req.params["seed"] = random.randint(0, 2**31 - 2)
             rec = TaskRecord(id=0, request=req, family=spec.family.value, request_key=key, batch=batch,
                              files=files, cost_estimate=est.amount, created_at=self.clock(),
-                             expected_seconds=expected)
+                             expected_seconds=expected, backend=self.backend, base_url=base_url)
             self.store.add(rec)
             self._records[rec.id] = rec
             self._active.add(rec.id)
@@ -291,55 +432,6 @@ class Engine:
             self._emit("added", rec)
         self._wake_scheduler.set()
         return SubmitResult(created)
-
-    def _inspect_files(self, spec: ModelSpec, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Hash and probe local files (runs in a worker thread)."""
-        from ..media.probe import MediaError, probe
-
-        files: dict[str, Any] = {}
-        media: dict[str, Any] = {}
-        for ins in spec.inputs_for(request.function):
-            value = request.inputs.get(ins.name)
-            if not ins.is_file or value in (None, "", []):
-                continue
-            values = value if isinstance(value, list) else [value]
-            infos, metas = [], []
-            for v in values:
-                meta: dict[str, Any] = {"value": v}
-                info = None
-                if _is_local(v):
-                    path = _local_path(v)
-                    try:
-                        info = probe(path)
-                    except (MediaError, OSError) as e:
-                        raise ValidationError([catalog.FieldError(f"input.{ins.name}", "unreadable", T(
-                            f"无法读取“{ins.label.zh}”：{path}（{e}）。请确认文件存在且格式正确。",
-                            f"Cannot read {ins.label.en}: {path} ({e}). Check that the file exists and is valid."))]) from e
-                    meta.update(sha256=_file_sha256(path), size=info.size_bytes, duration=info.duration,
-                                width=info.width, height=info.height)
-                metas.append(meta)
-                infos.append(info)
-            files[ins.name] = metas if isinstance(value, list) else metas[0]
-            media[ins.name] = infos if isinstance(value, list) else infos[0]
-            if all(i is None for i in infos):
-                media.pop(ins.name)
-        return files, media
-
-    @staticmethod
-    def _request_key(spec: ModelSpec, request: Request, files: dict[str, Any]) -> str:
-        inputs = {}
-        for k, v in request.inputs.items():
-            f = files.get(k)
-            if isinstance(f, list):
-                inputs[k] = [x.get("sha256") or x["value"] for x in f]
-            elif isinstance(f, dict):
-                inputs[k] = f.get("sha256") or f["value"]
-            else:
-                inputs[k] = v
-        params = {**spec.default_params(request.function), **{k: v for k, v in request.params.items() if v is not None}}
-        blob = json.dumps([spec.name, request.function, request.region, inputs, params], sort_keys=True,
-                          ensure_ascii=False)
-        return hashlib.sha256(blob.encode()).hexdigest()
 
     def _find_duplicate(self, key: str) -> TaskRecord | None:
         for rec in reversed(self.store.find_by_key(key)):
@@ -356,7 +448,7 @@ class Engine:
         steps = [m for m in chain if not m.sync]
         if rec.request.inputs.get("template_id"):
             steps = [m for m in steps if m.name != "animate-anyone-template-gen2"]
-        idx = min(rec.chain.get("async_step", 0), len(steps) - 1)
+        idx = min(rec.chain.async_step, len(steps) - 1)
         return steps[idx]
 
     def _limit_for(self, model: ModelSpec) -> int:
@@ -377,7 +469,11 @@ class Engine:
     async def _scheduler_loop(self) -> None:
         while not self._closed:
             self._wake_scheduler.clear()
-            delay = self._schedule_once()
+            try:
+                delay = self._schedule_once()
+            except Exception:   # never let one bad record stop every other task
+                log.exception("scheduler pass failed")
+                delay = 5.0
             try:
                 await asyncio.wait_for(self._wake_scheduler.wait(), timeout=delay)
             except TimeoutError:
@@ -385,70 +481,57 @@ class Engine:
 
     def _schedule_once(self) -> float:
         """Start as many waiting tasks as the limits allow; returns how long to sleep."""
-        now = self.clock()
-        waiting = sorted((r for r in (self._records[i] for i in self._active)
-                          if r.state == State.WAITING and r.id not in self._drivers),
-                         key=lambda r: r.id)
+        if not self._owner:
+            return 5.0
+        waiting = [Waiting(r.id, self._next_async_model(r).name, r.chain.not_before)
+                   for r in (self._records[i] for i in self._active)
+                   if r.state == State.WAITING and r.id not in self._drivers]
         if not waiting:
             return 5.0
         total, per = self._in_flight()
-        next_wake = 5.0
-        # Fair order: one task per model per pass, oldest first, so one big batch cannot starve others.
-        started_models: set[str] = set()
-        for rec in waiting:
-            if total >= self.settings.global_concurrency:
-                break
-            model = self._next_async_model(rec)
-            if model.name in started_models:
-                continue
-            backoff = self._model_backoff.get(model.name, 0.0)
-            if backoff > now:
-                next_wake = min(next_wake, backoff - now)
-                continue
-            not_before = rec.chain.get("not_before", 0.0)
-            if not_before > now:
-                next_wake = min(next_wake, not_before - now)
-                continue
-            if per.get(model.name, 0) >= self._limit_for(model):
-                continue
-            gap = 1.0 / model.submit_rps if self.settings.service_limits else 0.0
-            last = self._last_submit.get(model.name, 0.0)
-            if now - last < gap:
-                next_wake = min(next_wake, gap - (now - last))
-                continue
-            self._last_submit[model.name] = now
-            started_models.add(model.name)
-            total += 1
-            per[model.name] = per.get(model.name, 0) + 1
-            self._spawn_driver(rec, self._advance(rec))
-        if started_models:
-            next_wake = min(next_wake, 0.05)
-        return max(0.01, next_wake)
+        limits = Limits(self.settings.global_concurrency,
+                        per_model=lambda m: self._limit_for(catalog.require(m)),
+                        submit_gap=lambda m: 1.0 / catalog.require(m).submit_rps if self.settings.service_limits
+                        else 0.0)
+        now = self.clock()
+        started, wake = plan(waiting, total, per, limits, now, self._model_backoff, self._last_submit)
+        for w in started:
+            self._last_submit[w.model] = now
+            rec = self._records[w.id]
+            self._spawn_driver(rec, lambda rec=rec: self._advance(rec))
+        return wake
 
-    def _spawn_driver(self, rec: TaskRecord, coro: Any) -> None:
-        task = asyncio.create_task(self._run_driver(rec, coro), name=f"task-{rec.id}")
-        self._drivers[rec.id] = task
+    def _spawn_driver(self, rec: TaskRecord, make: Callable[[], Awaitable[None]]) -> None:
+        """Run one task's driver; the coroutine is made inside the new task, so it is always awaited."""
+        if self._closed or not self._owner:
+            return
+        old = self._drivers.get(rec.id)
+        if old is not None and not old.done():
+            return
+        self._drivers[rec.id] = asyncio.create_task(self._run_driver(rec, make), name=f"task-{rec.id}")
 
-    async def _run_driver(self, rec: TaskRecord, coro: Any) -> None:
+    async def _run_driver(self, rec: TaskRecord, make: Callable[[], Awaitable[None]]) -> None:
         try:
-            await coro
-        except _Stop:
+            await make()
+        except (_Stop, NotOwner):
             pass
         except asyncio.CancelledError:
             raise
         except Exception as e:  # the record must say what happened, whatever it was
             log.exception("task %s failed unexpectedly", rec.id)
-            if rec.state == State.SUBMITTING:
-                # The create request may have gone out: never call that "failed, not charged".
-                self._save(rec, uncertain=True)
-                asyncio.get_running_loop().call_later(
-                    2.0, lambda: None if self._closed else self._spawn_driver(rec, self._reconcile_then_continue(rec)))
-            elif rec.state in REMOTE or rec.task_id:
-                self._schedule_poll(rec, 5.0)
-            else:
-                self._fail(rec, "InternalError", T(f"程序内部错误：{e}", f"Internal error: {e}"), costs=False)
+            with contextlib.suppress(Exception):
+                if rec.state == State.SUBMITTING:
+                    # The create request may have gone out: never call that "failed, not charged".
+                    self._save(rec, uncertain=True)
+                    asyncio.get_running_loop().call_later(
+                        2.0, lambda: self._spawn_driver(rec, lambda: self._reconcile(rec)))
+                elif rec.state in REMOTE or rec.task_id:
+                    self._schedule_poll(rec, 5.0)
+                else:
+                    self._fail(rec, "InternalError", T(f"程序内部错误：{e}", f"Internal error: {e}"), costs=False)
         finally:
-            self._drivers.pop(rec.id, None)
+            if self._drivers.get(rec.id) is asyncio.current_task():
+                self._drivers.pop(rec.id, None)
             self._wake_scheduler.set()
 
     # -- one task's way to the service ------------------------------------------------------
@@ -461,33 +544,40 @@ class Engine:
         chain = catalog.chain_of(spec)
         for step in chain:
             if step.sync:
-                if "detect" not in rec.chain:
+                if rec.chain.detect is None:
                     await self._detect(rec, step)
                 continue
             if step.name == "animate-anyone-template-gen2":
-                if rec.request.inputs.get("template_id") or rec.chain.get("template_id"):
+                if rec.request.inputs.get("template_id") or rec.chain.template_id:
                     continue
-            if step.name in rec.chain.get("done_steps", []):
+            if step.name in rec.chain.done_steps:
                 continue
             await self._submit_step(rec, step)
             return
 
     async def _check_inputs_still_there(self, rec: TaskRecord, spec: ModelSpec) -> bool:
-        for name, meta in rec.files.items():
-            for m in (meta if isinstance(meta, list) else [meta]):
-                v = m.get("value")
-                if _is_local(v) and not os.path.exists(_local_path(v)):
-                    ins = spec.input(name, rec.request.function)
-                    label = ins.label if ins else T(name, name)
-                    self._fail(rec, "InputMissing", T(
-                        f"找不到输入文件“{label.zh}”：{v}。文件可能已被移动或删除；请重新选择后再生成（尚未扣费）。",
-                        f"The input file for {label.en} is gone: {v}. It may have been moved or deleted; pick it "
-                        f"again and generate (nothing was charged)."), costs=False)
-                    return False
+        def gone() -> list[tuple[str, str]]:
+            out = []
+            for name, meta in rec.files.items():
+                for m in (meta if isinstance(meta, list) else [meta]):
+                    v = m.get("value")
+                    if intake.is_local(v) and not Path(intake.local_path(v)).exists():
+                        out.append((name, v))
+            return out
+
+        for name, v in await asyncio.to_thread(gone):
+            ins = spec.input(name, rec.request.function)
+            label = ins.label if ins else T(name, name)
+            self._fail(rec, "InputMissing", T(
+                f"找不到输入文件“{label.zh}”：{v}。文件可能已被移动或删除；请重新选择后再生成（尚未扣费）。",
+                f"The input file for {label.en} is gone: {v}. It may have been moved or deleted; pick it "
+                f"again and generate (nothing was charged)."), costs=False)
+            return False
         return True
 
     async def _remote_inputs(self, rec: TaskRecord, step: ModelSpec) -> dict[str, Any]:
         """The step's input values as the service takes them: local files uploaded (cached per model)."""
+        client = self._client(rec)
         out: dict[str, Any] = {}
         todo: list[tuple[str, int | None, dict[str, Any]]] = []
         for ins in step.inputs_for(rec.request.function):
@@ -499,13 +589,13 @@ class Engine:
                 continue
             metas = rec.files.get(ins.name)
             metas_list = metas if isinstance(metas, list) else [metas]
-            values = []
+            values: list[Any] = []
             for i, m in enumerate(metas_list):
                 v = m["value"]
-                if not _is_local(v):
+                if not intake.is_local(v):
                     values.append(v)
                     continue
-                cache_key = f"upload:{self.client.base_url}:{step.name}:{m['sha256']}"
+                cache_key = f"upload:{client.base_url}:{step.name}:{m['sha256']}"
                 cached = self.store.kv_get(cache_key)
                 if cached and cached["expires"] > self.clock() + UPLOAD_MARGIN:
                     values.append(cached["url"])
@@ -521,12 +611,12 @@ class Engine:
             wire = step.name_in(rec.request.region)
             for name, idx, m in todo:
                 base = sent_before
-                up = await self.client.upload_file(
-                    wire, _local_path(m["value"]),
+                up = await client.upload_file(
+                    wire, intake.local_path(m["value"]),
                     progress=lambda done, _total, b=base: self._progress(rec, b + done, total))
                 sent_before += int(m.get("size") or 0)
                 expires = up.expires_at.timestamp() if hasattr(up.expires_at, "timestamp") else float(up.expires_at)
-                self.store.kv_set(f"upload:{self.client.base_url}:{step.name}:{m['sha256']}",
+                self.store.kv_set(f"upload:{client.base_url}:{step.name}:{m['sha256']}",
                                   {"url": up.oss_url, "expires": expires})
                 m.setdefault("uploads", {})[step.name] = {"url": up.oss_url, "expires": expires}
                 if idx is None:
@@ -545,14 +635,14 @@ class Engine:
         body = build_body(step, inputs, params, region=rec.request.region)
         if rec.state != State.DETECTING:   # uploading the photo showed "uploading" meanwhile
             self._save(rec, State.DETECTING)
-        result = await self._call_guarded(rec, self.client.call_sync(
+        result = await self._call_guarded(rec, self._client(rec).call_sync(
             body["model"], body["input"], body.get("parameters"), endpoint=step.endpoint,
             detect_rule=step.detect_rule))
         rec.request_ids.append(result.request_id)
-        billed = rec.chain.setdefault("billed_units", {})
-        billed[step.name] = billed.get(step.name, 0) + float(result.usage.get("image_count", 1) if result.usage else 1)
-        rec.chain.setdefault("detect_cost", 0.0)
-        rec.chain["detect_cost"] += step.price.for_tier(None) * float((result.usage or {}).get("image_count", 1))
+        billed = rec.chain.billed_units
+        images = float((result.usage or {}).get("image_count", 1))
+        billed[step.name] = billed.get(step.name, 0) + images
+        rec.chain.detect_cost += step.price.for_tier(None) * images
         if not result.passed:
             reason = result.reason or ""
             self._fail(rec, "DetectFailed", T(
@@ -561,11 +651,21 @@ class Engine:
                 f"of one person facing the camera (only the tiny detect fee was charged; no video was paid for)."),
                 costs=False)
             raise _Stop from None
-        rec.chain["detect"] = {k: v for k, v in (("face_bbox", result.face_bbox), ("ext_bbox", result.ext_bbox),
-                                                 ("bodystyle", result.bodystyle)) if v is not None}
+        rec.chain.detect = {k: v for k, v in (("face_bbox", result.face_bbox), ("ext_bbox", result.ext_bbox),
+                                              ("bodystyle", result.bodystyle)) if v is not None}
         self._save(rec)
 
-    async def _call_guarded(self, rec: TaskRecord, coro: Any) -> Any:
+    def _later(self, rec: TaskRecord, message: T) -> None:
+        """A transient failure before anything was paid: wait per the retry policy, or give up."""
+        rec.attempts += 1
+        if self.retry.presubmit_gives_up(rec.attempts):
+            self._fail(rec, rec.error_code or "NetworkError", message, costs=False)
+            return
+        delay = self.retry.presubmit_delay(rec.attempts)
+        rec.chain.not_before = self.clock() + delay
+        self._save(rec, State.WAITING, error_message=str(message))
+
+    async def _call_guarded(self, rec: TaskRecord, coro: Awaitable[Any]) -> Any:
         """Run a pre-submission call; map errors to waiting (transient) or failed (not paid)."""
         try:
             return await coro
@@ -575,15 +675,10 @@ class Engine:
                                                                "The service is busy; retrying shortly.")))
             raise _Stop from None
         except (api_errors.NetworkError, api_errors.ApiTimeoutError, api_errors.ServerError) as e:
-            rec.attempts += 1
-            if rec.attempts > 8:
-                self._fail(rec, e.code or "NetworkError", e.explain(), costs=False)
-                raise _Stop from None
-            delay = min(300.0, 5.0 * 2 ** rec.attempts)
-            rec.chain["not_before"] = self.clock() + delay
-            self._save(rec, State.WAITING, error_message=str(T(
-                f"暂时连不上服务（{e.code or '网络'}），{delay:.0f} 秒后自动重试。",
-                f"Cannot reach the service right now ({e.code or 'network'}); retrying in {delay:.0f} s.")))
+            delay = self.retry.presubmit_delay(rec.attempts + 1)
+            rec.error_code = e.code or "NetworkError"
+            self._later(rec, T(f"暂时连不上服务（{e.code or '网络'}），{delay:.0f} 秒后自动重试。",
+                               f"Cannot reach the service right now ({e.code or 'network'}); retrying in {delay:.0f} s."))
             raise _Stop from None
         except api_errors.DashScopeError as e:
             self._fail(rec, e.code or type(e).__name__, e.explain(), costs=False, request_id=e.request_id)
@@ -597,24 +692,25 @@ class Engine:
         inputs = await self._call_guarded(rec, self._remote_inputs(rec, step))
         if step.name == "animate-anyone-gen2":
             inputs.pop("video_url", None)
-            inputs["template_id"] = rec.request.inputs.get("template_id") or rec.chain.get("template_id")
+            inputs["template_id"] = rec.request.inputs.get("template_id") or rec.chain.template_id
         if step.name == "animate-anyone-template-gen2":
             inputs = {"video_url": inputs.get("video_url")}
         if step.name in ("emo-v1", "emoji-v1"):   # the detect step's boxes, under the generation call's names
-            detect = rec.chain.get("detect", {})
+            detect = rec.chain.detect or {}
             inputs.update({k: detect[k] for k in ("face_bbox", "ext_bbox") if k in detect})
         params = {} if step.name != rec.model else dict(rec.request.params)
         body = build_body(step, inputs, params, region=rec.request.region, function=rec.request.function)
         # Committed before the request leaves: a crash from here on is reconciled, never re-sent blindly.
-        self._save(rec, State.SUBMITTING, submit_started_at=self.clock(), uncertain=False,
-                   chain={**rec.chain, "submitting_step": step.name})
+        rec.chain.submitting_step = step.name
+        rec.chain.candidates = []
+        rec.chain.uncertain_reason = None
+        self._save(rec, State.SUBMITTING, submit_started_at=self.clock(), uncertain=False)
         try:
-            created = await self.client.create_task(body["model"], body["input"], body.get("parameters"),
-                                                    endpoint=step.endpoint)
+            created = await self._client(rec).create_task(body["model"], body["input"], body.get("parameters"),
+                                                           endpoint=step.endpoint)
         except api_errors.SubmissionUncertainError as e:
             self._save(rec, uncertain=True, error_message=str(e.explain()))
-            await asyncio.sleep(2.0)
-            await self._reconcile_then_continue(rec)
+            await self._reconcile(rec)
             return
         except api_errors.ThrottledError as e:
             self._model_backoff[step.name] = self.clock() + (e.retry_after or 5.0)
@@ -624,13 +720,8 @@ class Engine:
         except (api_errors.NetworkError, api_errors.ApiTimeoutError, api_errors.ServerError) as e:
             # The client raises these for a create only when the service certainly made nothing
             # (uncertain outcomes are SubmissionUncertainError): try again later, a bounded number of times.
-            rec.attempts += 1
-            if rec.attempts > 8:
-                self._fail(rec, e.code or type(e).__name__, e.explain(), costs=False, request_id=e.request_id)
-                return
-            delay = min(300.0, 5.0 * 2 ** rec.attempts)
-            rec.chain["not_before"] = self.clock() + delay
-            self._save(rec, State.WAITING, error_message=str(e.explain()))
+            rec.error_code = e.code or type(e).__name__
+            self._later(rec, e.explain())
             return
         except api_errors.DashScopeError as e:
             self._fail(rec, e.code or type(e).__name__, e.explain(), costs=False, request_id=e.request_id)
@@ -638,71 +729,153 @@ class Engine:
         self._adopt(rec, created.task_id, created.request_id, step)
 
     def _adopt(self, rec: TaskRecord, task_id: str, request_id: str | None, step: ModelSpec) -> None:
-        ids = rec.chain.setdefault("step_task_ids", [])
-        if task_id not in ids:
-            ids.append(task_id)
+        if task_id not in rec.chain.step_task_ids:
+            rec.chain.step_task_ids.append(task_id)
         if request_id:
             rec.request_ids.append(request_id)
         state = State.DETECTING if step.name != rec.model else State.QUEUED
+        rec.chain.submitting_step = None
+        rec.chain.polling_step = step.name
+        rec.chain.candidates = []
+        rec.chain.uncertain_reason = None
         self._save(rec, state, task_id=task_id, submitted_at=rec.submitted_at if state == State.DETECTING and
-                   rec.submitted_at else self.clock(), uncertain=False, error_message=None, poll_errors=0,
-                   service_status="PENDING", chain={**rec.chain, "submitting_step": None, "polling_step": step.name})
+                   rec.submitted_at else self.clock(), uncertain=False, error_message=None, error_code=None,
+                   poll_errors=0, service_status="PENDING")
         if state == State.QUEUED:
             rec.expected_seconds = self.expected_seconds(rec.model)
         self._schedule_poll(rec, min(self.settings.poll_min, 2.0))
-        if rec.chain.get("cancel_requested"):
+        if rec.chain.cancel_requested:
             asyncio.get_running_loop().create_task(self.cancel(rec.id))
 
     # -- reconciliation -----------------------------------------------------------------------
-    async def _reconcile_then_continue(self, rec: TaskRecord) -> None:
-        """A create request whose answer we never saw: find the task on the service, or prove it's absent."""
-        step_name = rec.chain.get("submitting_step") or self._next_async_model(rec).name
-        step = catalog.require(step_name)
-        started = rec.submit_started_at
-        if started is None:
+    def _known_ids(self) -> set[str]:
+        ids = self.store.known_task_ids()
+        for r in self._records.values():
+            if r.task_id:
+                ids.add(r.task_id)
+            ids.update(r.chain.step_task_ids)
+        return ids
+
+    async def _reconcile(self, rec: TaskRecord) -> None:
+        """A create request whose answer we never saw: prove which task it made, prove it made none, or
+        let the person decide. Never a resubmission while in doubt."""
+        step = catalog.require(rec.chain.submitting_step or self._next_async_model(rec).name)
+        sent = rec.submit_started_at
+        if sent is None:   # committed as submitting but the request never left
             self._save(rec, State.WAITING, uncertain=False)
             self._wake_scheduler.set()
             return
-        from datetime import datetime
-        attempt = 0
+        if not rec.uncertain or rec.state != State.SUBMITTING:
+            self._save(rec, State.SUBMITTING, uncertain=True)
+        s = self.settings
+        client = self._client(rec)
+        wire = step.name_in(rec.request.region)
+        prompt = rec.request.prompt if step.name == rec.model else None
+        prompt_input = step.input("prompt", rec.request.function) if step.name == rec.model else None
+        max_prompt = prompt_input.max_chars if prompt_input is not None else None
+        list_failures, last_error = 0, ""
         while not self._closed:
+            now = self.clock()
+            elapsed = now - sent
             try:
-                window_start = datetime.fromtimestamp(started - 120, UTC)
-                window_end = datetime.fromtimestamp(max(self.clock(), started) + 120, UTC)
-                items = []
-                async for item in self.client.iter_tasks(start=window_start, end=window_end,
-                                                         model_name=step.name_in(rec.request.region)):
-                    items.append(item)
-                break
+                items, service_now = await self._list_around(client, wire, sent, now)
             except api_errors.DashScopeError as e:
-                attempt += 1
+                list_failures += 1
+                last_error = e.code or type(e).__name__
+                if elapsed >= s.reconcile_list_deadline:
+                    self._ask(rec, "list_failed", T(
+                        f"无法确认提交是否成功：任务列表查询连续失败 {list_failures} 次（{last_error}）。"
+                        f"请在百炼控制台查看是否有这个任务，然后选择“采用某个任务 ID”或“重新提交”（会再次计费）。",
+                        f"Could not find out whether the submission went through: the task list failed "
+                        f"{list_failures} times ({last_error}). Check the Model Studio console for this task, then "
+                        f"adopt its task ID or submit again (which is charged again)."))
+                    return
                 self._save(rec, error_message=str(T(
-                    f"正在核对上次提交是否成功（{e.code}），稍后重试；不会重复扣费。",
-                    f"Checking whether the last submission went through ({e.code}); retrying — you will not be "
+                    f"正在核对上次提交是否成功（{last_error}），稍后重试；不会重复扣费。",
+                    f"Checking whether the last submission went through ({last_error}); retrying — you will not be "
                     f"charged twice.")))
-                await asyncio.sleep(min(60.0, 2.0 * 2 ** attempt))
-        else:
-            return
-        known = self.store.known_task_ids() | {r.task_id for r in self._records.values() if r.task_id}
-        candidates = [i for i in items if i.task_id not in known
-                      and (i.created_at is None or i.created_at.timestamp() >= started - 60)]
-        if len(candidates) > 1 and rec.prompt:
-            matched = []
-            for c in candidates:
-                with contextlib.suppress(api_errors.DashScopeError):
-                    info = await self.client.get_task(c.task_id, model=step.name_in(rec.request.region))
-                    if info.orig_prompt == rec.prompt:
-                        matched.append(c)
-            candidates = matched or candidates
-        candidates.sort(key=lambda i: abs((i.created_at.timestamp() if i.created_at else started) - started))
-        if candidates:
-            found = candidates[0]
-            log.info("task %s: reconciled lost submission as %s", rec.id, found.task_id)
-            self._adopt(rec, found.task_id, found.request_id, step)
-        else:
-            log.info("task %s: submission never reached the service; queued again", rec.id)
-            self._save(rec, State.WAITING, uncertain=False, submit_started_at=None, error_message=None)
-            self._wake_scheduler.set()
+                await asyncio.sleep(self.retry.list_delay(list_failures, s.reconcile_interval))
+                continue
+            async with self._reconcile_lock:
+                sent_service = reconcile.service_time_of(sent, now, service_now)
+                candidates = reconcile.in_window(items, self._known_ids() - set(rec.chain.step_task_ids),
+                                                 sent_service)
+                for c in candidates:
+                    try:
+                        info = await client.get_task(c.task_id, model=wire)
+                    except api_errors.DashScopeError as e:
+                        log.info("task %s: could not read candidate %s (%s)", rec.id, c.task_id, e.code)
+                        c.verdict = "unverifiable"
+                        continue
+                    c.status = info.raw_status
+                    c.prompt = info.orig_prompt
+                    c.verdict = reconcile.verify(info, rec.request, prompt, max_prompt)
+                decision = reconcile.decide(candidates, settled=elapsed >= s.reconcile_settle,
+                                            give_up=elapsed >= s.reconcile_verify_deadline)
+                shown = [c for c in candidates if c.verdict != "mismatch"]
+                if decision.action == reconcile.ADOPT and decision.candidate is not None:
+                    log.info("task %s: the lost submission is %s (verified)", rec.id, decision.candidate.task_id)
+                    self._adopt(rec, decision.candidate.task_id, None, step)
+                    return
+                if decision.action == reconcile.NOT_CREATED:
+                    log.info("task %s: the submission never made a task (%.0f s checked); queued again", rec.id,
+                             elapsed)
+                    rec.chain.candidates = []
+                    self._save(rec, State.WAITING, uncertain=False, submit_started_at=None, error_message=str(T(
+                        "上次提交没有到达服务（已核对任务列表），正在重新提交；不会重复扣费。",
+                        "The last submission never reached the service (checked in the task list); submitting "
+                        "again — you are not charged twice.")))
+                    self._wake_scheduler.set()
+                    return
+                if decision.action == reconcile.ASK:
+                    rec.chain.candidates = shown
+                    self._ask(rec, decision.reason or "unverifiable", self._ask_text(decision.reason, shown))
+                    return
+                if [c.to_json() for c in shown] != [c.to_json() for c in rec.chain.candidates] or list_failures:
+                    rec.chain.candidates = shown
+                    list_failures = 0
+                    self._save(rec, error_message=str(T(
+                        f"正在核对上次提交是否成功：找到 {len(shown)} 个可能的任务，等它们完成后核对提示词；不会重复扣费。",
+                        f"Checking whether the last submission went through: {len(shown)} possible task(s) found; "
+                        f"waiting for them to finish to compare the prompt — you will not be charged twice.")
+                        if shown else T("正在核对上次提交是否成功；不会重复扣费。",
+                                        "Checking whether the last submission went through — you will not be "
+                                        "charged twice.")))
+            await asyncio.sleep(s.reconcile_interval if not shown else max(s.reconcile_interval, s.poll_min))
+
+    async def _list_around(self, client: Any, wire: str, sent: float, now: float) -> tuple[list[Any], datetime | None]:
+        """The model's tasks from shortly before the request left until now (a generous window on our
+        clock, narrowed afterwards on the service's), with the service's time of the answer."""
+        items: list[Any] = []
+        service_now: datetime | None = None
+        start = datetime.fromtimestamp(sent - 900, UTC)
+        end = datetime.fromtimestamp(max(now, sent) + 900, UTC)
+        page_no = 1
+        while page_no <= 50:
+            page = await client.list_tasks(start=start, end=end, model_name=wire, page_no=page_no, page_size=50)
+            service_now = service_now or page.server_time
+            items.extend(page.items)
+            if not page.items or page_no >= page.total_page:
+                break
+            page_no += 1
+        return items, service_now
+
+    def _ask_text(self, reason: str | None, shown: list[Any]) -> T:
+        if reason == "ambiguous":
+            return T(f"上次提交的回应丢失了；服务上有 {len(shown)} 个任务都可能是它，无法确定是哪一个。"
+                     f"请选择要采用的任务，或者选择“未创建 — 重新提交”（会再次计费）。",
+                     f"The answer to the submission was lost, and {len(shown)} tasks on the service could be it. "
+                     f"Choose the one to adopt, or “not created — submit again” (charged again).")
+        return T(f"上次提交的回应丢失了；服务上有 {len(shown)} 个任务可能是它，但服务没有返回可核对的信息。"
+                 f"请选择要采用的任务，或者选择“未创建 — 重新提交”（会再次计费）。",
+                 f"The answer to the submission was lost; {len(shown)} task(s) on the service could be it, but the "
+                 f"service gives nothing to confirm which. Choose the one to adopt, or “not created — submit "
+                 f"again” (charged again).")
+
+    def _ask(self, rec: TaskRecord, reason: str, why: T) -> None:
+        rec.chain.uncertain_reason = reason
+        self._save(rec, State.UNCERTAIN, error_code="Uncertain", error_message=str(why), error_message_en=why.en,
+                   error_message_zh=why.zh)
 
     # -- polling ------------------------------------------------------------------------------
     def _schedule_poll(self, rec: TaskRecord, delay: float) -> None:
@@ -710,52 +883,56 @@ class Engine:
         self._wake_poller.set()
 
     def _poll_interval(self, rec: TaskRecord) -> float:
-        s = self.settings
         now = self.clock()
         expected = rec.expected_seconds or self.expected_seconds(rec.model)
-        elapsed = now - (rec.submitted_at or now)
-        remaining = expected - elapsed
-        if remaining > 0:  # sparse early, dense near the expected finish
-            interval = remaining * 0.5
-        else:              # overdue: back off gently
-            interval = s.poll_min + (-remaining) * 0.25
-        return max(s.poll_min, min(s.poll_max, interval))
+        return poll_interval(expected, now - (rec.submitted_at or now), self.settings.poll_min, self.settings.poll_max)
 
     async def _poll_loop(self) -> None:
-        inflight: dict[int, asyncio.Task] = {}
+        inflight: dict[int, asyncio.Task[None]] = {}
         while not self._closed:
             self._wake_poller.clear()
             now = self.clock()
             for rid, due in sorted(self._poll_due.items(), key=lambda kv: kv[1]):
                 if due > now or rid in inflight:
                     continue
-                if not self._query_slot():
+                if not self._queries.take():
                     break
                 del self._poll_due[rid]
                 rec = self._records.get(rid)
-                if rec is None or rec.task_id is None:
+                if rec is None or rec.task_id is None or not self._owner:
                     continue
-                t = asyncio.create_task(self._poll_one(rec))
+                t = asyncio.create_task(self._poll_guarded(rec), name=f"poll-{rid}")
                 inflight[rid] = t
                 t.add_done_callback(lambda _t, rid=rid: (inflight.pop(rid, None), self._wake_poller.set()))
             pending = [d for rid, d in self._poll_due.items() if rid not in inflight]
             delay = max(0.02, min(pending) - self.clock()) if pending else 5.0
-            if pending and not self._query_slot(peek=True):
+            if pending and not self._queries.take(peek=True):
                 delay = max(delay, 1.0 / self.settings.query_qps)
             try:
                 await asyncio.wait_for(self._wake_poller.wait(), timeout=min(delay, 5.0))
             except TimeoutError:
                 pass
 
-    def _query_slot(self, peek: bool = False) -> bool:
-        """A sliding one-second window keeps queries under the account's QPS limit."""
-        now = time.monotonic()
-        self._query_times = [t for t in self._query_times if now - t < 1.0]
-        if len(self._query_times) >= self.settings.query_qps:
-            return False
-        if not peek:
-            self._query_times.append(now)
-        return True
+    async def _poll_guarded(self, rec: TaskRecord) -> None:
+        """One poll; whatever goes wrong, the task is either polled again or says why it stopped."""
+        try:
+            await self._poll_one(rec)
+        except (asyncio.CancelledError, NotOwner):
+            raise
+        except Exception as e:
+            log.exception("task %s: checking its status failed unexpectedly", rec.id)
+            rec.poll_errors += 1
+            try:
+                if rec.poll_errors >= self.retry.poll_error_budget:
+                    self._stop_tracking(rec, T(
+                        f"查询任务状态时出现内部错误（{type(e).__name__}），已暂停跟踪。任务仍在服务端，可“继续跟踪”；详情见日志。",
+                        f"An internal error kept interrupting the status checks ({type(e).__name__}); tracking "
+                        f"paused. The task is still on the service — use Resume; details are in the log."),
+                        code="InternalError")
+                    return
+            except Exception:
+                log.exception("task %s: could not record the failure", rec.id)
+            self._schedule_poll(rec, self.retry.poll_error_delay(rec.poll_errors, self.settings.poll_min))
 
     async def _poll_one(self, rec: TaskRecord) -> None:
         if rec.state.terminal or rec.task_id is None:
@@ -767,23 +944,35 @@ class Engine:
                 "任务已超过 24 小时有效期，服务端不再保留结果。", "The task is past the service's 24-hour validity; its result is gone.")),
                 retry_costs_money=True)
             return
-        step = catalog.require(rec.chain.get("polling_step") or rec.model)
+        step = catalog.require(rec.chain.polling_step or rec.model)
         try:
-            info = await self.client.get_task(rec.task_id, model=step.name_in(rec.request.region))
+            info = await self._client(rec).get_task(rec.task_id, model=step.name_in(rec.request.region))
         except api_errors.AuthenticationError as e:
-            self._stop_tracking(rec, e.explain())
+            # One rejected query can be a blip at the service; several in a row mean the key is wrong.
+            n = self._auth_errors[rec.id] = self._auth_errors.get(rec.id, 0) + 1
+            if n >= self.retry.auth_error_budget:
+                self._auth_errors.pop(rec.id, None)
+                self._stop_tracking(rec, T(
+                    f"API Key 被拒绝（{e.code}）。任务仍在服务端：请在设置里改正 API Key（或 DASHSCOPE_API_KEY），然后“继续跟踪”"
+                    f"（命令行：bailian-video tasks resume），不会重复扣费。",
+                    f"The API key was rejected ({e.code}). The task is still on the service: fix the key in Settings "
+                    f"(or DASHSCOPE_API_KEY), then use Resume (CLI: bailian-video tasks resume) — you are not "
+                    f"charged again."), code="KeyRejected")
+                return
+            self._schedule_poll(rec, self.retry.poll_error_delay(n, self.settings.poll_min))
             return
         except api_errors.DashScopeError as e:
             rec.poll_errors += 1
-            if rec.poll_errors >= self.settings.poll_error_budget:
+            if rec.poll_errors >= self.retry.poll_error_budget:
                 self._stop_tracking(rec, T(
                     f"连续 {rec.poll_errors} 次查询失败（{e.code}），已暂停跟踪。任务仍在服务端，可稍后“继续跟踪”。",
                     f"{rec.poll_errors} queries in a row failed ({e.code}); tracking paused. The task is still on "
-                    f"the service — use Resume later."))
+                    f"the service — use Resume later."), code=e.code or "QueryFailed")
                 return
             retry = e.retry_after if isinstance(e, api_errors.ThrottledError) and e.retry_after else None
-            self._schedule_poll(rec, retry or min(60.0, self.settings.poll_min * 2 ** rec.poll_errors))
+            self._schedule_poll(rec, self.retry.poll_error_delay(rec.poll_errors, self.settings.poll_min, retry))
             return
+        self._auth_errors.pop(rec.id, None)
         status = info.status
         if status != TaskStatus.UNKNOWN:   # UNKNOWN answers count towards giving up, like errors
             rec.poll_errors = 0
@@ -797,14 +986,14 @@ class Engine:
             self._save(rec, State.CANCELED, service_status=info.raw_status)
         elif status == TaskStatus.UNKNOWN:
             rec.poll_errors += 1
-            if rec.poll_errors >= 3 and self.settings.sandbox:
+            if rec.poll_errors >= self.retry.unknown_budget and rec.backend == SANDBOX:
                 self._sandbox_forgot(rec)
                 return
-            if rec.poll_errors >= 3:
+            if rec.poll_errors >= self.retry.unknown_budget:
                 self._stop_tracking(rec, T(
-                    "服务找不到这个任务：可能换了 API Key 或地区，或任务已超过 24 小时。换回原来的设置后可“继续跟踪”。",
-                    "The service does not know this task: the API key or region may have changed, or it is older "
-                    "than 24 hours. Switch back and use Resume."))
+                    "服务找不到这个任务：可能换了 API Key，或任务已超过 24 小时。换回原来的 Key 后可“继续跟踪”。",
+                    "The service does not know this task: the API key may have changed, or it is older "
+                    "than 24 hours. Switch back to the original key and use Resume."), code="UnknownTask")
                 return
             self._schedule_poll(rec, self.settings.poll_min * 2)
         else:
@@ -812,7 +1001,7 @@ class Engine:
                 self._stop_tracking(rec, T(
                     f"等待超过 {self.settings.poll_deadline / 3600:.1f} 小时仍未完成，已停止等待。可稍后“继续跟踪”（不会重复扣费）。",
                     f"Still not finished after {self.settings.poll_deadline / 3600:.1f} h; stopped waiting. Use Resume "
-                    f"later (you will not be charged again)."))
+                    f"later (you will not be charged again)."), code="StillRunning")
                 return
             new_state = State.QUEUED if status == TaskStatus.PENDING else State.RUNNING
             if rec.state == State.DETECTING:
@@ -825,23 +1014,22 @@ class Engine:
             self._schedule_poll(rec, self._poll_interval(rec))
 
     async def _step_succeeded(self, rec: TaskRecord, step: ModelSpec, info: Any) -> None:
-        billed = rec.chain.setdefault("billed_units", {})
+        billed = rec.chain.billed_units
         step_cost = catalog.actual_cost(step, info.usage, rec.request.params if step.name == rec.model else {})
         usage_secs = next((float(info.usage[k]) for k in ("duration", "output_video_duration", "video_duration")
                            if isinstance(info.usage.get(k), (int, float))), None)
         if usage_secs is not None:
             billed[step.name] = billed.get(step.name, 0.0) + usage_secs
-        done_steps = rec.chain.setdefault("done_steps", [])
-        if step.name not in done_steps:
-            done_steps.append(step.name)
-        rec.chain["step_costs"] = {**rec.chain.get("step_costs", {}), step.name: step_cost}
+        if step.name not in rec.chain.done_steps:
+            rec.chain.done_steps.append(step.name)
+        rec.chain.step_costs[step.name] = step_cost
         if step.name != rec.model:  # a chain step (AnimateAnyone template): go on to the paid generation
-            rec.chain["template_id"] = info.template_id
-            rec.chain["async_step"] = rec.chain.get("async_step", 0) + 1
+            rec.chain.template_id = info.template_id
+            rec.chain.async_step += 1
             self._save(rec, State.WAITING, task_id=None, service_status=info.raw_status)
             self._wake_scheduler.set()
             return
-        total = sum(c for c in rec.chain.get("step_costs", {}).values() if c) + rec.chain.get("detect_cost", 0.0)
+        total = sum(c for c in rec.chain.step_costs.values() if c) + rec.chain.detect_cost
         url = info.result_url
         if not url:
             self._fail(rec, "NoResult", T("服务报告成功，但没有返回视频链接。请把任务 ID 发给客服。",
@@ -853,27 +1041,30 @@ class Engine:
                    result_expires_at=_url_expiry(url, finished + TASK_VALIDITY), usage=dict(info.usage or {}),
                    cost_actual=round(total, 4) if step_cost is not None else rec.cost_estimate,
                    finished_at=finished, actual_prompt=info.actual_prompt, bytes_done=0, bytes_total=None)
-        self._start_download(rec)
+        self.downloads.start(rec)
 
     def _sandbox_forgot(self, rec: TaskRecord) -> None:
         """The built-in sandbox lives in the app's process and forgets its tasks when the app quits.
-        It is free, so an unfinished sandbox task simply runs again (never done for the paid service)."""
-        assert self.settings.sandbox
+        It is free, so an unfinished *sandbox* task simply runs again (never done for the paid service)."""
+        if rec.backend != SANDBOX:
+            raise RuntimeError("only sandbox tasks are ever run again for free")
         self._poll_due.pop(rec.id, None)
         with contextlib.suppress(OSError):
             if rec.output_path:
                 Path(rec.output_path + ".part").unlink(missing_ok=True)
-        chain = {k: v for k, v in rec.chain.items() if k in ("detect", "billed_units", "detect_cost")}
-        chain["sandbox_reruns"] = rec.chain.get("sandbox_reruns", 0) + 1
+        old = rec.chain
+        rec.chain = ChainState(detect=old.detect, billed_units=old.billed_units, detect_cost=old.detect_cost,
+                               step_task_ids=old.step_task_ids, sandbox_reruns=old.sandbox_reruns + 1)
         self._save(rec, State.WAITING, task_id=None, submitted_at=None, submit_started_at=None, result_url=None,
-                   result_expires_at=None, output_path=None, poll_errors=0, service_status=None, chain=chain,
+                   result_expires_at=None, output_path=None, poll_errors=0, service_status=None,
                    error_message=str(T("内置沙盒已重启，正在免费重新生成。", "The built-in sandbox restarted; "
                                                                    "generating again (free).")))
         self._wake_scheduler.set()
 
-    def _stop_tracking(self, rec: TaskRecord, why: T) -> None:
+    def _stop_tracking(self, rec: TaskRecord, why: T, code: str | None = None) -> None:
         self._poll_due.pop(rec.id, None)
-        self._save(rec, State.STOPPED, error_message=str(why), error_message_en=why.en, error_message_zh=why.zh)
+        self._save(rec, State.STOPPED, error_message=str(why), error_message_en=why.en, error_message_zh=why.zh,
+                   error_code=code or rec.error_code)
 
     def _fail(self, rec: TaskRecord, code: str, why: T, *, costs: bool, request_id: str | None = None,
               service_message: str | None = None) -> None:
@@ -886,113 +1077,18 @@ class Engine:
         self._save(rec, State.FAILED, error_code=code, error_message=msg_zh if language() == "zh" else msg_en,
                    error_message_en=msg_en, error_message_zh=msg_zh, retry_costs_money=costs)
 
-    # -- downloads ----------------------------------------------------------------------------
-    def _start_download(self, rec: TaskRecord) -> None:
-        if rec.id in self._downloads and not self._downloads[rec.id].done():
-            return
-        self._downloads[rec.id] = asyncio.create_task(self._download(rec), name=f"download-{rec.id}")
-
-    def _output_folder(self, rec: TaskRecord) -> Path:
-        return Path(rec.request.out_dir or self.settings.out_dir).expanduser()
-
-    async def _download(self, rec: TaskRecord) -> None:
-        assert self._download_sem is not None
-        async with self._download_sem:
-            try:
-                await self._download_inner(rec)
-            finally:
-                self._downloads.pop(rec.id, None)
-
-    async def _download_inner(self, rec: TaskRecord) -> None:
-        folder = self._output_folder(rec)
-        if not rec.output_path:
-            try:
-                await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
-                stem = outputs.render_name(rec, rec.request.name_template or self.settings.name_template)
-                path = await asyncio.to_thread(outputs.reserve_path, folder, stem)
-            except OSError as e:
-                self._disk_error(rec, folder, e)
-                return
-            self._save(rec, State.DOWNLOADING, output_path=str(path))
-        dest = Path(rec.output_path)
-        attempt = 0
-        while True:
-            if rec.result_expires_at and rec.result_expires_at < self.clock():
-                self._save(rec, State.EXPIRED, error_code="ResultExpired", retry_costs_money=True,
-                           error_message=str(T("视频链接已过期（24 小时），无法再下载。",
-                                               "The video link has expired (24 hours); it can no longer be downloaded.")))
-                return
-            try:
-                await self.client.download(rec.result_url, dest, progress=lambda d, t: self._progress(rec, d, t))
-                break
-            except api_errors.DownloadError as e:
-                sandbox_rerun = self.settings.sandbox and rec.chain.get("sandbox_reruns", 0) < 3
-                if e.expired and sandbox_rerun and rec.result_expires_at and rec.result_expires_at > self.clock():
-                    self._sandbox_forgot(rec)   # a restarted sandbox signs its links anew
-                    return
-                if e.expired:
-                    self._save(rec, State.EXPIRED, error_code="ResultExpired", retry_costs_money=True,
-                               error_message=str(T("视频链接已失效，服务器拒绝下载。生成已完成并计费；如需视频只能重新生成。",
-                                                   "The video link is no longer valid; the server refused the download. "
-                                                   "The generation was completed and billed; only a new run can "
-                                                   "produce it again.")))
-                    return
-                attempt += 1
-                if attempt >= self.settings.download_attempts and sandbox_rerun:
-                    self._sandbox_forgot(rec)   # a restarted sandbox no longer serves the old link
-                    return
-                if attempt >= self.settings.download_attempts:
-                    self._fail(rec, "DownloadFailed", T(
-                        f"视频已生成，但下载失败：{e}。链接有效期内可点“重新下载”（免费，不会重新生成）。",
-                        f"The video was made but the download failed: {e}. Use Retry download while the link is valid "
-                        f"(free — nothing is generated again)."), costs=False)
-                    return
-                await asyncio.sleep(min(30.0, 1.0 * 2 ** attempt))
-            except OSError as e:
-                self._disk_error(rec, folder, e)
-                return
-        ok = await asyncio.to_thread(outputs.looks_like_mp4, dest)
-        if not ok:
-            with contextlib.suppress(OSError):
-                dest.unlink()
-            self._fail(rec, "BadVideo", T("下载的文件不是完整的 MP4。可点“重新下载”（免费）。",
-                                          "The downloaded file is not a complete MP4. Use Retry download (free)."),
-                       costs=False)
-            return
-        data = outputs.sidecar_data(rec)
-        try:
-            await asyncio.to_thread(self._finish_files, dest, data)
-        except OSError as e:
-            self._disk_error(rec, folder, e)
-            return
-        size = dest.stat().st_size
-        self._save(rec, State.DONE, done_at=self.clock(), sidecar_path=str(dest.with_suffix(".json")),
-                   bytes_done=size, bytes_total=size, error_code=None, error_message=None)
-
-    @staticmethod
-    def _finish_files(dest: Path, data: dict[str, Any]) -> None:
-        outputs.embed_metadata(dest, data)
-        outputs.write_sidecar(dest, data)
-
-    def _disk_error(self, rec: TaskRecord, folder: Path, e: OSError) -> None:
-        import errno
-        if e.errno == errno.ENOSPC:
-            code, why = "DiskFull", T(
-                f"磁盘空间不足，无法保存到 {folder}。请清理空间或在设置里换一个输出文件夹，然后点“重新下载”（免费）。",
-                f"The disk is full; cannot save to {folder}. Free some space or choose another output folder in "
-                f"Settings, then use Retry download (free).")
-        else:
-            code, why = "OutputNotWritable", T(
-                f"无法写入输出文件夹 {folder}（{e.strerror or e}）。请在设置里选择一个可写的文件夹，然后点“重新下载”（免费）。",
-                f"Cannot write to the output folder {folder} ({e.strerror or e}). Choose a writable folder in "
-                f"Settings, then use Retry download (free).")
-        self._save(rec, output_path=None)
-        self._fail(rec, code, why, costs=False)
-
     # -- user actions -------------------------------------------------------------------------
+    def _record(self, task_id: int) -> TaskRecord:
+        rec = self._records.get(task_id)
+        if rec is None:
+            raise KeyError(f"no task #{task_id}")
+        return rec
+
     async def cancel(self, task_id: int) -> None:
         """Cancel on the service while PENDING; otherwise stop tracking but keep it recoverable."""
-        rec = self._records[task_id]
+        if not self._owner:
+            return await self._command(task_id, "cancel")
+        rec = self._record(task_id)
         if rec.state.terminal:
             return
         driver = self._drivers.get(rec.id)
@@ -1003,19 +1099,18 @@ class Engine:
             self._save(rec, State.CANCELED, error_message=None)
             return
         if rec.state == State.SUBMITTING:
-            self._save(rec, chain={**rec.chain, "cancel_requested": True})
+            rec.chain.cancel_requested = True
+            self._save(rec)
             return
         if rec.state == State.DOWNLOADING:
-            dl = self._downloads.get(rec.id)
-            if dl:
-                dl.cancel()
+            self.downloads.cancel(rec.id)
             self._stop_tracking(rec, T("已停止下载；链接有效期内可“重新下载”。",
                                        "Download stopped; use Retry download while the link is valid."))
             return
         self._poll_due.pop(rec.id, None)
-        if rec.state in (State.QUEUED, State.DETECTING):
+        if rec.state in (State.QUEUED, State.DETECTING) and rec.task_id:
             try:
-                await self.client.cancel_task(rec.task_id)
+                await self._client(rec).cancel_task(rec.task_id)
                 self._save(rec, State.CANCELED, error_message=None)
                 return
             except api_errors.DashScopeError as e:
@@ -1025,22 +1120,68 @@ class Engine:
                                    "canceled and will be billed. Use Resume any time to collect the result."))
 
     async def resume(self, task_id: int) -> None:
-        rec = self._records[task_id]
+        """Track a stopped task again (or fetch its video again while the link lives)."""
+        if not self._owner:
+            return await self._command(task_id, "resume")
+        rec = self._record(task_id)
         if rec.state not in (State.STOPPED, State.FAILED):
             return
         if rec.result_url:
             if rec.can_retry_download:
                 await self.retry_download(task_id)
         elif rec.task_id:
-            self._save(rec, State.RUNNING, error_message=None, poll_errors=0)
+            self._auth_errors.pop(rec.id, None)
+            self._save(rec, State.RUNNING, error_message=None, error_code=None, poll_errors=0)
             self._schedule_poll(rec, 0.0)
 
-    async def retry_download(self, task_id: int) -> None:
-        rec = self._records[task_id]
+    async def retry_download(self, task_id: int, out_dir: str | None = None) -> None:
+        """Fetch a paid video again (free while its link lives), optionally into another folder."""
+        if not self._owner:
+            return await self._command(task_id, "retry_download", out_dir)
+        rec = self._record(task_id)
         if not rec.result_url or not (rec.result_expires_at is None or rec.result_expires_at > self.clock()):
             return
+        if out_dir:
+            rec.request.out_dir = str(Path(out_dir).expanduser())
+            rec.output_path = None
         self._save(rec, State.DOWNLOADING, error_code=None, error_message=None, bytes_done=0)
-        self._start_download(rec)
+        self.downloads.start(rec)
+
+    async def adopt(self, task_id: int, service_task_id: str) -> None:
+        """The person's decision for an uncertain task: this service task is the one it made."""
+        if not self._owner:
+            return await self._command(task_id, "adopt", service_task_id)
+        rec = self._record(task_id)
+        if rec.state != State.UNCERTAIN:
+            raise ValueError(str(T(f"任务 #{task_id} 不在等待你确认的状态。", f"Task #{task_id} is not waiting for a decision.")))
+        service_task_id = service_task_id.strip()
+        others = {r.id for r in self._records.values() if r.id != rec.id and
+                  (r.task_id == service_task_id or service_task_id in r.chain.step_task_ids)}
+        if others or service_task_id in (self.store.known_task_ids() - set(rec.chain.step_task_ids)):
+            raise ValueError(str(T(f"服务任务 {service_task_id} 已属于另一个本地任务。",
+                                   f"Service task {service_task_id} already belongs to another local task.")))
+        step = catalog.require(rec.chain.submitting_step or self._next_async_model(rec).name)
+        info = await self._client(rec).get_task(service_task_id, model=step.name_in(rec.request.region))
+        if info.status == TaskStatus.UNKNOWN:
+            raise ValueError(str(T(f"服务不认识任务 {service_task_id}（ID 有误、属于别的 Key 或地区，或已超过 24 小时）。",
+                                   f"The service does not know task {service_task_id} (a wrong ID, another key or "
+                                   f"region, or older than 24 hours).")))
+        log.info("task %s: the person adopted %s", rec.id, service_task_id)
+        self._adopt(rec, service_task_id, None, step)
+
+    async def resubmit(self, task_id: int) -> None:
+        """The person's decision for an uncertain task: it made nothing — submit again (charged)."""
+        if not self._owner:
+            return await self._command(task_id, "resubmit")
+        rec = self._record(task_id)
+        if rec.state != State.UNCERTAIN:
+            raise ValueError(str(T(f"任务 #{task_id} 不在等待你确认的状态。", f"Task #{task_id} is not waiting for a decision.")))
+        log.info("task %s: the person chose to submit again", rec.id)
+        rec.chain.candidates = []
+        rec.chain.uncertain_reason = None
+        rec.chain.submitting_step = None
+        self._save(rec, State.WAITING, uncertain=False, submit_started_at=None, error_code=None, error_message=None)
+        self._wake_scheduler.set()
 
     def remove(self, task_id: int) -> None:
         rec = self._records.get(task_id)
@@ -1048,6 +1189,9 @@ class Engine:
             return
         if rec.state.active:
             raise ValueError("cancel the task before removing it")
+        if not self._owner:
+            self.store.post_command(task_id, "remove")
+            return
         self.store.remove(task_id)
         del self._records[task_id]
         self._emit("removed", rec)

@@ -108,7 +108,8 @@ def sidecar_data(rec: TaskRecord) -> dict[str, Any]:
         "seed": rec.request.params.get("seed"),
         "task_id": rec.task_id,
         "request_ids": rec.request_ids,
-        "chain": {k: v for k, v in rec.chain.items() if k in ("detect", "template_id", "step_task_ids")},
+        "chain": {k: v for k, v in rec.chain.to_json().items() if k in ("detect", "template_id", "step_task_ids")
+                  and v},
         "usage": rec.usage,
         "cost_estimate": rec.cost_estimate,
         "cost": rec.cost_actual,

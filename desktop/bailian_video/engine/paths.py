@@ -48,3 +48,9 @@ def _xdg_user_dir(name: str) -> Path | None:
     except OSError:
         return None
     return None
+
+
+def store_path(data_folder: Path, sandbox: bool) -> Path:
+    """The one place that decides where a backend's tasks live: the paid service's and the built-in
+    sandbox's tasks never share a database."""
+    return data_folder / "sandbox" / "tasks.sqlite3" if sandbox else data_folder / "tasks.sqlite3"

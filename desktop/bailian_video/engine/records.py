@@ -23,6 +23,7 @@ class State(StrEnum):
     CANCELED = "canceled"
     STOPPED = "stopped"          # no longer tracked here, but the service task can be resumed
     EXPIRED = "expired"          # the service forgot it (24 h) before we got the result
+    UNCERTAIN = "uncertain"      # a create request may have made a task we cannot identify: the person decides
 
     @property
     def label(self) -> T:
@@ -37,7 +38,8 @@ class State(StrEnum):
         return not self.terminal
 
 
-TERMINAL = frozenset({State.DONE, State.FAILED, State.CANCELED, State.STOPPED, State.EXPIRED})
+#: the engine does not drive these on its own (UNCERTAIN waits for a person's decision)
+TERMINAL = frozenset({State.DONE, State.FAILED, State.CANCELED, State.STOPPED, State.EXPIRED, State.UNCERTAIN})
 #: states in which the service holds a task of ours
 REMOTE = frozenset({State.QUEUED, State.RUNNING})
 
@@ -55,7 +57,11 @@ STATE_LABELS = {
     State.CANCELED: T("已取消", "Canceled"),
     State.STOPPED: T("已停止跟踪", "Stopped tracking"),
     State.EXPIRED: T("已过期", "Expired"),
+    State.UNCERTAIN: T("待你确认", "Needs your decision"),
 }
+
+SERVICE = "service"     # the paid DashScope service
+SANDBOX = "sandbox"     # the built-in local sandbox (free)
 
 
 @dataclass
@@ -106,6 +112,60 @@ class Request:
 
 
 @dataclass
+class Candidate:
+    """A task on the service that may be the answer to a create request whose answer was lost."""
+
+    task_id: str
+    created_at: float | None = None     # on the service's clock (epoch seconds)
+    model: str | None = None
+    status: str | None = None
+    verdict: str = "unverifiable"       # "match" | "mismatch" | "unverifiable"
+    prompt: str | None = None           # what the service says was asked, when it says
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Candidate:
+        return cls(**{k: d.get(k) for k in cls.__dataclass_fields__ if k in d})
+
+
+@dataclass
+class ChainState:
+    """Where a task is on its way through a model's chain (detect → template → generation), and
+    what the engine learned on the way. Persisted with the record."""
+
+    detect: dict[str, Any] | None = None          # the detect step's boxes (face_bbox, ext_bbox, bodystyle)
+    detect_cost: float = 0.0
+    billed_units: dict[str, float] = field(default_factory=dict)   # model -> seconds (or images) billed
+    template_id: str | None = None                # AnimateAnyone's template, made by the template step
+    async_step: int = 0                           # index among the chain's asynchronous steps
+    done_steps: list[str] = field(default_factory=list)
+    step_costs: dict[str, float | None] = field(default_factory=dict)
+    step_task_ids: list[str] = field(default_factory=list)   # every service task this record owns
+    submitting_step: str | None = None            # the step whose create request is (or was) on its way
+    polling_step: str | None = None
+    not_before: float = 0.0                       # do not start again before this time (after a transient error)
+    cancel_requested: bool = False                # canceled while the create request was out
+    sandbox_reruns: int = 0
+    # Reconciliation of a create request whose answer was lost:
+    candidates: list[Candidate] = field(default_factory=list)
+    uncertain_reason: str | None = None           # "ambiguous" | "unverifiable" | "list_failed"
+
+    def to_json(self) -> dict[str, Any]:
+        d = {k: v for k, v in self.__dict__.items() if k != "candidates"}
+        d["candidates"] = [c.to_json() for c in self.candidates]
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any] | None) -> ChainState:
+        d = dict(d or {})
+        known = {k: d[k] for k in cls.__dataclass_fields__ if k in d and d[k] is not None}
+        known["candidates"] = [Candidate.from_json(c) for c in d.get("candidates") or [] if isinstance(c, dict)]
+        return cls(**known)
+
+
+@dataclass
 class TaskRecord:
     """One row of the queue. Persisted in SQLite; every change is committed before acting on it."""
 
@@ -117,7 +177,7 @@ class TaskRecord:
     batch: str | None = None
     files: dict[str, Any] = field(default_factory=dict)     # field -> InputFile json (or a list of them)
     step: int = 0                    # index into the model's chain
-    chain: dict[str, Any] = field(default_factory=dict)     # detect results, template_id, per-step task ids
+    chain: ChainState = field(default_factory=ChainState)
     task_id: str | None = None       # the service's id of the current (paid) step
     request_ids: list[str] = field(default_factory=list)
     service_status: str | None = None
@@ -147,6 +207,8 @@ class TaskRecord:
     uncertain: bool = False              # submission may have created a task; reconcile before anything else
     attempts: int = 0
     expected_seconds: float | None = None
+    backend: str = SERVICE               # SERVICE or SANDBOX: where the task was created, for its whole life
+    base_url: str | None = None          # the API base URL it was created on (None: the region's default)
 
     # -- derived ----------------------------------------------------------------------------
     def error_text(self, lang: str | None = None) -> str:
@@ -200,3 +262,8 @@ class TaskRecord:
     @property
     def can_resume(self) -> bool:
         return self.state == State.STOPPED and bool(self.task_id)
+
+    @property
+    def needs_decision(self) -> bool:
+        """A lost create answer the engine could not resolve: adopt a candidate or submit again."""
+        return self.state == State.UNCERTAIN

@@ -7,6 +7,6 @@ Only ``catalog``, ``i18n`` and ``media`` are imported from the app; never Qt.
 from __future__ import annotations
 
 from .faults import FaultPlan, FaultRule, FaultSpecError
-from .server import Sandbox
+from .server import Sandbox, SandboxCallError
 
-__all__ = ["FaultPlan", "FaultRule", "FaultSpecError", "Sandbox"]
+__all__ = ["FaultPlan", "FaultRule", "FaultSpecError", "Sandbox", "SandboxCallError"]

@@ -33,6 +33,7 @@ KIND_SCOPES: dict[str, frozenset[str]] = {
     "drop": ALL_SCOPES,
     "slow": ALL_SCOPES,
     "lost": frozenset({"create"}),
+    "late": frozenset({"create"}),
     "truncate": frozenset({"download"}),
     "moderation": frozenset({"create"}),
     "fail": frozenset({"create"}),
@@ -42,7 +43,25 @@ KIND_SCOPES: dict[str, frozenset[str]] = {
 #: Kinds answered before the request is looked at (in this order of precedence).
 EARLY_KINDS = ("drop", "auth", "throttle", "quota", "5xx", "503", "badjson")
 #: Kinds that change what a successful task creation does.
-TASK_KINDS = ("lost", "moderation", "fail", "expire")
+TASK_KINDS = ("lost", "late", "moderation", "fail", "expire")
+
+#: One line per kind, for ``GET /sandbox/faults`` (details in ``docs/sandbox.md``).
+KIND_EFFECTS: dict[str, str] = {
+    "throttle": "429 Throttling.RateQuota with Retry-After: ARG (default 1)",
+    "quota": "429 Throttling.AllocationQuota",
+    "auth": "401 InvalidApiKey",
+    "badjson": "HTTP 200 whose body is an error without output",
+    "5xx": "500 InternalError (OSS XML on the storage hosts)",
+    "503": "503 ModelUnavailable (ServiceUnavailable XML on the storage hosts)",
+    "drop": "close the connection without an answer, before doing anything",
+    "slow": "sleep ARG seconds (default 1) before handling the request",
+    "lost": "create the task, then close the connection without answering",
+    "late": "create the task at once, send the answer only after ARG seconds (default 1)",
+    "truncate": "send the headers and half of the body, then close",
+    "moderation": "the task ends FAILED DataInspectionFailed",
+    "fail": "the task ends FAILED InternalError.Algo",
+    "expire": "the task's result URL is issued already expired",
+}
 
 _RULE = re.compile(
     r"^(?P<kind>[a-z0-9]+)(?:@(?P<scope>[a-z]+))?(?:=(?P<arg>[0-9]+(?:\.[0-9]*)?))?"
@@ -159,4 +178,10 @@ class FaultPlan:
     def describe(self) -> list[dict[str, object]]:
         with self._lock:
             return [{"rule": str(r), "kind": r.kind, "scope": r.scope, "arg": r.arg, "remaining": r.remaining,
-                     "probability": r.probability, "fired": r.fired} for r in self.rules]
+                     "probability": r.probability, "fired": r.fired, "effect": KIND_EFFECTS[r.kind]}
+                    for r in self.rules]
+
+
+def describe_kinds() -> dict[str, dict[str, object]]:
+    """Every known kind: the scopes it applies to and what it does."""
+    return {kind: {"scopes": sorted(scopes), "effect": KIND_EFFECTS[kind]} for kind, scopes in KIND_SCOPES.items()}

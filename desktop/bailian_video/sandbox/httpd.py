@@ -4,6 +4,7 @@ Each origin is a ``ThreadingHTTPServer`` (one daemon thread per connection, keep
 whose handler turns the raw request into a :class:`Request`, asks an ``app`` callable for
 a :class:`Response` and writes it with a correct ``Content-Length``. Responses can also
 ask to drop the connection or to cut the body short, which the fault injector uses.
+Every answer's ``Date`` header follows the server's ``clock`` (the sandbox clock).
 """
 from __future__ import annotations
 
@@ -105,6 +106,15 @@ class Request:
     def json(self) -> Any:
         return json.loads(self.body().decode("utf-8"))
 
+    @classmethod
+    def synthetic(cls, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> Request:
+        """A request that did not come over a socket (the body is given, never read from a connection)."""
+        msg = Message()
+        for name, value in headers.items():
+            msg[name] = value
+        return cls(handler=None, method=method, path=path, raw_path=path, query={},  # type: ignore[arg-type]
+                   headers=msg, _body=body, _body_read=True)
+
 
 @dataclass
 class Response:
@@ -118,7 +128,7 @@ class Response:
     drop: bool = False              # close the connection without answering
     truncate_at: int | None = None  # send this many body bytes, then close
     close: bool = False             # answer, then close the connection
-    delay: float = 0.0              # sleep before answering (``slow`` fault)
+    delay: float = 0.0              # sleep before answering or dropping (``late`` fault)
 
     @classmethod
     def json(cls, status: int, payload: Any, **headers: str) -> Response:
@@ -156,6 +166,10 @@ class _Handler(BaseHTTPRequestHandler):
     @property
     def server_version(self) -> str:  # type: ignore[override]
         return self.server.server_name_header
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header: the server's clock (the sandbox clock), not the real one."""
+        return super().date_time_string(self.server.now() if timestamp is None else timestamp)
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s %s", self.address_string(), format % args)
@@ -237,7 +251,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class Server(ThreadingHTTPServer):
-    """One origin. ``app`` answers requests; ``on_bytes`` counts body bytes written."""
+    """One origin. ``app`` answers requests; ``on_bytes`` counts body bytes written; ``clock`` dates answers."""
 
     daemon_threads = True
     block_on_close = False
@@ -246,13 +260,15 @@ class Server(ThreadingHTTPServer):
 
     def __init__(self, host: str, port: int, app: App, name: str,
                  on_bytes: Callable[[int], None] | None = None,
-                 sleep: Callable[[float], None] | None = None):
+                 sleep: Callable[[float], None] | None = None,
+                 clock: Callable[[], float] | None = None):
         if ":" in host:
             self.address_family = socket.AF_INET6
         self.app = app
         self.server_name_header = name
         self._on_bytes = on_bytes
         self._sleep = sleep
+        self._clock = clock
         self._conns: set[socket.socket] = set()
         self._conn_lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -272,6 +288,9 @@ class Server(ThreadingHTTPServer):
     def count_bytes(self, n: int) -> None:
         if self._on_bytes is not None:
             self._on_bytes(n)
+
+    def now(self) -> float:
+        return (self._clock or time.time)()
 
     def sleep(self, seconds: float) -> None:
         (self._sleep or time.sleep)(seconds)

@@ -1,7 +1,7 @@
 """The sandbox: a local DashScope-compatible service on three loopback origins.
 
 * API origin — ``/api/v1/...``: task creation, detect calls, task query/list/cancel and
-  upload policies, plus ``/sandbox/faults`` and ``/sandbox/stats`` for tests;
+  upload policies, plus the ``/sandbox/*`` test controls;
 * upload origin — OSS-like PostObject target named by getPolicy's ``upload_host``;
 * result origin — signed, expiring ``/dashscope-result/<id>.mp4`` URLs with Range support.
 
@@ -33,7 +33,7 @@ from .. import catalog
 from ..catalog import FieldError, Kind, ModelSpec
 from . import detect as detect_mod
 from . import jobs
-from .faults import EARLY_KINDS, FaultPlan, FaultSpecError
+from .faults import EARLY_KINDS, FaultPlan, FaultSpecError, describe_kinds
 from .httpd import BodyTooLarge, Request, Response, Server
 from .inputs import InputError, ResolvedFile, Resolver
 from .oss import UPLOAD_ACCESS_KEY_ID, Signer
@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 DAY = 24 * 3600.0
 MB = 1024 * 1024
 API_PREFIX = "/api/v1/"
+#: The API key "another client on the same account" uses (``create_foreign``).
+FOREIGN_KEY = "sk-sandbox-another-client"
 
 MSG_SYNC = "current user api does not support synchronous calls."
 MSG_ASYNC = "current user api does not support asynchronous calls."
@@ -66,6 +68,14 @@ def _rid() -> str:
 
 def _endpoint(spec: ModelSpec) -> str:
     return spec.endpoint.strip("/")
+
+
+class SandboxCallError(ValueError):
+    """A call made in-process (``Sandbox.create_foreign``) that the service refused."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(f"{status} {code}: {message}")
+        self.status, self.code, self.message = status, code, message
 
 
 class Sandbox(StorageOrigins):
@@ -121,9 +131,10 @@ class Sandbox(StorageOrigins):
         for sub in ("inputs", "uploads", "cache", "results"):
             (self.data_dir / sub).mkdir(parents=True, exist_ok=True)
         self._renderer = jobs.Renderer(self.cache_dir, workers=self._workers, on_render=self._on_render)
-        api = Server(self.host, self.port, self._api, "DashScopeSandbox")
-        up = Server(self.host, 0, self._upload, "AliyunOSS")
-        res = Server(self.host, 0, self._result, "AliyunOSS", on_bytes=lambda n: self.stats.add("bytes_served", n))
+        api = Server(self.host, self.port, self._api, "DashScopeSandbox", clock=self.clock)
+        up = Server(self.host, 0, self._upload, "AliyunOSS", clock=self.clock)
+        res = Server(self.host, 0, self._result, "AliyunOSS", on_bytes=lambda n: self.stats.add("bytes_served", n),
+                     clock=self.clock)
         self._servers = [api, up, res]
         shown = "127.0.0.1" if self.host in ("", "0.0.0.0") else (f"[{self.host}]" if ":" in self.host else self.host)
         self.port = api.port
@@ -200,13 +211,55 @@ class Sandbox(StorageOrigins):
         self.faults = FaultPlan.parse(spec, seed=self.seed if seed is None else seed)
         return self.faults
 
-    def creations(self, model: str | None = None) -> int:
-        """Tasks created so far: for one model (as sent, or any of its names), or all of them."""
-        snap = self.stats.snapshot()["creations"]
+    def creations(self, model: str | None = None, *, foreign: bool = False) -> int:
+        """Tasks created so far: for one model (as sent, or any of its names), or all of them.
+
+        With ``foreign`` only those made by "another client" (:meth:`create_foreign`).
+        """
+        snap = self.stats.snapshot()["foreign_creations" if foreign else "creations"]
         if model is None:
             return sum(snap.values())
         spec = catalog.get(model)
         return sum(n for name, n in snap.items() if name == model or (spec is not None and catalog.get(name) is spec))
+
+    def create_foreign(self, model: str, input: dict[str, Any], parameters: dict[str, Any] | None = None, *,
+                       at: float | None = None, task_seconds: float | None = None) -> str:
+        """Create a task as another API key of the same account would; returns its task id.
+
+        It goes through the normal creation path (validation, inputs, render) without using up
+        fault rules, shows in every key's list and query, and counts in ``stats.creations`` and
+        ``stats.foreign_creations``. ``at`` backdates it (sandbox clock, unix seconds);
+        ``task_seconds`` overrides the sandbox's. A refused creation raises
+        :class:`SandboxCallError` (with the status, code and message the API would answer).
+        """
+        resp = self._foreign(model, input, parameters, at=at, task_seconds=task_seconds)
+        doc = json.loads(resp.body.decode("utf-8"))
+        if resp.status != 200:
+            raise SandboxCallError(resp.status, str(doc.get("code")), str(doc.get("message")))
+        return str(doc["output"]["task_id"])
+
+    def _foreign(self, model: Any, input: Any, parameters: Any, *, at: float | None,
+                 task_seconds: float | None) -> Response:
+        if self._resolver is None:
+            raise RuntimeError("start() the sandbox before creating tasks")
+        rid = _rid()
+        if not isinstance(model, str) or not model:
+            return self._error(400, "BadRequest.EmptyModel", 'Required parameter "model" missing from request.', rid)
+        spec = catalog.get(model)
+        if spec is None:
+            return self._error(404, "ModelNotFound", "Model not exist.", rid)
+        if spec.sync:
+            return self._error(400, "InvalidParameter", f"{model} is a detect model: it creates no task.", rid)
+        body: dict[str, Any] = {"model": model, "input": input}
+        if parameters is not None:
+            body["parameters"] = parameters
+        headers = {"Authorization": f"Bearer {FOREIGN_KEY}", "X-DashScope-Async": "enable",
+                   "X-DashScope-OssResourceResolve": "enable", "Content-Type": "application/json"}
+        if task_seconds is not None:
+            headers["X-Sandbox-Task-Seconds"] = f"{float(task_seconds):g}"
+        rel = _endpoint(spec)
+        req = Request.synthetic("POST", API_PREFIX + rel, headers, json.dumps(body).encode("utf-8"))
+        return self._create(req, rel, foreign=True, at=at)
 
     def wait_idle(self, timeout: float = 60.0) -> bool:
         """Wait until every task's render has finished (for tests)."""
@@ -341,7 +394,8 @@ class Sandbox(StorageOrigins):
                     self.set_faults(text, seed=None if seed is None else int(seed))
                 except (FaultSpecError, ValueError, AttributeError) as exc:
                     return Response.json(400, {"code": "InvalidFaultSpec", "message": str(exc)})
-            return Response.json(200, {"faults": self.faults.describe(), "spec": str(self.faults)})
+            return Response.json(200, {"faults": self.faults.describe(), "spec": str(self.faults),
+                                       "kinds": describe_kinds()})
         if path == "/sandbox/stats":
             if req.method == "DELETE":
                 self.stats.reset()
@@ -357,7 +411,22 @@ class Sandbox(StorageOrigins):
             return Response.json(200, {"offset": self._offset})
         if path == "/sandbox/tasks":
             now = self.clock()
-            return Response.json(200, {"tasks": [t.list_entry(now) for t in self.tasks.all()]})
+            return Response.json(200, {"tasks": [t.control_entry(now) for t in self.tasks.all()]})
+        if path == "/sandbox/foreign" and req.method == "POST":
+            try:
+                doc = req.json()
+                if not isinstance(doc, dict):
+                    raise ValueError("not an object")
+                at = float(doc["at"]) if doc.get("at") is not None else None
+                secs = float(doc["task_seconds"]) if doc.get("task_seconds") is not None else None
+            except (ValueError, TypeError, UnicodeDecodeError, BodyTooLarge):
+                return Response.json(400, {"code": "InvalidParameter",
+                                           "message": 'body must be JSON {"model", "input", "parameters"}'})
+            resp = self._foreign(doc.get("model"), doc.get("input"), doc.get("parameters"), at=at, task_seconds=secs)
+            if resp.status != 200:
+                return resp
+            task_id = json.loads(resp.body.decode("utf-8"))["output"]["task_id"]
+            return Response.json(200, {"task_id": task_id})
         return Response.json(404, {"code": "NotFound", "message": f"no sandbox control at {path}"})
 
     # -- body parsing -----------------------------------------------------------------------------
@@ -428,7 +497,7 @@ class Sandbox(StorageOrigins):
         return files, infos, None
 
     # -- task creation ----------------------------------------------------------------------------
-    def _create(self, req: Request, rel: str) -> Response:
+    def _create(self, req: Request, rel: str, *, foreign: bool = False, at: float | None = None) -> Response:
         rid = _rid()
         if not self._async(req):
             return self._error(403, "AccessDenied", MSG_SYNC, rid)
@@ -468,15 +537,23 @@ class Sandbox(StorageOrigins):
         bad = self._check_boxes(spec, inputs, infos, rid)
         if bad is not None:
             return bad
-        fired = {**self.faults.take("create", ("lost", "expire")),
-                 **self.faults.take("create", ("moderation", "fail"), exclusive=True)}
+        fired: dict[str, Any] = {}
+        if not foreign:          # another client's creation never uses up this client's fault rules
+            fired = {**self.faults.take("create", ("lost", "late", "expire")),
+                     **self.faults.take("create", ("moderation", "fail"), exclusive=True)}
         for kind in fired:
             self.stats.add("faults", key=kind)
-        task = self._new_task(req, rid, spec, model, rel, function, inputs, params, files, infos, fired)
+        task = self._new_task(req, rid, spec, model, rel, function, inputs, params, files, infos, fired,
+                              foreign=foreign, at=at)
         self.stats.add("creations", key=model)
-        if "lost" in fired:
-            return Response.dropped()
-        return Response.json(200, {"output": {"task_id": task.task_id, "task_status": PENDING}, "request_id": rid})
+        if foreign:
+            self.stats.add("foreign_creations", key=model)
+        resp = Response.dropped() if "lost" in fired else \
+            Response.json(200, {"output": {"task_id": task.task_id, "task_status": PENDING}, "request_id": rid})
+        if "late" in fired:      # the task exists now; its answer (or the hang-up) comes ARG seconds later
+            arg = fired["late"].arg
+            resp.delay = 1.0 if arg is None else arg
+        return resp
 
     def _check_boxes(self, spec: ModelSpec, inputs: dict[str, Any], infos: dict[str, Any], rid: str) -> Response | None:
         info = infos.get("image_url")
@@ -494,7 +571,7 @@ class Sandbox(StorageOrigins):
 
     def _new_task(self, req: Request, rid: str, spec: ModelSpec, model: str, rel: str, function: str | None,
                   inputs: dict[str, Any], params: dict[str, Any], files: dict[str, Any], infos: dict[str, Any],
-                  fired: dict[str, Any]) -> Task:
+                  fired: dict[str, Any], *, foreign: bool = False, at: float | None = None) -> Task:
         now = self.clock()
         full = {**spec.default_params(function), **params}
         seconds = self.task_seconds
@@ -506,8 +583,8 @@ class Sandbox(StorageOrigins):
                 pass
         token = (req.header("Authorization") or "").partition(" ")[2].strip()
         task = Task(task_id=str(uuid.uuid4()), request_id=rid, model=model, spec=spec, endpoint=rel,
-                    function=function, inputs=inputs, params=full, created=now, seconds=seconds,
-                    object_name=uuid.uuid4().hex)
+                    function=function, inputs=inputs, params=full, created=now if at is None else float(at),
+                    seconds=seconds, object_name=uuid.uuid4().hex, foreign=foreign)
         task.info["api_key_id"] = str(int(hashlib.sha1(token.encode()).hexdigest()[:8], 16))
         task.info["prompts"] = self._prompts(spec, inputs, full)
         if "moderation" in fired:

@@ -14,6 +14,7 @@ class Stats:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.creations: Counter[str] = Counter()     # successful task creations per model (as sent)
+        self.foreign_creations: Counter[str] = Counter()  # of those, made by "another client" per model
         self.requests: Counter[str] = Counter()      # every request by endpoint kind
         self.detects: Counter[str] = Counter()       # detect calls per model
         self.faults: Counter[str] = Counter()        # injected faults by kind
@@ -35,7 +36,8 @@ class Stats:
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
             return {
-                "creations": dict(self.creations), "requests": dict(self.requests),
+                "creations": dict(self.creations), "foreign_creations": dict(self.foreign_creations),
+                "requests": dict(self.requests),
                 "detects": dict(self.detects), "faults": dict(self.faults), "errors": dict(self.errors),
                 "uploads": self.uploads, "downloads": self.downloads, "bytes_served": self.bytes_served,
                 "auth_leaks": self.auth_leaks, "renders": self.renders,
@@ -44,7 +46,8 @@ class Stats:
 
     def reset(self) -> None:
         with self._lock:
-            for c in (self.creations, self.requests, self.detects, self.faults, self.errors):
+            for c in (self.creations, self.foreign_creations, self.requests, self.detects, self.faults,
+                      self.errors):
                 c.clear()
             self.uploads = self.downloads = self.bytes_served = self.auth_leaks = 0
             self.renders = self.render_cache_hits = 0

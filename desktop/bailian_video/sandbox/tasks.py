@@ -64,6 +64,7 @@ class Task:
     url: str | None = None
     output: RenderOutput | None = None
     template_id: str | None = None               # AA template tasks: the id they create
+    foreign: bool = False                        # created by "another client" (``Sandbox.create_foreign``)
     info: dict[str, Any] = field(default_factory=dict)   # input facts for ``usage``
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -113,16 +114,18 @@ class Task:
 
     # -- wire shapes -------------------------------------------------------------------------
     def query_body(self, now: float, request_id: str) -> dict[str, Any]:
+        """``GET /tasks/{id}``. Unfinished tasks answer only ``task_id``/``task_status`` (as the docs show);
+        times, prompts, result and ``usage`` come with the end."""
         status = self.status(now)
-        out: dict[str, Any] = {"task_id": self.task_id, "task_status": status, "submit_time": wire_time(self.created)}
+        out: dict[str, Any] = {"task_id": self.task_id, "task_status": status}
         body: dict[str, Any] = {"request_id": request_id, "output": out}
-        if status == PENDING or status == CANCELED:
-            if status == CANCELED:
-                out["end_time"] = wire_time(self.canceled or now)
-            return body
-        out["scheduled_time"] = wire_time(self.scheduled)
         if status not in TERMINAL:
             return body
+        out["submit_time"] = wire_time(self.created)
+        if status == CANCELED:
+            out["end_time"] = wire_time(self.canceled or now)
+            return body
+        out["scheduled_time"] = wire_time(self.scheduled)
         out["end_time"] = wire_time(self.finished_at())
         if status == FAILED:
             code, message = self.failure()
@@ -152,6 +155,15 @@ class Task:
         if status in TERMINAL:
             entry["end_time"] = int(((self.canceled or now) if status == CANCELED else self.finished_at()) * 1000)
         return entry
+
+    @property
+    def prompt(self) -> str | None:
+        """The prompt as the service stored it (truncated; None for models without one)."""
+        return self.info.get("prompts", {}).get("orig_prompt")
+
+    def control_entry(self, now: float) -> dict[str, Any]:
+        """``GET /sandbox/tasks``: the list entry plus ``prompt`` and ``foreign`` (not on the wire)."""
+        return {**self.list_entry(now), "prompt": self.prompt, "foreign": self.foreign}
 
 
 def _short_side(size: str) -> int:

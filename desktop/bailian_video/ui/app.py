@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
+import platform
 import sys
 import tempfile
 import time
@@ -12,6 +14,8 @@ from typing import Any
 
 APP_NAME = "Bailian Video Studio"
 
+log = logging.getLogger("bailian_video.ui")
+
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="bailian-video", description=APP_NAME, add_help=True)
@@ -19,6 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run against the built-in sandbox (free, local; nothing leaves this computer)")
     p.add_argument("--data-dir", help="where the task history and settings live (default: the OS app-data folder)")
     p.add_argument("--lang", choices=["zh", "en"], help="interface language (default: follow the OS)")
+    p.add_argument("--debug", action="store_true",
+                   help="log everything (DEBUG) to the log file and to the console")
     p.add_argument("--smoke-test", action="store_true",
                    help="build the window offscreen, check multimedia, keyring and translations, then exit")
     p.add_argument("--sandbox-task-seconds", type=float, default=None, help=argparse.SUPPRESS)
@@ -53,14 +59,31 @@ def resolve_data_dir(value: str | None) -> Path:
     return data_dir(value)
 
 
-async def run_window(app: Any, args: argparse.Namespace, config: Any) -> int:
+def bring_to_front(window: Any) -> None:
+    """Show the window above the others (a second launch asked for it)."""
+    if window.isMinimized():
+        window.showNormal()
+    else:
+        window.show()
+    window.raise_()
+    window.activateWindow()
+
+
+async def run_window(app: Any, args: argparse.Namespace, config: Any, instance: Any = None,
+                     crash: Any = None) -> int:
     """Show the window at once, then start the backend (the window is usable meanwhile)."""
     from .main_window import MainWindow
     from .session import SERVICE, Session
 
+    if crash is not None:
+        crash.install_loop(asyncio.get_running_loop())
     session = Session(config, force_sandbox=args.sandbox, sandbox_task_seconds=args.sandbox_task_seconds)
     window = MainWindow(session, config)
     window.show()
+    if crash is not None:
+        crash.set_window(window)
+    if instance is not None:
+        instance.activated.connect(lambda: bring_to_front(window))
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
     await session.load_key()
@@ -69,8 +92,10 @@ async def run_window(app: Any, args: argparse.Namespace, config: Any) -> int:
         mode = await window.first_run()
     try:
         await session.start(mode)
-    except Exception:  # noqa: BLE001 — the badge says what went wrong; the window stays open
-        pass
+    except Exception as e:  # noqa: BLE001 — the badge says what went wrong; the window stays open
+        # Session.start logs the service's own failures with their traceback; one line here, the rest at DEBUG.
+        log.warning("the %s backend did not start: %s", mode, f"{type(e).__name__}: {e}")
+        log.debug("why the backend did not start", exc_info=True)
     window.update_badge()
     if mode == SERVICE and not session.api_key:
         window.open_settings()
@@ -85,17 +110,39 @@ def main(argv: list[str] | None = None) -> int:
     args, qt_args = parse(argv)
     if args.smoke_test:
         return smoke_test(argv)
+    from .. import __version__, logs
+    data_dir = resolve_data_dir(args.data_dir)
+    log_path = logs.setup_logging(data_dir, debug=args.debug)
+    log.info("%s %s starting (pid %d, Python %s, %s); data folder %s", APP_NAME, __version__, os.getpid(),
+             platform.python_version(), platform.platform(), data_dir)
     import qasync
 
     from . import translations
     from .config import UiConfig
+    from .crash_dialog import CrashHandler
+    from .single_instance import ALREADY_RUNNING, SingleInstance
     app = make_application(qt_args)
-    config = UiConfig(resolve_data_dir(args.data_dir))
-    translations.apply_language(args.lang or config.language)
+    instance = SingleInstance(data_dir)
+    if not instance.claim():
+        log.info("another instance has the data folder %s: brought its window to the front", data_dir)
+        logs.write_line(sys.stdout, ALREADY_RUNNING.both())
+        return 0
+    crash = CrashHandler(log_path)
+    crash.install()
     try:
-        return int(qasync.run(run_window(app, args, config)) or 0)
+        config = UiConfig(data_dir)
+        translations.apply_language(args.lang or config.language)
+        return int(qasync.run(run_window(app, args, config, instance, crash)) or 0)
     except asyncio.CancelledError:
         return 0
+    except Exception as e:  # noqa: BLE001 — the event loop is gone: no dialog, but the log and one line
+        log.critical("the app stopped on an error", exc_info=True)
+        logs.write_line(sys.stderr, logs.cli_error_line(type(e), e, logs.log_file()))
+        return 1
+    finally:
+        crash.uninstall()
+        instance.close()
+        log.info("%s stopped", APP_NAME)
 
 
 # -- smoke test -------------------------------------------------------------------------------
@@ -195,6 +242,10 @@ def smoke_test(argv: list[str]) -> int:
     tmp = tempfile.TemporaryDirectory(prefix="bailian-smoke-")
     # Its own folder even under --data-dir, so a smoke test never touches a person's settings or queue.
     data_dir = (Path(args.data_dir) / "smoke-test") if args.data_dir else Path(tmp.name)
+    from .. import logs
+    log_path = logs.setup_logging(data_dir, debug=args.debug)
+    log.info("smoke test starting")
+    report("logs", logs.log_file() is not None and log_path.is_file(), str(log_path))
     report("qt", True, f"PySide6 {PySide6.__version__}, Qt {qVersion()}, platform {app.platformName()}")
 
     tr_ok, tr_detail = translations.check_catalogue()
@@ -244,6 +295,7 @@ def smoke_test(argv: list[str]) -> int:
     except Exception as e:  # noqa: BLE001
         report("smoke test", False, f"{type(e).__name__}: {e}")
     finally:
+        logs.shutdown_logging()       # Windows cannot remove a folder with an open log file
         tmp.cleanup()
     print(f"{'PASSED' if ok else 'FAILED'} in {time.monotonic() - t0:.1f} s", flush=True)
     return 0 if ok else 1

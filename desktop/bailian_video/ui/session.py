@@ -1,7 +1,8 @@
 """The one place where the UI meets the engine: owns the AppContext, adapts engine events to Qt signals.
 
 The backend is either the real service (with the user's key) or the built-in sandbox. Sandbox
-tasks live in their own task store (``<data>/sandbox``) so they never mix with paid ones.
+tasks live in their own task store (``<data>/sandbox``, decided in ``services``) so they never
+mix with paid ones.
 """
 from __future__ import annotations
 
@@ -134,8 +135,8 @@ class Session(QObject):
             self.region = region or self.config.region
             await self._close_ctx()
             from ..services import AppContext
-            ddir = self.data_dir / "sandbox" if mode == SANDBOX else self.data_dir
-            kwargs: dict[str, Any] = dict(data_dir=ddir, region=self.region, sandbox=mode == SANDBOX,
+            # AppContext decides where each backend's tasks live (they never share a store).
+            kwargs: dict[str, Any] = dict(data_dir=self.data_dir, region=self.region, sandbox=mode == SANDBOX,
                                           out_dir=self.config.out_dir, settings=self.engine_settings())
             if mode == SANDBOX:
                 kwargs["sandbox_task_seconds"] = (self.sandbox_task_seconds if self.sandbox_task_seconds is not None
