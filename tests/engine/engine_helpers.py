@@ -13,7 +13,8 @@ def fast_settings(out_dir: Path, **kw) -> EngineSettings:
     kw.setdefault("reconcile_settle", 2.0)      # the sandbox answers at once: no late creations to wait for
     kw.setdefault("reconcile_interval", 0.2)
     kw.setdefault("sync_interval", 0.05)
-    s = EngineSettings(out_dir=out_dir, poll_min=0.1, poll_max=1.0, expected_override=0.6, **kw)
+    kw.setdefault("expected_override", 0.6)
+    s = EngineSettings(out_dir=out_dir, poll_min=0.1, poll_max=1.0, **kw)
     return s
 
 
@@ -39,3 +40,12 @@ async def until(pred, timeout: float = 10.0, step: float = 0.02) -> None:
     end = loop.time() + timeout
     while not pred() and loop.time() < end:
         await asyncio.sleep(step)
+
+
+def assert_video_file(path) -> None:
+    """A real H.264 MP4 is on disk, and no partial download is left beside it."""
+    from bailian_video.media.probe import probe
+    assert path and Path(path).exists(), path
+    info = probe(path)
+    assert info.kind == "video" and info.video_codec == "h264"
+    assert not Path(str(path) + ".part").exists()

@@ -36,7 +36,8 @@ def test_sigkill_during_a_batch_loses_nothing_and_pays_nothing_twice(tmp_path):
     with running_sandbox(task_seconds=1.0, data_dir=tmp_path / "sb", faults="lost@create~0.15") as sb:
         env = dict(os.environ, DASHSCOPE_API_KEY="sk-kill-test", PYTHONUNBUFFERED="1")
         cmd = [sys.executable, "-m", "bailian_video", "batch", str(batch), "--out", str(out), "--data-dir", str(data),
-               "--base-url", sb.base_url, "--poll-min", "0.1", "--expect-seconds", "1", "--json"]
+               "--base-url", sb.base_url, "--poll-min", "0.1", "--expect-seconds", "1", "--json",
+               "--reconcile-settle", "3", "--reconcile-interval", "0.3"]
         kills = 0
         for _attempt in range(40):
             proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
