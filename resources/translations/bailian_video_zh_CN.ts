@@ -2,6 +2,37 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CandidateRow</name>
+    <message>
+        <source>time unknown</source>
+        <translation>时间未知</translation>
+    </message>
+    <message>
+        <source>model unknown</source>
+        <translation>模型未知</translation>
+    </message>
+    <message>
+        <source>Prompt: %1</source>
+        <translation>提示词：%1</translation>
+    </message>
+    <message>
+        <source>The service reports no prompt for this task.</source>
+        <translation>服务没有返回这个任务的提示词。</translation>
+    </message>
+    <message>
+        <source>Task ID on the service</source>
+        <translation>服务上的任务 ID</translation>
+    </message>
+    <message>
+        <source>Adopt this task</source>
+        <translation>采用这个任务</translation>
+    </message>
+    <message>
+        <source>This is the task that was made: follow it and download its video (nothing is charged again)</source>
+        <translation>就是这个任务：继续跟踪并下载它的视频（不会再次计费）</translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <source>Copied to the clipboard.</source>
@@ -38,6 +69,147 @@
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>DecisionPanel</name>
+    <message>
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>generating</source>
+        <translation>生成中</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>canceled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>unknown to the service</source>
+        <translation>服务不认识</translation>
+    </message>
+    <message>
+        <source>status unknown</source>
+        <translation>状态未知</translation>
+    </message>
+    <message>
+        <source>The answer to the submission was lost, and it cannot be proved which task on the service it made.</source>
+        <translation>提交的回应丢失了，无法确定它在服务上创建了哪个任务。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Tasks on the service that could be this one (%n):</source>
+        <translation>
+            <numerusform>服务上可能是它的任务（%n 个）：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No task on the service could be matched to this one.</source>
+        <translation>服务上没有找到可以对应的任务。</translation>
+    </message>
+    <message>
+        <source>Charged again: about %1 (sandbox: not charged)</source>
+        <translation>将再次计费：约 %1（沙盒：不收费）</translation>
+    </message>
+    <message>
+        <source>Sandbox: not charged</source>
+        <translation>沙盒：不收费</translation>
+    </message>
+    <message>
+        <source>Charged again: about %1</source>
+        <translation>将再次计费：约 %1</translation>
+    </message>
+    <message>
+        <source>Charged again</source>
+        <translation>将再次计费</translation>
+    </message>
+    <message>
+        <source>This task needs your decision</source>
+        <translation>这个任务需要你来确认</translation>
+    </message>
+    <message>
+        <source>Found the task in the Model Studio console? Paste its task ID:</source>
+        <translation>在百炼控制台找到了这个任务？粘贴它的任务 ID：</translation>
+    </message>
+    <message>
+        <source>Task ID</source>
+        <translation>任务 ID</translation>
+    </message>
+    <message>
+        <source>Adopt by task ID</source>
+        <translation>按任务 ID 采用</translation>
+    </message>
+    <message>
+        <source>Follow this service task and download its video (nothing is charged again)</source>
+        <translation>跟踪这个服务任务并下载它的视频（不会再次计费）</translation>
+    </message>
+    <message>
+        <source>Not created — submit again</source>
+        <translation>未创建 — 重新提交</translation>
+    </message>
+    <message>
+        <source>Nothing was made on the service: submit the same request again. This is a new, billed generation.</source>
+        <translation>服务上没有创建任务：把同样的请求重新提交一次。这是一次新的、会计费的生成。</translation>
+    </message>
+    <message>
+        <source>Carrying out your decision…</source>
+        <translation>正在执行你的选择…</translation>
+    </message>
+    <message>
+        <source>Submit again?</source>
+        <translation>重新提交？</translation>
+    </message>
+    <message>
+        <source>Submit this task again as a new generation?</source>
+        <translation>要把这个任务作为一次新的生成重新提交吗？</translation>
+    </message>
+    <message>
+        <source>It will be charged again: about %1.</source>
+        <translation>将再次计费：约 %1。</translation>
+    </message>
+    <message>
+        <source>It will be charged again.</source>
+        <translation>将再次计费。</translation>
+    </message>
+    <message>
+        <source>If the lost submission did make a task on the service, that task is billed too. When unsure, look for it in the Model Studio console first.</source>
+        <translation>如果丢失回应的那次提交其实已经在服务上创建了任务，那个任务也会计费。不确定时，请先到百炼控制台查找。</translation>
+    </message>
+    <message>
+        <source>Sandbox: nothing is actually charged.</source>
+        <translation>沙盒：实际上不会收费。</translation>
+    </message>
+    <message>
+        <source>Submit again</source>
+        <translation>重新提交</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Not connected to a backend; try again once it has started.</source>
+        <translation>尚未连接后端；请在它启动后再试。</translation>
+    </message>
+    <message>
+        <source>Could not carry out the decision: %1</source>
+        <translation>无法执行你的选择：%1</translation>
+    </message>
+    <message>
+        <source>Could not ask the service about this task (%1). Nothing was changed; try again.</source>
+        <translation>无法向服务查询这个任务（%1）。没有做任何更改，请再试一次。</translation>
+    </message>
+    <message>
+        <source>This task is no longer in the list.</source>
+        <translation>这个任务已不在列表中。</translation>
     </message>
 </context>
 <context>
@@ -624,8 +796,24 @@ Making it again costs money again.</source>
         <translation>沙盒</translation>
     </message>
     <message>
+        <source>another program</source>
+        <translation>另一个程序</translation>
+    </message>
+    <message>
+        <source>Tasks in this folder are being run by %1; this window shows them and takes over when it exits.</source>
+        <translation>%1正在运行这个文件夹里的任务；这个窗口会显示它们，它退出后由这个窗口接手。</translation>
+    </message>
+    <message>
+        <source>This window now runs the tasks in this folder.</source>
+        <translation>现在由这个窗口运行这个文件夹里的任务。</translation>
+    </message>
+    <message>
         <source>Video ready</source>
         <translation>视频已生成</translation>
+    </message>
+    <message>
+        <source>A task needs your decision</source>
+        <translation>有个任务需要你来确认</translation>
     </message>
     <message>
         <source>Task failed</source>
@@ -853,6 +1041,7 @@ Making it again costs money again.</source>
     <name>QueueModel</name>
     <message>
         <source>Preview</source>
+        <extracomment>not a failure: the engine cannot prove what the service did and waits for the person (amber, not red)</extracomment>
         <translation>预览</translation>
     </message>
     <message>

@@ -89,7 +89,7 @@ def test_two_processes_resuming_one_folder_pay_and_download_each_task_once(tmp_p
         # while the batch runs (and owns the folder), a second process opens the same folder
         other = (cli("tasks", "resume", base_url=sb.base_url, data=data, wait=False) if second == "cli"
                  else app_engine(sb.base_url, data, out, seconds=25))
-        queued.wait(timeout=60)
+        queued.communicate(timeout=60)
         # the batch exits at once (--no-wait): the second process takes its unfinished tasks over
         third = cli("tasks", "resume", base_url=sb.base_url, data=data, wait=False)
         outs = [p.communicate(timeout=120) for p in (other, third)]
@@ -113,7 +113,7 @@ def test_a_guest_cli_hands_its_task_to_the_owner_and_a_killed_owner_is_taken_ove
                     str(out), base_url=sb.base_url, data=data, wait=False)
         time.sleep(1.5)
         owner.send_signal(signal.SIGKILL)           # the owner dies mid-work; the guest takes everything over
-        owner.wait(timeout=10)
+        owner.communicate(timeout=10)
         g_out, g_err = guest.communicate(timeout=120)
         assert guest.returncode == 0, g_err
         assert "being run by a bailian-video command" in g_err

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QSystemTrayIcon,
     QTabWidget,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -58,8 +59,21 @@ class MainWindow(QMainWindow):
             tab.show_task.connect(lambda rec: self.queue.select_task(rec.id))
             self.tabs.addTab(tab, family_title(fam).replace("&", "&&"))
             self.family_tabs[fam.value] = tab
-        self.setCentralWidget(self.tabs)
+        # A calm notice above the queue while another process drives this folder's tasks.
+        self.guest_banner = QLabel(self)
+        self.guest_banner.setObjectName("guestBanner")
+        self.guest_banner.setWordWrap(True)
+        self.guest_banner.hide()
+        central = QWidget(self)
+        central.setObjectName("centralArea")
+        col = QVBoxLayout(central)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(0)
+        col.addWidget(self.tabs, 1)
+        col.addWidget(self.guest_banner)
+        self.setCentralWidget(central)
         self.tabs.currentChanged.connect(self._tab_changed)
+        self._guest_of: Any = None          # the engine that was a guest when last looked at
 
         self.queue = QueueDock(session, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.queue)
@@ -87,6 +101,12 @@ class MainWindow(QMainWindow):
         session.backend_changed.connect(self.update_badge)
         session.key_changed.connect(self.update_badge)
         session.totals_changed.connect(self.update_badge)
+        session.backend_changed.connect(self.update_guest_banner)
+        # The engine takes over by itself when the owner exits (no event): look once a second, it is cheap.
+        self._owner_timer = QTimer(self)
+        self._owner_timer.setInterval(1000)
+        self._owner_timer.timeout.connect(self.update_guest_banner)
+        self._owner_timer.start()
 
         self.resize(1280, 860)
         geo, state = config.window_geometry(), config.window_state()
@@ -307,13 +327,31 @@ class MainWindow(QMainWindow):
             title += " — " + self.tr("Sandbox")
         self.setWindowTitle(title)
 
+    def update_guest_banner(self) -> None:
+        """Show who drives this folder's tasks while it is not this window; hide it once it is."""
+        eng = self.session.engine
+        guest = eng is not None and not eng.is_owner
+        if guest:
+            owner = tx(eng.owner_text()) or self.tr("another program")
+            self.guest_banner.setText(self.tr(
+                "Tasks in this folder are being run by %1; this window shows them and takes over when it exits.")
+                .replace("%1", owner))
+            self._guest_of = eng
+        elif self._guest_of is not None and self._guest_of is eng:
+            self.statusBar().showMessage(self.tr("This window now runs the tasks in this folder."), 8000)
+            self._guest_of = None
+        else:
+            self._guest_of = None
+        if self.guest_banner.isVisibleTo(self) != guest:
+            self.guest_banner.setVisible(guest)
+
     def _reset_states(self) -> None:
         self._last_state = {r.id: r.state for r in self.session.tasks()}
 
     def _task_event(self, rec: Any) -> None:
         before = self._last_state.get(rec.id)
         self._last_state[rec.id] = rec.state
-        if before == rec.state or rec.state not in (State.DONE, State.FAILED, State.EXPIRED):
+        if before == rec.state or rec.state not in (State.DONE, State.FAILED, State.EXPIRED, State.UNCERTAIN):
             return
         if rec.state == State.DONE:
             spawn(self.session.refresh_totals(), name="totals")
@@ -323,6 +361,9 @@ class MainWindow(QMainWindow):
         what = (rec.prompt or (tx(spec.title) if spec else rec.model))[:80]
         if rec.state == State.DONE:
             title = self.tr("Video ready")
+        elif rec.state == State.UNCERTAIN:
+            title = self.tr("A task needs your decision")
+            what = f"{what}\n{rec.error_text()}".strip()
         else:
             title = self.tr("Task failed")
             what = f"{what}\n{rec.error_text()}".strip()
@@ -354,6 +395,7 @@ class MainWindow(QMainWindow):
         for i, fam in enumerate(catalog.FAMILY_ORDER):
             self.tabs.setTabText(i, family_title(fam).replace("&", "&&"))
         self.update_badge()
+        self.update_guest_banner()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

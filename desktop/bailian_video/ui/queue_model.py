@@ -16,13 +16,14 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 
 from .. import catalog
 from ..engine import State
 from .form import family_title
 from .media_jobs import ThumbnailCache, guess_kind
 from .session import Session
+from .style import ERROR_TEXT, WARNING_BG, WARNING_TEXT, warning_pixmap
 from .util import fmt_bytes, fmt_clock, fmt_money, tx
 
 ROLE_RECORD = Qt.ItemDataRole.UserRole + 1
@@ -43,6 +44,8 @@ class Col(IntEnum):
 
 
 FAILED_LIKE = {State.FAILED, State.EXPIRED, State.STOPPED}
+#: not a failure: the engine cannot prove what the service did and waits for the person (amber, not red)
+NEEDS_DECISION = {State.UNCERTAIN}
 
 
 def input_summary(rec: Any) -> str:
@@ -261,7 +264,18 @@ class QueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(rec, col)
         if role == Qt.ItemDataRole.ForegroundRole and col == Col.STATUS and rec.state in FAILED_LIKE:
-            return QBrush(QColor("#c62828"))
+            return QBrush(QColor(ERROR_TEXT))
+        if col == Col.STATUS and rec.state in NEEDS_DECISION:
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor(WARNING_TEXT))
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(QColor(WARNING_BG))
+            if role == Qt.ItemDataRole.DecorationRole:
+                return warning_pixmap(16)
+            if role == Qt.ItemDataRole.FontRole:
+                f = QFont()
+                f.setBold(True)
+                return f
         if role == Qt.ItemDataRole.ForegroundRole and col == Col.COST and rec.cost_actual is None:
             return QBrush(QPalette().color(QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText))
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (Col.TIME, Col.COST):
@@ -346,6 +360,8 @@ class QueueModel(QAbstractTableModel):
             return rec.model
         if col == Col.STATUS:
             lines = [self.status_text(rec)]
+            if rec.state in NEEDS_DECISION and rec.error_text():
+                lines.append(rec.error_text())
             if rec.task_id:
                 lines.append(self.tr("Task id: %1").replace("%1", rec.task_id))
             if rec.output_path:

@@ -32,8 +32,17 @@ from PySide6.QtWidgets import (
 from .. import catalog
 from ..engine import State
 from . import desktop
+from .decision_panel import DecisionPanel
 from .media_jobs import ThumbnailCache
-from .queue_model import FAILED_LIKE, ROLE_PROGRESS, ROLE_RECORD, Col, QueueModel, thumb_source
+from .queue_model import (
+    FAILED_LIKE,
+    NEEDS_DECISION,
+    ROLE_PROGRESS,
+    ROLE_RECORD,
+    Col,
+    QueueModel,
+    thumb_source,
+)
 from .session import Session
 from .util import Debouncer, fmt_clock, fmt_money, spawn, tx
 
@@ -61,7 +70,8 @@ def next_step(code: str | None) -> str:
 
 
 class ProgressDelegate(QStyledItemDelegate):
-    """The status cell: a progress bar while a task moves, plain (red) words when it failed."""
+    """The status cell: a progress bar while a task moves, plain words when it stopped (red when it failed,
+    amber when it waits for the person's decision: the model's colours)."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         rec = index.data(ROLE_RECORD)
@@ -159,6 +169,8 @@ class DetailsPane(QFrame):
         self.buttons.setSpacing(6)
         self.buttons2 = QHBoxLayout()
         self.buttons2.setSpacing(6)
+        self.decision_slot = QVBoxLayout()     # the decision panel of a task waiting for the person (QueueDock)
+        self.decision_slot.setContentsMargins(0, 0, 0, 0)
         head = QHBoxLayout()
         head.setSpacing(10)
         head.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignTop)
@@ -166,6 +178,7 @@ class DetailsPane(QFrame):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 4, 8, 6)
         lay.setSpacing(6)
+        lay.addLayout(self.decision_slot)      # first: when a task waits for the person, that is what matters
         lay.addLayout(head)
         lay.addLayout(self.buttons)
         lay.addLayout(self.buttons2)
@@ -292,6 +305,8 @@ class QueueDock(QDockWidget):
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.details = DetailsPane(body)
+        self.decision = DecisionPanel(session, self.details)
+        self.details.decision_slot.addWidget(self.decision)
         details_scroll = QScrollArea(body)
         details_scroll.setWidgetResizable(True)
         details_scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -357,6 +372,7 @@ class QueueDock(QDockWidget):
             src = thumb_source(rec)
             pix = self.big_thumbs.get(src) if src else None
         self.details.show_record(rec, pix)
+        self.decision.show_record(rec if rec is not None and rec.state in NEEDS_DECISION else None)
         self._update_buttons(rec)
 
     def _update_buttons(self, rec: Any) -> None:
@@ -470,7 +486,7 @@ class QueueDock(QDockWidget):
         recs = self.model.records()
         active = self.model.active_count()
         done = sum(1 for r in recs if r.state == State.DONE)
-        failed = sum(1 for r in recs if r.state in FAILED_LIKE)
+        failed = sum(1 for r in recs if r.state in FAILED_LIKE or r.state in NEEDS_DECISION)
         parts = [self.tr("%n working", "", active), self.tr("%n done", "", done)]
         if failed:
             parts.append(self.tr("%n need attention", "", failed))

@@ -8,11 +8,15 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QLinearGradient, QPainte
 from PySide6.QtWidgets import QApplication
 
 ACCENT = "#ff6a00"      # Alibaba Cloud orange
+ERROR_TEXT = "#c62828"  # a failure
+WARNING_TEXT = "#8a5a00"    # waiting for the person's decision: amber, a warning, not a failure
+WARNING_BG = "#fff8e1"
+WARNING_BORDER = "#ffd54f"
 
 STYLE_SHEET = f"""
 QLabel#blurb {{ font-size: 10.5pt; }}
 QLabel#helpText, QLabel#itemFacts, QLabel#charCounter {{ color: palette(placeholder-text); font-size: 8.5pt; }}
-QLabel#charCounter[over="true"] {{ color: #c62828; font-weight: bold; }}
+QLabel#charCounter[over="true"] {{ color: {ERROR_TEXT}; font-weight: bold; }}
 QLabel#fieldTitle {{ font-weight: bold; }}
 QLabel#columnTitle {{ font-size: 11pt; font-weight: bold; padding: 2px 0 6px 0; }}
 QLabel#fieldError {{ color: #c62828; }}
@@ -47,6 +51,25 @@ QLabel#keyWhere[warning="true"] {{
 }}
 QLabel#testResult[error="true"] {{ color: #c62828; }}
 QLabel#testResult[error="false"] {{ color: #2e7d32; }}
+QFrame#decisionPanel {{
+    background: {WARNING_BG}; border: 1px solid {WARNING_BORDER}; border-radius: 6px;
+}}
+QFrame#decisionPanel QLabel {{ color: #4a3300; background: transparent; }}
+QFrame#decisionPanel QLabel#decisionTitle {{ color: {WARNING_TEXT}; font-weight: bold; }}
+QFrame#decisionPanel QLabel#decisionHint {{ color: #6d5417; font-size: 8.5pt; }}
+QFrame#decisionPanel QLabel#decisionError {{
+    color: #7f1010; background: #ffebee; border: 1px solid #ef9a9a; border-radius: 4px; padding: 3px 6px;
+}}
+QFrame#decisionPanel QLabel#decisionBusy {{ color: {WARNING_TEXT}; font-style: italic; }}
+QFrame#candidateRow {{ background: #fffdf6; border: 1px solid #ecd9a0; border-radius: 4px; }}
+QFrame#candidateRow QLineEdit#candidateId, QFrame#candidateRow QLabel#candidatePrompt {{
+    color: #6d5417; font-size: 8.5pt;
+}}
+QFrame#candidateRow QLineEdit#candidateId {{ background: transparent; border: none; padding: 0; }}
+QLabel#guestBanner {{
+    background: #e3f2fd; color: #0d3c61; border: 1px solid #90caf9; border-radius: 6px; padding: 5px 10px;
+    margin: 4px 6px 2px 6px;
+}}
 QLabel#bigPreview {{ background: palette(alternate-base); border-radius: 4px; color: palette(placeholder-text); }}
 """
 
@@ -86,6 +109,36 @@ def draw_icon(size: int) -> QPixmap:
     p.setBrush(QColor("white"))
     p.drawPath(tri)
     p.end()
+    return pix
+
+
+_WARNING_PIXMAPS: dict[int, QPixmap] = {}
+
+
+def warning_pixmap(size: int = 16) -> QPixmap:
+    """A small amber warning triangle (drawn, so it looks the same on every platform)."""
+    pix = _WARNING_PIXMAPS.get(size)
+    if pix is not None:
+        return pix
+    pix = QPixmap(size, size)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    tri = QPainterPath()
+    m = size * 0.06
+    tri.moveTo(QPointF(size / 2, m))
+    tri.lineTo(QPointF(size - m, size - m))
+    tri.lineTo(QPointF(m, size - m))
+    tri.closeSubpath()
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor("#f9a825"))
+    p.drawPath(tri)
+    p.setBrush(QColor("#3e2a00"))
+    w = max(1.5, size * 0.12)
+    p.drawRoundedRect(QRectF(size / 2 - w / 2, size * 0.34, w, size * 0.34), w / 2, w / 2)
+    p.drawEllipse(QPointF(size / 2, size * 0.80), w * 0.6, w * 0.6)
+    p.end()
+    _WARNING_PIXMAPS[size] = pix
     return pix
 
 

@@ -19,7 +19,12 @@ _RUNNING: set[asyncio.Task] = set()
 
 def spawn(coro: Awaitable[Any], *, name: str | None = None,
           on_error: Callable[[BaseException], None] | None = None) -> asyncio.Task:
-    """Run a coroutine on the (qasync) loop from a Qt slot; keep a reference and log what it raises."""
+    """Run a coroutine on the (qasync) loop from a Qt slot; keep a reference and report what it raises.
+
+    ``on_error`` handles an exception itself; without it the exception is logged and handed to the
+    loop's exception handler (the app's crash dialog), so no failure passes silently. Cancellation is
+    not a failure.
+    """
     task = asyncio.ensure_future(coro)
     if name:
         task.set_name(name)
@@ -30,11 +35,16 @@ def spawn(coro: Awaitable[Any], *, name: str | None = None,
         if t.cancelled():
             return
         exc = t.exception()
-        if exc is not None:
-            if on_error is not None:
-                on_error(exc)
-            else:
-                log.error("background task %s failed", t.get_name(), exc_info=exc)
+        if exc is None or isinstance(exc, asyncio.CancelledError):
+            return
+        if on_error is not None:
+            on_error(exc)
+            return
+        log.error("background task %s failed", t.get_name(), exc_info=exc)
+        loop = t.get_loop()
+        if not loop.is_closed():
+            loop.call_exception_handler({"message": f"background task {t.get_name()} failed",
+                                         "exception": exc, "task": t})
 
     task.add_done_callback(done)
     return task
