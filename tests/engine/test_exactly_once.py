@@ -12,14 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
+from engine_helpers import assert_video_file, fast_settings, run, until
 
 from bailian_video.engine import Request, State, TaskStore
 from bailian_video.engine.paths import store_path
 from bailian_video.media.samples import make_image
 from bailian_video.sandbox.testing import running_sandbox
 from bailian_video.services import AppContext
-
-from engine_helpers import assert_video_file, fast_settings, run, until
 
 T2V = "wan2.2-t2v-plus"
 FAST = ["--poll-min", "0.1", "--expect-seconds", "1", "--reconcile-settle", "3", "--reconcile-interval", "0.3"]
