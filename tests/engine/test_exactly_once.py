@@ -223,7 +223,7 @@ def test_a_create_the_service_makes_late_is_found_within_the_settle_time(tmp_pat
         run(go())
 
 
-@pytest.mark.parametrize("offset", [+90.0, -90.0])
+@pytest.mark.parametrize("offset", [+90.0, -90.0, +3 * 3600.0])
 def test_a_wrong_local_clock_does_not_pay_twice(tmp_path, offset):
     with running_sandbox(task_seconds=0.8, data_dir=tmp_path / "sb", faults="lost@create*1") as sb:
         async def go():
@@ -387,3 +387,24 @@ def test_one_rejected_query_does_not_stop_a_paid_task_and_the_cli_resumes_a_stop
         assert resumed.returncode == 0, resumed.stderr
         assert [x.state for x in stored(data)] == [State.DONE, State.DONE]
         assert sb.creations() == 2
+
+
+def test_a_guest_command_is_carried_out_by_the_owning_process(tmp_path):
+    """`tasks cancel` while the app owns the folder: the app's engine cancels on the service."""
+    data, out = tmp_path / "data", tmp_path / "out"
+    with running_sandbox(task_seconds=60.0, data_dir=tmp_path / "sb") as sb:
+        app = app_engine(sb.base_url, data, out, seconds=20)
+        assert app.stdout.readline().strip() == "owner"
+        queued = cli("generate", "--model", T2V, "--prompt", "cancel me from the CLI", "--param", "size=832*480",
+                     "--no-wait", base_url=sb.base_url, data=data)
+        assert queued.returncode == 0 and "being run by the Bailian Video Studio window" in queued.stderr
+        rid = int(queued.stdout.strip().splitlines()[-1])
+        end = time.monotonic() + 30
+        while time.monotonic() < end and not (stored(data)[0].task_id and stored(data)[0].state == State.QUEUED):
+            time.sleep(0.1)
+        canceled = cli("tasks", "cancel", str(rid), base_url=sb.base_url, data=data)
+        assert canceled.returncode == 0, canceled.stderr
+        assert stored(data)[0].state == State.CANCELED
+        assert sb.tasks.all()[0].canceled and sb.creations() == 1
+        app.terminate()
+        app.communicate(timeout=30)

@@ -844,20 +844,29 @@ class Engine:
             await asyncio.sleep(s.reconcile_interval if not shown else max(s.reconcile_interval, s.poll_min))
 
     async def _list_around(self, client: Any, wire: str, sent: float, now: float) -> tuple[list[Any], datetime | None]:
-        """The model's tasks from shortly before the request left until now (a generous window on our
-        clock, narrowed afterwards on the service's), with the service's time of the answer."""
-        items: list[Any] = []
-        service_now: datetime | None = None
-        start = datetime.fromtimestamp(sent - 900, UTC)
-        end = datetime.fromtimestamp(max(now, sent) + 900, UTC)
-        page_no = 1
-        while page_no <= 50:
-            page = await client.list_tasks(start=start, end=end, model_name=wire, page_no=page_no, page_size=50)
-            service_now = service_now or page.server_time
-            items.extend(page.items)
-            if not page.items or page_no >= page.total_page:
-                break
-            page_no += 1
+        """The model's tasks from shortly before the request left until now, with the service's time of
+        the answer. The query window is generous on our clock and re-aimed when the service's ``Date``
+        shows our clock is far off; the exact cut is made afterwards on the service's clock."""
+        offset = 0.0
+        for _ in range(2):
+            items: list[Any] = []
+            service_now: datetime | None = None
+            start = datetime.fromtimestamp(sent + offset - 900, UTC)
+            end = datetime.fromtimestamp(max(now, sent) + offset + 900, UTC)
+            page_no = 1
+            while page_no <= 50:
+                page = await client.list_tasks(start=start, end=end, model_name=wire, page_no=page_no,
+                                               page_size=50)
+                service_now = service_now or page.server_time
+                items.extend(page.items)
+                if not page.items or page_no >= page.total_page:
+                    break
+                page_no += 1
+            skew = service_now.timestamp() - now if service_now is not None else 0.0
+            if abs(skew - offset) < 600:
+                return items, service_now
+            log.info("this computer's clock is %.0f s off the service's; listing again", -skew)
+            offset = skew
         return items, service_now
 
     def _ask_text(self, reason: str | None, shown: list[Any]) -> T:
