@@ -13,7 +13,9 @@ from typing import Any
 
 from . import catalog
 from .catalog import Kind, ValidationError
+from .catalog.values import is_remote, local_path
 from .engine import Request, State, TaskRecord
+from .engine.intake import CONSENT_AMOUNT, CONSENT_VIDEOS, needs_consent
 from .i18n import T
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CONFIG, EXIT_UNCERTAIN = 0, 1, 2, 3, 4
@@ -63,7 +65,7 @@ def build_request(spec: catalog.ModelSpec, prompt: str | None, negative: str | N
         req_inputs["negative_prompt"] = negative
     for item in inputs:
         if "=" not in item:
-            raise SystemExit(f"--input takes FIELD=PATH_OR_URL, got {item!r}")
+            raise UsageError(f"--input takes FIELD=PATH_OR_URL, got {item!r}")
         name, value = item.split("=", 1)
         ins = spec.input(name, function)
         if ins is not None and ins.kind == Kind.IMAGE_LIST:
@@ -77,16 +79,20 @@ def build_request(spec: catalog.ModelSpec, prompt: str | None, negative: str | N
     req_params: dict[str, Any] = {}
     for item in params:
         if "=" not in item:
-            raise SystemExit(f"--param takes NAME=VALUE, got {item!r}")
+            raise UsageError(f"--param takes NAME=VALUE, got {item!r}")
         name, value = item.split("=", 1)
         req_params[name] = parse_param(spec, name, value, function)
     return Request(spec.name, req_inputs, req_params, function=function, region=region, out_dir=out_dir)
 
 
 def _abs(value: str) -> str:
-    if value.startswith(("http://", "https://", "oss://", "data:")):
+    if is_remote(value):
         return value
-    return str(Path(value[7:] if value.startswith("file://") else value).expanduser().resolve())
+    return str(Path(local_path(value)).expanduser().resolve())
+
+
+class UsageError(ValueError):
+    """A command line that cannot be run as given (exit code 2)."""
 
 
 # -- progress on a terminal -----------------------------------------------------------------------
@@ -153,6 +159,11 @@ def record_json(rec: TaskRecord) -> dict[str, Any]:
         "backend": rec.backend, "region": rec.request.region, "base_url": rec.base_url,
         "candidates": [c.to_json() for c in rec.chain.candidates] if rec.state == State.UNCERTAIN else [],
     }
+
+
+def _one_line(text: str) -> str:
+    """A table cell: tabs, line breaks and other control characters shown as spaces."""
+    return "".join(" " if ch in "\t\r\n" or ord(ch) < 32 or ord(ch) == 127 else ch for ch in text)
 
 
 def describe_candidates(rec: TaskRecord) -> list[str]:
@@ -241,20 +252,28 @@ async def cmd_generate(args: argparse.Namespace) -> int:
         for e in catalog.validate(args.model, {}, {}):
             _err(e)
         return EXIT_USAGE
-    req = build_request(spec, args.prompt, args.negative_prompt, args.input or [], args.param or [], args.function,
-                        args.region, args.out)
+    try:
+        req = build_request(spec, args.prompt, args.negative_prompt, args.input or [], args.param or [],
+                            args.function, args.region, args.out)
+    except UsageError as e:
+        _err(e)
+        return EXIT_USAGE
     ctx = await _context(args)
     try:
         try:
-            result = await ctx.engine.submit(req, count=args.count, force=args.force)
+            prepared = await ctx.engine.prepare(req, count=args.count)
         except ValidationError as e:
             for fe in e.errors:
                 _err(fe)
             return EXIT_USAGE
+        if not _consent(args, prepared.count, prepared.amount, prepared.estimate.confirmed):
+            return EXIT_USAGE
+        result = await ctx.engine.submit(prepared.request, count=prepared.count, force=args.force, prepared=prepared)
         if result.duplicate_of is not None:
             dup = result.duplicate_of
-            _err(T(f"相同的请求已经生成过（任务 #{dup.id}），不再重复付费；如需重新生成请加 --force。",
-                   f"The same request was already made (task #{dup.id}); not paying again. Add --force to run it anew."))
+            _err(T(f"这个视频（相同设置和种子）已经做过（任务 #{dup.id}），不再重复付费；如需重新生成请加 --force。",
+                   f"This video (same settings and seed) was already made (task #{dup.id}); not paying again. Add "
+                   f"--force to run it anew."))
             if dup.state.terminal:
                 if args.json:
                     print(json.dumps({"tasks": [], "duplicates": [record_json(dup)]}, ensure_ascii=False, indent=2))
@@ -264,9 +283,9 @@ async def cmd_generate(args: argparse.Namespace) -> int:
             ids = [dup.id]
         else:
             ids = [r.id for r in result.tasks]
-            est = ctx.engine.estimate(req, args.count)
-            _err(T(f"预计费用 ¥{est.amount:.2f}{'（约）' if not est.confirmed else ''}",
-                   f"Estimated cost ¥{est.amount:.2f}{' (approx.)' if not est.confirmed else ''}"))
+            approx = not prepared.estimate.confirmed
+            _err(T(f"预计费用 ¥{prepared.amount:.2f}{'（约）' if approx else ''}",
+                   f"Estimated cost ¥{prepared.amount:.2f}{' (approx.)' if approx else ''}"))
         if args.no_wait:
             if args.json:
                 print(json.dumps({"tasks": [record_json(ctx.engine.get(i)) for i in ids]}, ensure_ascii=False, indent=2))
@@ -279,69 +298,177 @@ async def cmd_generate(args: argparse.Namespace) -> int:
         await ctx.close()
 
 
-def read_batch(path: Path) -> list[dict[str, Any]]:
-    """Rows of a CSV (columns model, prompt, negative_prompt, function, count, input.X, param.Y) or JSONL."""
-    rows: list[dict[str, Any]] = []
-    text = path.read_text(encoding="utf-8-sig")
+class BatchRow:
+    """One line of a batch file: what it asks for, or why it cannot be read."""
+
+    def __init__(self, line: int, item: dict[str, Any] | None = None, error: str | None = None):
+        self.line, self.item, self.error = line, item, error
+
+
+KNOWN_COLUMNS = {"model", "prompt", "negative_prompt", "function", "count", "inputs", "params"}
+
+
+def read_batch(path: Path) -> list[BatchRow]:
+    """Rows of a CSV (columns model, prompt, negative_prompt, function, count, input.X, param.Y) or JSONL,
+    each with its line number; rows that cannot be understood carry an error instead of stopping the read."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise BatchFileError(str(T(f"无法读取批量文件 {path}（{e.strerror or e}）。", f"Cannot read the batch file {path} "
+                                                                                   f"({e.strerror or e})."))) from e
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        raise BatchFileError(str(T(
+            f"批量文件 {path} 不是 UTF-8 编码（第 {line} 行附近）。请用 UTF-8 另存（Excel：另存为“CSV UTF-8”）。",
+            f"The batch file {path} is not UTF-8 (near line {line}). Save it as UTF-8 (Excel: Save As "
+            f"'CSV UTF-8')."))) from e
+    rows: list[BatchRow] = []
     if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
         for n, line in enumerate(text.splitlines(), 1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except ValueError as e:
-                    raise SystemExit(f"{path}:{n}: not valid JSON ({e})") from e
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except ValueError as e:
+                rows.append(BatchRow(n, error=f"not valid JSON ({e})"))
+                continue
+            rows.append(_check_row(n, item))
         return rows
-    for row in csv.DictReader(text.splitlines()):
+    reader = csv.DictReader(text.splitlines())
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    lowered = {h.lower() for h in header}
+    if reader.fieldnames and "model" not in header:
+        hint = " (column names are lower case: model, prompt, …)" if "model" in lowered else ""
+        raise BatchFileError(f"{path}: line 1: the header has no 'model' column{hint}")
+    for row in reader:
+        n = reader.line_num
+        if None in row:
+            rows.append(BatchRow(n, error=f"{len(header) + len(row[None])} fields, but the header has "  # type: ignore[index]
+                                          f"{len(header)} (a comma inside a value needs quotes)"))
+            continue
         item: dict[str, Any] = {"inputs": {}, "params": {}}
         for k, v in row.items():
             if v in (None, ""):
                 continue
+            k = k.strip()
             if k.startswith("input."):
                 item["inputs"][k[6:]] = v
             elif k.startswith("param."):
                 item["params"][k[6:]] = v
             else:
                 item[k] = v
-        rows.append(item)
+        rows.append(_check_row(n, item))
     return rows
 
 
+class BatchFileError(ValueError):
+    """The batch file as a whole cannot be used."""
+
+
+def _check_row(n: int, item: Any) -> BatchRow:
+    if not isinstance(item, dict):
+        return BatchRow(n, error=f"a row must be a JSON object with model, prompt, inputs, params; got "
+                                 f"{type(item).__name__}")
+    for key in ("inputs", "params"):
+        if item.get(key) is not None and not isinstance(item[key], dict):
+            return BatchRow(n, error=f"'{key}' must be an object of name: value; got {type(item[key]).__name__}")
+    unknown = sorted(k for k in item if k not in KNOWN_COLUMNS)
+    if unknown:
+        return BatchRow(n, error=f"unknown column(s) {', '.join(unknown)}; use model, prompt, negative_prompt, "
+                                 f"function, count, input.NAME, param.NAME")
+    count = item.get("count", 1)
+    try:
+        count = int(count) if not isinstance(count, bool) else None
+    except (TypeError, ValueError):
+        count = None
+    if count is None or count < 1:
+        return BatchRow(n, error=f"count must be a whole number of at least 1; got {item.get('count')!r}")
+    item["count"] = count
+    if not isinstance(item.get("model"), str) or not item.get("model"):
+        return BatchRow(n, error="the row names no model")
+    return BatchRow(n, item)
+
+
+def _row_request(row: dict[str, Any], base: Path, args: argparse.Namespace) -> Request:
+    spec = catalog.require(str(row["model"]))
+    function = row.get("function")
+    inputs = dict(row.get("inputs") or {})
+    for k in ("prompt", "negative_prompt"):
+        if row.get(k) is not None:
+            inputs[k] = row[k]
+    for k, v in list(inputs.items()):
+        ins = spec.input(k, function)
+        if ins is not None and ins.is_file:
+            vals = v if isinstance(v, list) else [v]
+            vals = [_abs(str(x) if Path(str(x)).is_absolute() or is_remote(str(x)) else str(base / str(x)))
+                    for x in vals]
+            inputs[k] = vals if ins.kind == Kind.IMAGE_LIST else vals[0]
+    params = {k: (parse_param(spec, k, v, function) if isinstance(v, str) else v)
+              for k, v in (row.get("params") or {}).items()}
+    return Request(spec.name, inputs, params, function=function, region=args.region, out_dir=args.out)
+
+
+def _consent(args: argparse.Namespace, videos: int, amount: float, confirmed: bool = True) -> bool:
+    """Spending above the thresholds needs --yes (the sandbox is free)."""
+    if args.sandbox or args.yes or not needs_consent(videos, amount, args.confirm_videos, args.confirm_cost):
+        return True
+    approx = "" if confirmed else "≈"
+    _err(T(f"这会生成 {videos} 个视频，预计 {approx}¥{amount:.2f}，超过了确认阈值（{args.confirm_videos} 个视频或 "
+           f"¥{args.confirm_cost:.0f}）。确认要付费请加 --yes；什么都没有提交。",
+           f"This makes {videos} videos for about {approx}¥{amount:.2f}, over the confirmation threshold "
+           f"({args.confirm_videos} videos or ¥{args.confirm_cost:.0f}). Add --yes to pay for it; nothing was "
+           f"submitted."))
+    return False
+
+
 async def cmd_batch(args: argparse.Namespace) -> int:
-    rows = read_batch(Path(args.file))
-    base = Path(args.file).resolve().parent
+    path = Path(args.file)
+    try:
+        rows = read_batch(path)
+    except BatchFileError as e:
+        _err(e)
+        return EXIT_USAGE
+    if not rows:
+        _err(T(f"{path} 里没有任何任务行。", f"{path} has no rows to run."))
+        return EXIT_USAGE
+    base = path.resolve().parent
     ctx = await _context(args)
     ids: list[int] = []
     dups: list[dict[str, Any]] = []
-    bad = 0
     try:
-        for n, row in enumerate(rows, 1):
-            spec = catalog.get(str(row.get("model", "")))
-            if spec is None:
-                _err(f"line {n}: unknown model {row.get('model')!r}")
-                bad += 1
+        # Every row is checked before anything is queued: one bad row never leaves earlier rows to be paid.
+        good: list[tuple[int, Any]] = []
+        bad: list[str] = []
+        for row in rows:
+            if row.error is not None:
+                bad.append(f"{path.name}: line {row.line}: {row.error}")
                 continue
-            function = row.get("function")
-            inputs = dict(row.get("inputs") or {})
-            for k in ("prompt", "negative_prompt"):
-                if row.get(k) is not None:
-                    inputs[k] = row[k]
-            for k, v in list(inputs.items()):
-                ins = spec.input(k, function)
-                if ins is not None and ins.is_file:
-                    vals = v if isinstance(v, list) else [v]
-                    vals = [_abs(str(x) if Path(str(x)).is_absolute() or str(x).startswith(("http", "oss:", "data:"))
-                                 else str(base / str(x))) for x in vals]
-                    inputs[k] = vals if ins.kind == Kind.IMAGE_LIST else vals[0]
-            params = {k: (parse_param(spec, k, v, function) if isinstance(v, str) else v)
-                      for k, v in (row.get("params") or {}).items()}
-            req = Request(spec.name, inputs, params, function=function, region=args.region, out_dir=args.out)
+            assert row.item is not None
+            if catalog.get(str(row.item["model"])) is None:
+                for fe in catalog.validate(str(row.item["model"]), {}, {}):
+                    bad.append(f"{path.name}: line {row.line}: {fe}")
+                continue
             try:
-                result = await ctx.engine.submit(req, count=int(row.get("count") or 1), force=args.force)
+                req = _row_request(row.item, base, args)
+                good.append((row.line, await ctx.engine.prepare(req, count=row.item["count"])))
             except ValidationError as e:
-                for fe in e.errors:
-                    _err(f"line {n}: {fe}")
-                bad += 1
-                continue
+                bad.extend(f"{path.name}: line {row.line}: {fe}" for fe in e.errors)
+        for line in bad:
+            _err(line)
+        if bad and not args.skip_bad_rows:
+            _err(T(f"{len(bad)} 处问题；什么都没有提交。修正后再运行，或加 --skip-bad-rows 只运行没问题的 {len(good)} 行。",
+                   f"{len(bad)} problem(s); nothing was submitted. Fix them and run again, or add --skip-bad-rows "
+                   f"to run the {len(good)} good row(s) only."))
+            return EXIT_USAGE
+        videos = sum(p.count for _, p in good)
+        amount = round(sum(p.amount for _, p in good), 4)
+        if not _consent(args, videos, amount, all(p.estimate.confirmed for _, p in good)):
+            return EXIT_USAGE
+        for _line, prepared in good:
+            result = await ctx.engine.submit(prepared.request, count=prepared.count, force=args.force,
+                                             prepared=prepared)
             if result.duplicate_of is not None:
                 dup = result.duplicate_of
                 if dup.state.terminal:
@@ -374,8 +501,9 @@ async def cmd_tasks(args: argparse.Namespace) -> int:
             print(json.dumps([record_json(r) for r in recs], ensure_ascii=False, indent=2))
         else:
             for r in recs:
-                print(f"#{r.id}\t{r.state.value}\t{r.model}\t{r.task_id or '-'}\t{(r.prompt or '')[:40]}\t"
-                      f"{r.output_path or r.error_message or ''}")
+                cells = [f"#{r.id}", r.state.value, r.model, r.task_id or "-", (r.prompt or "")[:40],
+                         r.output_path or r.error_text() or ""]
+                print("\t".join(_one_line(c) for c in cells))
         return EXIT_OK
     if action == "show":
         from .engine import TaskStore
@@ -470,6 +598,13 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--reconcile-settle", type=float, help=argparse.SUPPRESS)
     common.add_argument("--reconcile-interval", type=float, help=argparse.SUPPRESS)
     common.add_argument("--debug", action="store_true", help="write a detailed log (and show it on stderr)")
+    common.add_argument("--yes", action="store_true",
+                        help=f"consent to spending above the thresholds (more than {CONSENT_VIDEOS} videos or "
+                             f"¥{CONSENT_AMOUNT:.0f} in one command)")
+    common.add_argument("--confirm-videos", type=int, default=CONSENT_VIDEOS, metavar="N",
+                        help="ask for --yes above this many videos in one command")
+    common.add_argument("--confirm-cost", type=float, default=CONSENT_AMOUNT, metavar="CNY",
+                        help="ask for --yes above this estimated cost in one command")
 
     p = argparse.ArgumentParser(prog="bailian-video", description="Bailian Video Studio — headless commands")
     sub = p.add_subparsers(dest="command", required=True)
@@ -489,6 +624,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out")
     b.add_argument("--no-wait", action="store_true")
     b.add_argument("--force", action="store_true")
+    b.add_argument("--skip-bad-rows", action="store_true", help="run the good rows even if some rows are bad")
     t = sub.add_parser("tasks", parents=[common],
                        help="list, show, resume, cancel, retry-download, adopt, resubmit")
     t.add_argument("action", choices=["list", "show", "resume", "cancel", "retry-download", "adopt", "resubmit"])
@@ -506,6 +642,10 @@ def main(argv: list[str]) -> int:
     if args.command == "tasks" and args.action in ("show", "cancel", "retry-download", "adopt", "resubmit") \
             and not args.id:
         _err("this action needs a task number")
+        return EXIT_USAGE
+    if args.command == "tasks" and args.id is not None and not str(args.id).isdigit():
+        _err(T(f"任务号应该是数字（如 tasks show 3），收到 {args.id!r}。",
+               f"A task number is a whole number (e.g. tasks show 3); got {args.id!r}."))
         return EXIT_USAGE
     handler = {"generate": cmd_generate, "batch": cmd_batch, "tasks": cmd_tasks}[args.command]
     try:

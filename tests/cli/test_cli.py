@@ -70,9 +70,9 @@ def test_batch_csv_then_tasks_list_and_show(tmp_path):
     img = tmp_path / "cat.png"
     make_image(img, 480, 320, text="cat")
     (tmp_path / "jobs.csv").write_text(
-        "model,prompt,input.img_url,param.resolution,param.size\n"
-        "wan2.2-t2v-plus,第一个,,,832*480\n"
-        "wan2.2-i2v-flash,跑起来,cat.png,480P,\n", encoding="utf-8")
+        "model,prompt,input.img_url,param.resolution,param.size,param.seed\n"
+        "wan2.2-t2v-plus,第一个,,,832*480,1\n"
+        "wan2.2-i2v-flash,跑起来,cat.png,480P,,2\n", encoding="utf-8")
     d = str(tmp_path / "d")
     r = cli("batch", str(tmp_path / "jobs.csv"), "--sandbox", "--sandbox-task-seconds", "0.5", "--poll-min", "0.1",
             "--data-dir", d, "--out", str(tmp_path / "out"))
@@ -84,6 +84,6 @@ def test_batch_csv_then_tasks_list_and_show(tmp_path):
     assert [t["state"] for t in listed] == ["done", "done"]
     shown = json.loads(cli("tasks", "show", str(listed[1]["id"]), "--sandbox", "--data-dir", d).stdout)
     assert shown["model"] == "wan2.2-i2v-flash" and shown["output_path"].endswith(".mp4")
-    # the same batch again pays nothing: both requests are duplicates of finished videos
+    # the same batch again pays nothing: with their seeds fixed, both rows are finished videos already
     again = cli("batch", str(tmp_path / "jobs.csv"), "--sandbox", "--data-dir", d, "--out", str(tmp_path / "out"))
     assert again.returncode == 0 and sorted(again.stdout.split()) == sorted(t["output_path"] for t in listed)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
-import pytest
-
 from bailian_video.engine import reconcile
 from bailian_video.engine.ownership import FolderOwnership
 from bailian_video.engine.poller import QueryBudget, poll_interval
@@ -143,15 +141,13 @@ def test_the_store_feeds_changes_to_other_connections(tmp_path):
         b.close()
 
 
-def test_a_record_that_cannot_be_stored_leaves_nothing_behind(tmp_path):
+def test_a_file_name_that_is_not_utf8_is_stored_and_read_back_whole(tmp_path):
     store = TaskStore(tmp_path / "t.sqlite3")
     try:
-        bad = TaskRecord(0, Request("wan2.2-t2v-plus", {"prompt": "\udce9"}, {}))   # not UTF-8
-        with pytest.raises(UnicodeEncodeError):
-            store.add(bad)
-        assert store.count() == 0 and bad.id == 0        # never a half-written '{}' row
-        store.add(TaskRecord(0, Request("wan2.2-t2v-plus", {"prompt": "ok"}, {})))
-        assert [r.prompt for r in store.all()] == ["ok"]
+        name = "/photos/caf\udce9.png"      # a Latin-1 name as Python sees it (surrogate escape)
+        rec = store.add(TaskRecord(0, Request("wan2.2-i2v-flash", {"img_url": name}, {})))
+        assert rec.id == 1 and store.get(1).request.inputs["img_url"] == name
+        assert store.count() == 1
     finally:
         store.close()
 

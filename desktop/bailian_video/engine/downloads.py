@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 import errno
 import logging
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +88,7 @@ class Downloads:
         client = eng._client(rec)
         while True:
             if rec.result_expires_at and rec.result_expires_at < eng.clock():
+                self._drop_part(dest)
                 eng._save(rec, State.EXPIRED, error_code="ResultExpired", retry_costs_money=True,
                           error_message=str(T("视频链接已过期（24 小时），无法再下载。",
                                               "The video link has expired (24 hours); it can no longer be downloaded.")))
@@ -100,6 +102,7 @@ class Downloads:
                     eng._sandbox_forgot(rec)   # a restarted sandbox signs its links anew
                     return
                 if e.expired:
+                    self._drop_part(dest)
                     eng._save(rec, State.EXPIRED, error_code="ResultExpired", retry_costs_money=True,
                               error_message=str(T("视频链接已失效，服务器拒绝下载。生成已完成并计费；如需视频只能重新生成。",
                                                   "The video link is no longer valid; the server refused the download. "
@@ -139,11 +142,22 @@ class Downloads:
                   bytes_done=size, bytes_total=size, error_code=None, error_message=None)
 
     @staticmethod
+    def _drop_part(dest: Path) -> None:
+        """No download can continue into it any more: leave nothing behind."""
+        with contextlib.suppress(OSError):
+            Path(str(dest) + ".part").unlink(missing_ok=True)
+
+    @staticmethod
     def _finish_files(dest: Path, data: dict[str, Any]) -> None:
         outputs.embed_metadata(dest, data)
         outputs.write_sidecar(dest, data)
 
     def _disk_error(self, rec: TaskRecord, folder: Path, e: OSError) -> None:
+        """The video could not be written. The name stays reserved (a retry resumes into it); a full
+        disk gets its partial file back; a task that was done stays done (its file is just missing)."""
+        if e.errno == errno.ENOSPC and rec.output_path:
+            with contextlib.suppress(OSError):
+                Path(rec.output_path + ".part").unlink(missing_ok=True)
         if e.errno == errno.ENOSPC:
             code, why = "DiskFull", T(
                 f"磁盘空间不足，无法保存到 {folder}。请清理空间或在设置里换一个输出文件夹，然后点“重新下载”（免费）。",
@@ -154,15 +168,29 @@ class Downloads:
                 f"无法写入输出文件夹 {folder}（{e.strerror or e}）。请在设置里选择一个可写的文件夹，然后点“重新下载”（免费）。",
                 f"Cannot write to the output folder {folder} ({e.strerror or e}). Choose a writable folder in "
                 f"Settings, then use Retry download (free).")
-        self.engine._save(rec, output_path=None)
+        if rec.done_at:
+            self.engine._save(rec, State.DONE, error_code=code, error_message=str(why), error_message_en=why.en,
+                              error_message_zh=why.zh)
+            return
         self.engine._fail(rec, code, why, costs=False)
 
     async def recover_missing(self, done: list[TaskRecord]) -> None:
-        """Videos that were done but whose file is gone are fetched again while their link lives."""
+        """Videos that were done but whose file is gone are *marked*, never fetched again on their own:
+        the person may have deleted them on purpose, or the disk may be full. Downloading again is one
+        click (free while the link lives)."""
         eng = self.engine
         missing = await asyncio.to_thread(lambda: [r for r in done if r.output_path and not Path(r.output_path).exists()])
         for rec in missing:
-            if rec.can_retry_download and eng.is_owner:
-                log.info("task %s: output file missing, downloading again", rec.id)
-                eng._save(rec, State.DOWNLOADING, output_path=None, bytes_done=0)
-                self.start(rec)
+            if rec.error_code == "FileMissing" or not eng.is_owner:
+                continue
+            if rec.can_retry_download and rec.result_expires_at:
+                until = time.strftime("%m-%d %H:%M", time.localtime(rec.result_expires_at))
+                why = T(f"视频文件不见了：{rec.output_path}。可点“重新下载”（{until} 前免费）。",
+                        f"The video file is missing: {rec.output_path}. Download it again (free until {until}).")
+            else:
+                why = T(f"视频文件不见了：{rec.output_path}；链接已过期，无法再下载。",
+                        f"The video file is missing: {rec.output_path}; its link has expired, so it cannot be "
+                        f"downloaded again.")
+            log.info("task %s: output file missing", rec.id)
+            eng._save(rec, error_code="FileMissing", error_message=str(why), error_message_en=why.en,
+                      error_message_zh=why.zh)

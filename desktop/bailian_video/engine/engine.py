@@ -21,6 +21,7 @@ import contextlib
 import json
 import logging
 import random
+import sqlite3
 import statistics
 import time
 import uuid
@@ -84,6 +85,25 @@ class EngineSettings:
 class TaskEvent:
     kind: str                          # "added" | "changed" | "removed"
     record: TaskRecord
+
+
+@dataclass
+class Prepared:
+    """A request that passed every local check (``Engine.prepare``), ready to be queued."""
+
+    request: Request
+    spec: ModelSpec
+    files: dict[str, Any]
+    estimate: catalog.Estimate       # for one video
+    count: int
+
+    @property
+    def amount(self) -> float:
+        return round(self.estimate.amount * self.count, 4)
+
+
+class StoreWriteError(RuntimeError):
+    """The task database refused a new task: nothing was queued, uploaded or paid."""
 
 
 @dataclass
@@ -386,13 +406,10 @@ class Engine:
                     free_left=free_left, units_used=used)
 
     # -- submitting ---------------------------------------------------------------------------
-    async def submit(self, request: Request, *, count: int = 1, force: bool = False,
-                     batch: str | None = None) -> SubmitResult:
-        """Validate (hashing and probing files off the loop), guard duplicates, and queue ``count`` tasks.
-
-        Raises :class:`catalog.ValidationError` with every field problem; nothing is stored then.
-        A guest process stores the tasks for the owner to drive.
-        """
+    async def prepare(self, request: Request, count: int = 1) -> Prepared:
+        """Everything about a request that can be checked before anything is stored, uploaded or paid:
+        the model, every field, the files (hashed and probed off the loop), the count, and the output
+        folder (exists or can be made, writable, room for the video). Raises ``ValidationError``."""
         spec = catalog.get(request.model)
         if spec is None:
             raise ValidationError(catalog.validate(request.model, request.inputs, request.params))
@@ -401,31 +418,66 @@ class Engine:
         if not self._owner:   # the owner may have other folders configured: say where this one goes
             request.out_dir = request.out_dir or str(self.settings.out_dir)
             request.name_template = request.name_template or self.settings.name_template
+        errors: list[catalog.FieldError] = []
+        if count < 1:
+            errors.append(catalog.FieldError("count", "range", T(
+                f"视频数量必须至少为 1（收到 {count}）。", f"The number of videos must be at least 1 (got {count}).")))
+        seed_spec = spec.param("seed", request.function)
+        if seed_spec is not None and request.params.get("seed") is not None and count > 1:
+            errors.append(catalog.FieldError("parameters.seed", "fixed_seed_count", T(
+                f"固定种子时 {count} 个视频会完全相同（每个都要付费）。请清空种子（随机）来生成不同的视频，或只生成 1 个。",
+                f"With a fixed seed the {count} videos would be identical (and each is paid for). Clear the seed "
+                f"(random) to get different videos, or make just one.")))
         files, media = await asyncio.to_thread(intake.inspect_files, spec, request)
-        errors = catalog.validate(spec, request.inputs, request.params, region=request.region,
-                                  function=request.function, media=media)
+        errors += catalog.validate(spec, request.inputs, request.params, region=request.region,
+                                   function=request.function, media=media)
+        durations = {name: f["duration"] for name, f in files.items() if isinstance(f, dict) and f.get("duration")}
+        est = self.estimate(request, 1, durations) if not errors else None
+        if not errors and est is not None:
+            need = int(max(est.seconds, 5.0) * intake.BYTES_PER_SECOND)
+            folder = Path(request.out_dir or self.settings.out_dir).expanduser()
+            problem = await asyncio.to_thread(intake.check_output_folder, folder, need)
+            if problem is not None:
+                errors.append(problem)
         if errors:
             raise ValidationError(errors)
-        key = intake.request_key(spec, request, files)
-        if not force:
-            dup = self._find_duplicate(key)
+        assert est is not None
+        return Prepared(request, spec, files, est, max(1, count))
+
+    async def submit(self, request: Request, *, count: int = 1, force: bool = False,
+                     batch: str | None = None, prepared: Prepared | None = None) -> SubmitResult:
+        """Check (see :meth:`prepare`), guard duplicates, and queue ``count`` tasks.
+
+        Raises :class:`catalog.ValidationError` with every field problem; nothing is stored then.
+        A guest process stores the tasks for the owner to drive. The duplicate guard compares the
+        *effective* request, seed included: a random seed makes a new video, so it is never a duplicate.
+        """
+        p = prepared or await self.prepare(request, count)
+        spec, request, files, est = p.spec, p.request, p.files, p.estimate
+        seed_spec = spec.param("seed", request.function)
+        random_seed = seed_spec is not None and request.params.get("seed") is None
+        if not force and not random_seed:
+            dup = self._find_duplicate(intake.request_key(spec, request, files))
             if dup is not None:
                 return SubmitResult([], duplicate_of=dup)
-        durations = {name: f["duration"] for name, f in files.items() if isinstance(f, dict) and f.get("duration")}
-        est = self.estimate(request, 1, durations)
-        batch = batch or (uuid.uuid4().hex[:12] if count > 1 else None)
+        batch = batch or (uuid.uuid4().hex[:12] if p.count > 1 else None)
         expected = self.expected_seconds(spec.name)
         base_url = self.clients.base_url_for_new(request.region)
         created = []
-        for _ in range(max(1, count)):
+        for _ in range(p.count):
             req = Request.from_json(json.loads(json.dumps(request.to_json())))
-            seed_spec = spec.param("seed", req.function)
-            if self.settings.auto_seed and seed_spec and req.params.get("seed") is None:
+            if random_seed and self.settings.auto_seed:
                 req.params["seed"] = random.randint(0, 2**31 - 2)
-            rec = TaskRecord(id=0, request=req, family=spec.family.value, request_key=key, batch=batch,
-                             files=files, cost_estimate=est.amount, created_at=self.clock(),
+            rec = TaskRecord(id=0, request=req, family=spec.family.value, request_key=intake.request_key(spec, req, files),
+                             batch=batch, files=files, cost_estimate=est.amount, created_at=self.clock(),
                              expected_seconds=expected, backend=self.backend, base_url=base_url)
-            self.store.add(rec)
+            try:
+                self.store.add(rec)
+            except sqlite3.Error as e:
+                raise StoreWriteError(str(T(
+                    f"无法把任务写入任务数据库 {self.store.path}（{e}）。可能磁盘已满或文件夹只读；尚未提交也未扣费。",
+                    f"Could not write the task to the task database {self.store.path} ({e}). The disk may be full "
+                    f"or the folder read-only; nothing was submitted or charged."))) from e
             self._records[rec.id] = rec
             self._active.add(rec.id)
             created.append(rec)
@@ -540,6 +592,12 @@ class Engine:
         spec = catalog.require(rec.model)
         self._save(rec, State.VALIDATING, error_message=None, error_code=None)
         if not await self._check_inputs_still_there(rec, spec):
+            return
+        folder = self.downloads.folder(rec)
+        problem = await asyncio.to_thread(intake.check_output_folder, folder,
+                                          int(max(rec.expected_seconds or 5.0, 5.0) * intake.BYTES_PER_SECOND))
+        if problem is not None:   # the folder went away (or filled up) since the task was queued
+            self._fail(rec, "OutputNotWritable", problem.message, costs=False)
             return
         chain = catalog.chain_of(spec)
         for step in chain:

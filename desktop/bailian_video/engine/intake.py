@@ -3,23 +3,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from .. import catalog
 from ..catalog import ModelSpec, ValidationError
+from ..catalog.values import is_local, local_path  # noqa: F401  (the engine's callers use these names)
 from ..i18n import T
 from .records import Request
-
-REMOTE_PREFIXES = ("http://", "https://", "oss://", "data:")
-
-
-def is_local(value: Any) -> bool:
-    """A local file path (or file:// URL), as opposed to something the service fetches itself."""
-    return isinstance(value, str) and bool(value) and not value.startswith(REMOTE_PREFIXES)
-
-
-def local_path(value: str) -> str:
-    return value[7:] if value.startswith("file://") else value
 
 
 def file_sha256(path: str) -> str:
@@ -79,3 +73,41 @@ def request_key(spec: ModelSpec, request: Request, files: dict[str, Any]) -> str
     blob = json.dumps([spec.name, request.function, request.region, inputs, params], sort_keys=True,
                       ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+#: Spending above either threshold in one command or click needs the person's explicit consent.
+CONSENT_VIDEOS = 4
+CONSENT_AMOUNT = 20.0
+#: A generous bound on a result's size, for the free-space check before paying (1080p H.264 ≈ 1–2 MB/s).
+BYTES_PER_SECOND = 2_500_000
+
+
+def needs_consent(videos: int, amount: float, max_videos: int = CONSENT_VIDEOS,
+                  max_amount: float = CONSENT_AMOUNT) -> bool:
+    return videos > max_videos or amount > max_amount + 1e-9
+
+
+def check_output_folder(folder: Path, need_bytes: int) -> catalog.FieldError | None:
+    """Can a paid video be saved there? Made if missing, test-written, and with room for it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.is_dir():
+            raise NotADirectoryError(f"{folder} is not a folder")
+        fd, probe_path = tempfile.mkstemp(prefix=".bailian-write-test-", dir=folder)
+        os.close(fd)
+        os.unlink(probe_path)
+    except OSError as e:
+        reason = e.strerror or str(e)
+        return catalog.FieldError("out_dir", "unwritable", T(
+            f"无法保存到输出文件夹 {folder}（{reason}）。请换一个可写的文件夹（设置里或 --out），尚未提交也未扣费。",
+            f"Cannot save into the output folder {folder} ({reason}). Choose a writable folder (Settings or "
+            f"--out); nothing was submitted or charged."))
+    free = shutil.disk_usage(folder).free
+    if free < need_bytes:
+        return catalog.FieldError("out_dir", "no_space", T(
+            f"输出文件夹 {folder} 所在磁盘只剩 {free / 1e6:.0f} MB，这个视频大约需要 {need_bytes / 1e6:.0f} MB。"
+            f"请清理空间或换一个文件夹；尚未提交也未扣费。",
+            f"The disk of the output folder {folder} has {free / 1e6:.0f} MB free; this video needs about "
+            f"{need_bytes / 1e6:.0f} MB. Free some space or choose another folder; nothing was submitted or "
+            f"charged."))
+    return None

@@ -84,23 +84,45 @@ def reserve_path(folder: Path, stem: str, suffix: str = ".mp4") -> Path:
         return candidate
 
 
-def sidecar_data(rec: TaskRecord) -> dict[str, Any]:
-    """Everything needed to reproduce a video — never the key."""
-    files = {}
+def shown_value(value: Any, full_paths: bool = False) -> Any:
+    """An input value as written into a sidecar or the MP4: a local file by its name only (unless the
+    person opted in to full paths), a URL without its (possibly signed) query; always valid UTF-8."""
+    if not isinstance(value, str):
+        return value
+    from ..catalog.values import is_local, local_path
+    if is_local(value):
+        shown = local_path(value) if full_paths else os.path.basename(local_path(value))
+    elif value.startswith(("http://", "https://")):
+        shown = value.split("?", 1)[0]
+    elif value.startswith("data:"):
+        shown = value[:40] + "…"
+    else:
+        shown = value
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def sidecar_data(rec: TaskRecord, full_paths: bool = False) -> dict[str, Any]:
+    """Everything needed to reproduce a video — never the key, and local files by name only."""
+    keep = ("value", "sha256", "size", "duration", "width", "height")
+
+    def one(x: dict[str, Any]) -> dict[str, Any]:
+        return {k: (shown_value(v, full_paths) if k == "value" else v) for k, v in x.items() if k in keep}
+
+    files: dict[str, Any] = {}
     for name, f in rec.files.items():
         if isinstance(f, list):
-            files[name] = [{k: v for k, v in x.items() if k in ("value", "sha256", "size", "duration", "width",
-                                                                 "height")} for x in f]
+            files[name] = [one(x) for x in f]
         elif isinstance(f, dict):
-            files[name] = {k: v for k, v in f.items() if k in ("value", "sha256", "size", "duration", "width",
-                                                               "height")}
+            files[name] = one(f)
+    inputs = {k: ([shown_value(x, full_paths) for x in v] if isinstance(v, list) else shown_value(v, full_paths))
+              for k, v in rec.request.inputs.items()}
     return {
         "app": "Bailian Video Studio",
         "format": 1,
         "model": rec.request.model,
         "function": rec.request.function,
         "region": rec.request.region,
-        "inputs": rec.request.inputs,
+        "inputs": inputs,
         "input_files": files,
         "parameters": rec.request.params,
         "prompt": rec.request.prompt or None,

@@ -68,7 +68,8 @@ def record_to_json(rec: TaskRecord) -> str:
         elif name == "state":
             v = v.value
         d[name] = v
-    return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
+    # ASCII escapes: any str round-trips, including file names that are not valid UTF-8 (surrogates)
+    return json.dumps(d, ensure_ascii=True, separators=(",", ":"))
 
 
 def record_from_json(row_id: int, data: str, default_backend: str | None = None) -> TaskRecord:
