@@ -188,7 +188,6 @@ def _store_path(args: argparse.Namespace) -> Path:
 
 async def _context(args: argparse.Namespace):
     from .keys import key_from_env_or_keychain
-    from .services import AppContext
 
     key = None if args.sandbox else key_from_env_or_keychain()
     base_url = args.base_url or os.environ.get("DASHSCOPE_HTTP_BASE_URL")
@@ -207,16 +206,27 @@ async def _context(args: argparse.Namespace):
         if getattr(args, name, None) is not None:
             setattr(settings, name, getattr(args, name))
     options = {"timeout": args.client_timeout} if args.client_timeout else None
-    ctx = await AppContext.create(data_dir=args.data_dir, api_key=key, region=args.region, base_url=base_url,
-                                  sandbox=args.sandbox, sandbox_task_seconds=args.sandbox_task_seconds,
-                                  out_dir=getattr(args, "out", None), settings=settings, kind="cli",
-                                  client_options=options)
+    from .engine.store import StoreError
+    try:
+        ctx = await _create_context(args, key, base_url, settings, options)
+    except StoreError as e:
+        _err(e)
+        raise SystemExit(EXIT_FAILED) from None
     owner = ctx.engine.owner_text()
     if owner is not None:
         _err(T(f"这个数据文件夹里的任务正由{owner.zh}运行；新任务交给它运行，这里等待结果（它退出后由这里接手）。",
                f"Tasks in this data folder are being run by {owner.en}; new tasks are handed to it and this command "
                f"waits for the results (and takes over if it exits)."))
     return ctx
+
+
+async def _create_context(args: argparse.Namespace, key: str | None, base_url: str | None, settings: Any,
+                          options: dict[str, Any] | None) -> Any:
+    from .services import AppContext
+    return await AppContext.create(data_dir=args.data_dir, api_key=key, region=args.region, base_url=base_url,
+                                  sandbox=args.sandbox, sandbox_task_seconds=args.sandbox_task_seconds,
+                                  out_dir=getattr(args, "out", None), settings=settings, kind="cli",
+                                  client_options=options)
 
 
 async def _wait_and_report(ctx: Any, ids: list[int], as_json: bool, extra: list[dict[str, Any]] | None = None) -> int:
@@ -488,15 +498,57 @@ async def cmd_batch(args: argparse.Namespace) -> int:
         await ctx.close()
 
 
+def _open_readonly(args: argparse.Namespace) -> Any:
+    """The task store for reading only (works in a read-only folder and while another process owns it)."""
+    from .engine import TaskStore
+    path = _store_path(args)
+    if not path.exists():
+        return None
+    return TaskStore(path, readonly=True)
+
+
+def _restore(args: argparse.Namespace) -> int:
+    """Put a damaged task database aside and restore the newest backup (or start empty with --empty)."""
+    from .engine.store import StoreError, TaskStore, list_backups, restore_backup
+    path = _store_path(args)
+    backups = list_backups(path)
+    if not args.empty and not backups:
+        _err(T(f"{path} 没有备份。加 --empty 可从空白历史开始（原文件改名保留）。",
+               f"There is no backup of {path}. Add --empty to start an empty history (the file is kept, renamed)."))
+        return EXIT_FAILED
+    used = restore_backup(path, empty=args.empty)
+    try:
+        store = TaskStore(path)
+    except StoreError as e:
+        _err(e)
+        return EXIT_FAILED
+    try:
+        unfinished = [r for r in store.all() if r.state.active or r.state == State.STOPPED]
+        total = store.count()
+    finally:
+        store.close()
+    if used is not None:
+        _err(T(f"已恢复备份 {used.name}：{total} 个任务，其中 {len(unfinished)} 个未完成（运行 tasks resume 继续）。",
+               f"Restored the backup {used.name}: {total} tasks, {len(unfinished)} unfinished (run tasks resume "
+               f"to carry on)."))
+    else:
+        _err(T("已从空白历史开始；原来的文件已改名保留。", "Started an empty history; the old file is kept, renamed."))
+    return EXIT_OK
+
+
 async def cmd_tasks(args: argparse.Namespace) -> int:
     action = args.action
+    if action == "restore":
+        return _restore(args)
     if action == "list":
-        from .engine import TaskStore
-        store = TaskStore(_store_path(args))
-        try:
-            recs = store.all()
-        finally:
-            store.close()
+        store = _open_readonly(args)
+        if store is None:
+            recs = []
+        else:
+            try:
+                recs = store.all()
+            finally:
+                store.close()
         if args.json:
             print(json.dumps([record_json(r) for r in recs], ensure_ascii=False, indent=2))
         else:
@@ -506,12 +558,12 @@ async def cmd_tasks(args: argparse.Namespace) -> int:
                 print("\t".join(_one_line(c) for c in cells))
         return EXIT_OK
     if action == "show":
-        from .engine import TaskStore
-        store = TaskStore(_store_path(args))
+        store = _open_readonly(args)
         try:
-            rec = store.get(int(args.id))
+            rec = store.get(int(args.id)) if store is not None else None
         finally:
-            store.close()
+            if store is not None:
+                store.close()
         if rec is None:
             _err(f"no task #{args.id}")
             return EXIT_USAGE
@@ -627,10 +679,12 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--skip-bad-rows", action="store_true", help="run the good rows even if some rows are bad")
     t = sub.add_parser("tasks", parents=[common],
                        help="list, show, resume, cancel, retry-download, adopt, resubmit")
-    t.add_argument("action", choices=["list", "show", "resume", "cancel", "retry-download", "adopt", "resubmit"])
+    t.add_argument("action", choices=["list", "show", "resume", "cancel", "retry-download", "adopt", "resubmit",
+                                      "restore"])
     t.add_argument("id", nargs="?")
     t.add_argument("service_task_id", nargs="?", help="for adopt: the service's task ID to adopt")
     t.add_argument("--out", help="for retry-download: save the video into this folder instead")
+    t.add_argument("--empty", action="store_true", help="for restore: start an empty history instead of a backup")
     return p
 
 
@@ -648,8 +702,12 @@ def main(argv: list[str]) -> int:
                f"A task number is a whole number (e.g. tasks show 3); got {args.id!r}."))
         return EXIT_USAGE
     handler = {"generate": cmd_generate, "batch": cmd_batch, "tasks": cmd_tasks}[args.command]
+    from .engine.store import StoreError
     try:
         return asyncio.run(handler(args))
+    except StoreError as e:   # a damaged or unreachable task database: say which and what to do
+        _err(e)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         _err(T("已中断；未完成的任务会在下次启动时继续，不会重复付费。",
                "Interrupted; unfinished tasks continue next time, without paying twice."))

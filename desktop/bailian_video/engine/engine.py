@@ -597,7 +597,8 @@ class Engine:
         problem = await asyncio.to_thread(intake.check_output_folder, folder,
                                           int(max(rec.expected_seconds or 5.0, 5.0) * intake.BYTES_PER_SECOND))
         if problem is not None:   # the folder went away (or filled up) since the task was queued
-            self._fail(rec, "OutputNotWritable", problem.message, costs=False)
+            self._fail(rec, "DiskFull" if problem.code == "no_space" else "OutputNotWritable", problem.message,
+                       costs=False)
             return
         chain = catalog.chain_of(spec)
         for step in chain:

@@ -21,7 +21,9 @@ PROMPT_CHARS = 40
 
 
 def safe_component(text: str, max_chars: int | None = None) -> str:
-    """Text usable as part of a file name on Windows, macOS and Linux."""
+    """Text usable as part of a file name on Windows, macOS and Linux (valid UTF-8: bytes of a name
+    that was not UTF-8 become "_")."""
+    text = re.sub(r"[\ud800-\udfff]", "_", text)
     text = unicodedata.normalize("NFC", text)
     text = _BAD.sub(" ", text)
     text = re.sub(r"\s+", "_", text.strip())

@@ -59,6 +59,70 @@ class StoreError(RuntimeError):
     pass
 
 
+class StoreUnavailable(StoreError):
+    """The database cannot be opened at all (a read-only or missing folder, no permission)."""
+
+
+class StoreDamaged(StoreError):
+    """The database is damaged. Nothing was changed: the person chooses to restore a backup (or to
+    start an empty history); the damaged file is then kept beside it, renamed with the date."""
+
+    def __init__(self, path: Path, reason: str, backups: list[Path]):
+        self.path, self.reason, self.backups = path, reason, backups
+        newest = backups[0] if backups else None
+        zh = (f"任务数据库已损坏：{path}（{reason}）。" +
+              (f"可以恢复 {newest.name} 的备份（未完成的付费任务会继续跟踪）：命令行运行 bailian-video tasks restore，"
+               f"或在应用里选“恢复备份”。损坏的文件会改名保留。" if newest else
+               "没有可用的备份；运行 bailian-video tasks restore --empty 可从空白历史开始（损坏的文件会改名保留）。"))
+        en = (f"The task database is damaged: {path} ({reason}). " +
+              (f"The backup {newest.name} can be restored (unfinished paid tasks are tracked again): run "
+               f"bailian-video tasks restore, or choose Restore backup in the app. The damaged file is kept, "
+               f"renamed." if newest else
+               "There is no backup; bailian-video tasks restore --empty starts an empty history (the damaged file "
+               "is kept, renamed)."))
+        from ..i18n import T
+        self.text = T(zh, en)
+        super().__init__(str(self.text))
+
+
+BACKUPS_KEPT = 7
+
+
+def backup_dir(path: Path) -> Path:
+    return Path(path).parent / "backups"
+
+
+def list_backups(path: Path) -> list[Path]:
+    """Backups of a task database, newest first."""
+    d = backup_dir(path)
+    stem = Path(path).stem
+    if not d.is_dir():
+        return []
+    return sorted(d.glob(f"{stem}-*.sqlite3"), key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def restore_backup(path: Path, backup: Path | None = None, *, empty: bool = False) -> Path | None:
+    """Put a damaged database aside (renamed with the date) and restore ``backup`` (the newest when
+    None), or nothing — an empty history — with ``empty``. Returns the backup used."""
+    path = Path(path)
+    backups = list_backups(path)
+    chosen = None if empty else (backup or (backups[0] if backups else None))
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for suffix in ("", "-wal", "-shm"):
+        f = Path(str(path) + suffix)
+        if f.exists():
+            f.rename(Path(f"{path}.damaged-{stamp}{suffix}"))
+    if chosen is not None:
+        src = sqlite3.connect(f"file:{chosen}?mode=ro", uri=True)
+        dst = sqlite3.connect(str(path))
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+    return chosen
+
+
 def record_to_json(rec: TaskRecord) -> str:
     d: dict[str, Any] = {}
     for name in _RECORD_FIELDS:
@@ -86,18 +150,88 @@ def record_from_json(row_id: int, data: str, default_backend: str | None = None)
 class TaskStore:
     """Thread-safe for the few calls the UI makes from its thread; the engine owns writes."""
 
-    def __init__(self, path: Path | str, backend: str | None = None):
+    def __init__(self, path: Path | str, backend: str | None = None, *, readonly: bool = False,
+                 backups: bool = True):
         self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # NORMAL is crash-safe for a killed process in WAL mode (only power loss can lose the last commit).
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
+        memory = str(path) == ":memory:"
+        if not memory and self.path.exists() and self.path.stat().st_size == 0 and list_backups(self.path):
+            # SQLite would take an empty file for a new database and forget every task silently.
+            raise StoreDamaged(self.path, "the file is empty", list_backups(self.path))
+        try:
+            if not memory and not readonly:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            if readonly:
+                self._db = self._connect_readonly()
+            else:
+                self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
+                self._db.execute("PRAGMA journal_mode=WAL")
+                # NORMAL is crash-safe for a killed process in WAL mode (only power loss can lose the last commit).
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.execute("PRAGMA foreign_keys=ON")
+            check = self._db.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise sqlite3.DatabaseError(str(check))
+        except sqlite3.DatabaseError as e:
+            if isinstance(e, sqlite3.OperationalError) and "unable to open" in str(e):
+                raise StoreUnavailable(self._unavailable_text(e)) from e
+            raise StoreDamaged(self.path, str(e), list_backups(self.path)) from e
+        except OSError as e:
+            raise StoreUnavailable(self._unavailable_text(e)) from e
+        if readonly:
+            self.backend = str(self.kv_get("backend") or backend or SERVICE) if self.version >= 2 else SERVICE
+            return
+        if backups and not memory:
+            self._backup_daily()
         self.migrate()
         self.backend = self._check_backend(backend)
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        if not self.path.exists():
+            raise StoreUnavailable(f"{self.path} does not exist")
+        try:
+            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False,
+                                 isolation_level=None, timeout=30)
+            db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.OperationalError:   # a WAL database in a read-only folder: read the file as it is
+            return sqlite3.connect(f"file:{self.path}?immutable=1", uri=True, check_same_thread=False,
+                                   isolation_level=None)
+
+    def _unavailable_text(self, e: BaseException) -> str:
+        from ..i18n import T
+        return str(T(f"无法打开任务数据库 {self.path}（{e}）：文件夹可能是只读的或不存在。请让它可写，或用 --data-dir / "
+                     f"BAILIAN_VIDEO_HOME 换一个数据文件夹。",
+                     f"Cannot open the task database {self.path} ({e}): the folder may be read-only or missing. Make "
+                     f"it writable, or choose another data folder with --data-dir / BAILIAN_VIDEO_HOME."))
+
+    def backup(self, name: str) -> Path | None:
+        """Copy the database (SQLite's online backup) to ``backups/<stem>-<name>.sqlite3``."""
+        target = backup_dir(self.path) / f"{self.path.stem}-{name}.sqlite3"
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".tmp")
+            dst = sqlite3.connect(str(tmp))
+            try:
+                with self._lock:
+                    self._db.backup(dst)
+            finally:
+                dst.close()
+            tmp.replace(target)
+        except (OSError, sqlite3.Error) as e:   # a backup that fails must not stop the app; say so in the log
+            import logging
+            logging.getLogger("bailian_video.engine").warning("could not back up %s: %s", self.path, e)
+            return None
+        for old in list_backups(self.path)[BACKUPS_KEPT:]:
+            old.unlink(missing_ok=True)
+        return target
+
+    def _backup_daily(self) -> None:
+        if self.version == 0:
+            return                         # a new database: nothing to keep yet
+        today = time.strftime("%Y-%m-%d")
+        if not (backup_dir(self.path) / f"{self.path.stem}-{today}.sqlite3").exists():
+            self.backup(today)
 
     def _check_backend(self, backend: str | None) -> str:
         """A store holds the tasks of one backend (paid service or sandbox) for its whole life."""
@@ -122,6 +256,8 @@ class TaskStore:
             if current > SCHEMA_VERSION:
                 raise StoreError(f"The task database {self.path} was written by a newer version of the app "
                                  f"(schema {current} > {SCHEMA_VERSION}); update the app to open it.")
+            if 0 < current < SCHEMA_VERSION:
+                self.backup(f"before-schema-{SCHEMA_VERSION}-{time.strftime('%Y-%m-%d')}")
             for i in range(current, SCHEMA_VERSION):
                 self._db.execute("BEGIN IMMEDIATE")
                 try:

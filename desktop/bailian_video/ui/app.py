@@ -69,9 +69,37 @@ def bring_to_front(window: Any) -> None:
     window.activateWindow()
 
 
+async def offer_restore(window: Any, damaged: Any) -> bool:
+    """A damaged task database: restore the newest backup, start an empty history, or leave it be.
+    The damaged file is always kept (renamed). True when the store was replaced."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from ..engine.store import restore_backup
+    from ..i18n import T
+    from .util import tx
+    box = QMessageBox(QMessageBox.Icon.Warning, str(T("任务数据库已损坏", "The task database is damaged")),
+                      tx(damaged.text), parent=window)
+    restore = box.addButton(str(T("恢复备份", "Restore backup")), QMessageBox.ButtonRole.AcceptRole) \
+        if damaged.backups else None
+    empty = box.addButton(str(T("从空白历史开始", "Start an empty history")), QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(str(T("先不处理", "Leave it for now")), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore or empty)
+    done = asyncio.get_running_loop().create_future()
+    box.finished.connect(lambda _r: done.done() or done.set_result(box.clickedButton()))
+    box.open()
+    clicked = await done
+    if clicked is None or clicked not in (restore, empty):
+        return False
+    used = await asyncio.to_thread(restore_backup, damaged.path, empty=clicked is empty)
+    log.warning("task database %s was damaged (%s); %s", damaged.path, damaged.reason,
+                f"restored {used.name}" if used else "started an empty history")
+    return True
+
+
 async def run_window(app: Any, args: argparse.Namespace, config: Any, instance: Any = None,
                      crash: Any = None) -> int:
     """Show the window at once, then start the backend (the window is usable meanwhile)."""
+    from ..engine.store import StoreDamaged
     from .main_window import MainWindow
     from .session import SERVICE, Session
 
@@ -91,7 +119,12 @@ async def run_window(app: Any, args: argparse.Namespace, config: Any, instance: 
     if not mode:
         mode = await window.first_run()
     try:
-        await session.start(mode)
+        try:
+            await session.start(mode)
+        except StoreDamaged as damaged:
+            if not await offer_restore(window, damaged):
+                raise
+            await session.start(mode)
     except Exception as e:  # noqa: BLE001 — the badge says what went wrong; the window stays open
         # Session.start logs the service's own failures with their traceback; one line here, the rest at DEBUG.
         log.warning("the %s backend did not start: %s", mode, f"{type(e).__name__}: {e}")
