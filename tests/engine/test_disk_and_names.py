@@ -31,7 +31,7 @@ def test_a_deleted_video_is_marked_not_downloaded_again_at_every_start(tmp_path,
             async with engine_context(tmp_path, sandbox.base_url) as ctx:
                 rec = ctx.engine.get(rid)
                 from engine_helpers import until
-                await until(lambda: rec.error_code == "FileMissing", timeout=5)
+                await until(lambda rec=rec: rec.error_code == "FileMissing", timeout=5)
                 assert rec.state == State.DONE and rec.error_code == "FileMissing"
                 assert "Download it again (free until" in rec.error_message_en
         assert sandbox.stats.snapshot()["downloads"] == downloads and not Path(path).exists()
