@@ -82,7 +82,7 @@ def mp4s(out: Path) -> list[Path]:
 def test_two_processes_resuming_one_folder_pay_and_download_each_task_once(tmp_path, second):
     data, out = tmp_path / "data", tmp_path / "out"
     with running_sandbox(task_seconds=1.0, data_dir=tmp_path / "sb") as sb:
-        queued = cli("batch", str(batch_file(tmp_path, 10, "conc")), "--no-wait", "--out", str(out),
+        queued = cli("batch", str(batch_file(tmp_path, 10, "conc")), "--no-wait", "--yes", "--out", str(out),
                      base_url=sb.base_url, data=data, wait=False)
         time.sleep(0.1)
         # while the batch runs (and owns the folder), a second process opens the same folder

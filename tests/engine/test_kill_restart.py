@@ -36,7 +36,7 @@ def test_sigkill_during_a_batch_loses_nothing_and_pays_nothing_twice(tmp_path):
     with running_sandbox(task_seconds=1.0, data_dir=tmp_path / "sb", faults="lost@create~0.15") as sb:
         env = dict(os.environ, DASHSCOPE_API_KEY="sk-kill-test", PYTHONUNBUFFERED="1")
         cmd = [sys.executable, "-m", "bailian_video", "batch", str(batch), "--out", str(out), "--data-dir", str(data),
-               "--base-url", sb.base_url, "--poll-min", "0.1", "--expect-seconds", "1", "--json",
+               "--base-url", sb.base_url, "--poll-min", "0.1", "--expect-seconds", "1", "--json", "--yes",
                "--reconcile-settle", "3", "--reconcile-interval", "0.3"]
         kills = 0
         for _attempt in range(40):
@@ -45,7 +45,7 @@ def test_sigkill_during_a_batch_loses_nothing_and_pays_nothing_twice(tmp_path):
                 time.sleep(rng.uniform(0.3, 2.5))
                 if proc.poll() is None:
                     proc.send_signal(signal.SIGKILL)
-                    proc.wait()
+                    proc.communicate()
                     kills += 1
                     continue
             stdout, stderr = proc.communicate(timeout=240)
@@ -55,6 +55,7 @@ def test_sigkill_during_a_batch_loses_nothing_and_pays_nothing_twice(tmp_path):
         assert kills >= 3, "the test must actually kill the process"
         store = TaskStore(data / "tasks.sqlite3")
         recs = store.all()
+        store.close()
         prompts = [r.prompt for r in recs]
         # every request exactly once, done, with its video on disk
         assert sorted(prompts) == sorted(json.loads(line)["prompt"] for line in lines)

@@ -6,6 +6,8 @@ UI labels them as such.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from ..i18n import T
 from .schema import Choice, Family, FunctionSpec, InputSpec, Kind, Limits, ModelSpec, ParamSpec, Price
 
@@ -146,7 +148,7 @@ PORTRAIT_STATUSES = ("PENDING", "PRE-PROCESSING", "RUNNING", "POST-PROCESSING", 
 # =======================================================================================
 # Text-to-video (§2)
 # =======================================================================================
-T2V_COMMON = dict(family=Family.T2V, endpoint=VIDEO_GEN, sync=False, result=RESULT_VIDEO,
+T2V_COMMON: dict[str, Any] = dict(family=Family.T2V, endpoint=VIDEO_GEN, sync=False, result=RESULT_VIDEO,
                   usage_keys=WAN_USAGE, tier_source="size", statuses=T2V_STATUSES)
 
 MODELS: list[ModelSpec] = [
@@ -202,7 +204,7 @@ MODELS: list[ModelSpec] = [
 # =======================================================================================
 # Image-to-video, first frame (§3)
 # =======================================================================================
-I2V_COMMON = dict(family=Family.I2V, endpoint=VIDEO_GEN, sync=False, result=RESULT_VIDEO,
+I2V_COMMON: dict[str, Any] = dict(family=Family.I2V, endpoint=VIDEO_GEN, sync=False, result=RESULT_VIDEO,
                   usage_keys=WAN_USAGE, tier_source="param:resolution", statuses=T2V_STATUSES)
 FIRST_FRAME = T("首帧图片", "First frame")
 
@@ -282,7 +284,7 @@ MODELS += [
 # =======================================================================================
 # First + last frame (§4)
 # =======================================================================================
-KF2V_COMMON = dict(family=Family.KF2V, endpoint=I2V_SYNTH, sync=False, result=RESULT_VIDEO,
+KF2V_COMMON: dict[str, Any] = dict(family=Family.KF2V, endpoint=I2V_SYNTH, sync=False, result=RESULT_VIDEO,
                    usage_keys=WAN_USAGE, tier_source="param:resolution", fps=30, duration_source="fixed:5")
 
 
@@ -464,8 +466,8 @@ EMOJI_IMAGE_HELP = T("单人正脸、表情平静、无遮挡；宽高 400–700
 BBOX_FACE = InputSpec("face_bbox", Kind.BBOX, T("人脸框", "Face box"), required=True, from_detect=True)
 BBOX_EXT = InputSpec("ext_bbox", Kind.BBOX, T("动态区域框", "Motion box"), required=True, from_detect=True)
 
-PORTRAIT = dict(sync=False, statuses=PORTRAIT_STATUSES)
-DETECT = dict(sync=True, concurrency=None, price=DETECT_PRICE, result=RESULT_DETECT, usage_keys=("image_count",),
+PORTRAIT: dict[str, Any] = dict(sync=False, statuses=PORTRAIT_STATUSES)
+DETECT: dict[str, Any] = dict(sync=True, concurrency=None, price=DETECT_PRICE, result=RESULT_DETECT, usage_keys=("image_count",),
               typical_seconds=3, duration_source="fixed:0", user_facing=False, regions={BJ: None})
 
 EMOJI_TEMPLATES = [

@@ -5,7 +5,7 @@ does not pull in the HTTP client.
 """
 from typing import Any
 
-from .records import InputFile, Request, State, TaskRecord
+from .records import Request, State, TaskRecord
 from .store import TaskStore
 
 _LAZY = {"Engine", "EngineSettings", "SubmitResult", "TaskEvent"}
@@ -18,5 +18,5 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-__all__ = ["Engine", "EngineSettings", "InputFile", "Request", "State", "SubmitResult", "TaskEvent", "TaskRecord",
+__all__ = ["Engine", "EngineSettings", "Request", "State", "SubmitResult", "TaskEvent", "TaskRecord",
            "TaskStore"]

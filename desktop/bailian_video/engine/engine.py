@@ -509,7 +509,7 @@ class Engine:
         return max(1, min(limit, user)) if user else limit
 
     def _in_flight(self) -> tuple[int, dict[str, int]]:
-        total, per = 0, {}
+        total, per = 0, dict[str, int]()
         for rec in (self._records[i] for i in self._active):
             if rec.state in (State.VALIDATING, State.UPLOADING, State.DETECTING, State.SUBMITTING, State.QUEUED,
                              State.RUNNING) or rec.id in self._drivers:
@@ -549,9 +549,11 @@ class Engine:
         started, wake = plan(waiting, total, per, limits, now, self._model_backoff, self._last_submit)
         for w in started:
             self._last_submit[w.model] = now
-            rec = self._records[w.id]
-            self._spawn_driver(rec, lambda rec=rec: self._advance(rec))
+            self._spawn_driver(self._records[w.id], self._advance_later(self._records[w.id]))
         return wake
+
+    def _advance_later(self, rec: TaskRecord) -> Callable[[], Awaitable[None]]:
+        return lambda: self._advance(rec)
 
     def _spawn_driver(self, rec: TaskRecord, make: Callable[[], Awaitable[None]]) -> None:
         """Run one task's driver; the coroutine is made inside the new task, so it is always awaited."""
@@ -971,7 +973,7 @@ class Engine:
                     continue
                 t = asyncio.create_task(self._poll_guarded(rec), name=f"poll-{rid}")
                 inflight[rid] = t
-                t.add_done_callback(lambda _t, rid=rid: (inflight.pop(rid, None), self._wake_poller.set()))
+                t.add_done_callback(self._poll_done(inflight, rid))
             pending = [d for rid, d in self._poll_due.items() if rid not in inflight]
             delay = max(0.02, min(pending) - self.clock()) if pending else 5.0
             if pending and not self._queries.take(peek=True):
@@ -980,6 +982,14 @@ class Engine:
                 await asyncio.wait_for(self._wake_poller.wait(), timeout=min(delay, 5.0))
             except TimeoutError:
                 pass
+
+    def _poll_done(self, inflight: dict[int, asyncio.Task[None]], rid: int) -> Callable[[asyncio.Task[None]], None]:
+        def done(task: asyncio.Task[None]) -> None:
+            inflight.pop(rid, None)
+            if not task.cancelled() and task.exception() is not None and not isinstance(task.exception(), NotOwner):
+                log.error("task %s: a status check failed", rid, exc_info=task.exception())
+            self._wake_poller.set()
+        return done
 
     async def _poll_guarded(self, rec: TaskRecord) -> None:
         """One poll; whatever goes wrong, the task is either polled again or says why it stopped."""

@@ -65,27 +65,6 @@ SANDBOX = "sandbox"     # the built-in local sandbox (free)
 
 
 @dataclass
-class InputFile:
-    """One input value and what we learned about it."""
-
-    value: str                    # what the user gave: a local path, an http(s) URL, oss:// or data:
-    sha256: str | None = None     # content hash of a local file
-    size: int | None = None
-    duration: float | None = None
-    width: int | None = None
-    height: int | None = None
-    remote: str | None = None     # the URL sent to the service (oss://… after upload)
-    remote_expires: float | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
-
-    @classmethod
-    def from_json(cls, d: dict[str, Any]) -> InputFile:
-        return cls(**{k: d.get(k) for k in cls.__dataclass_fields__})
-
-
-@dataclass
 class Request:
     """What the user asked for: one generation (a portrait chain counts as one)."""
 
@@ -107,8 +86,9 @@ class Request:
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Request:
-        return cls(**{k: d.get(k) for k in ("model", "inputs", "params", "function", "region", "out_dir",
-                                            "name_template") if k in d})
+        kw: dict[str, Any] = {k: d[k] for k in ("model", "inputs", "params", "function", "region", "out_dir",
+                                                "name_template") if k in d}
+        return cls(**kw)
 
 
 @dataclass
@@ -127,7 +107,8 @@ class Candidate:
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Candidate:
-        return cls(**{k: d.get(k) for k in cls.__dataclass_fields__ if k in d})
+        kw: dict[str, Any] = {k: d[k] for k in cls.__dataclass_fields__ if k in d}
+        return cls(**kw)
 
 
 @dataclass
@@ -175,8 +156,7 @@ class TaskRecord:
     family: str = ""
     request_key: str = ""            # duplicate guard: model + params + input content hashes
     batch: str | None = None
-    files: dict[str, Any] = field(default_factory=dict)     # field -> InputFile json (or a list of them)
-    step: int = 0                    # index into the model's chain
+    files: dict[str, Any] = field(default_factory=dict)     # field -> {value, sha256, size, duration, …} (or a list)
     chain: ChainState = field(default_factory=ChainState)
     task_id: str | None = None       # the service's id of the current (paid) step
     request_ids: list[str] = field(default_factory=list)

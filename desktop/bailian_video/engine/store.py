@@ -15,7 +15,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from .records import SERVICE, ChainState, InputFile, Request, State, TaskRecord  # noqa: F401  (InputFile re-exported)
+from .records import SERVICE, ChainState, Request, State, TaskRecord
 
 COLUMNS = ("state", "model", "family", "request_key", "batch", "task_id", "created_at", "updated_at",
            "done_at", "cost_actual", "cost_estimate")
