@@ -17,6 +17,7 @@ from __future__ import annotations
 import colorsys
 import hashlib
 import itertools
+import logging
 import math
 import os
 import queue
@@ -57,6 +58,8 @@ STYLE_NAMES = ("manga", "comic", "fresh", "cartoon3d", "guofeng", "paper", "illu
 
 PathLike = str | os.PathLike
 ImageInput = str | os.PathLike | Image.Image
+
+log = logging.getLogger("bailian_video.media")
 
 
 @dataclass(frozen=True)
@@ -606,8 +609,8 @@ def _encode(out: PathLike, width: int, height: int, fps: float, nframes: int,
             if close:
                 try:
                     close()
-                except Exception:
-                    pass
+                except Exception as e:  # noqa: BLE001 — the render's own outcome matters more than this
+                    log.debug("closing a render source failed: %s", e)
 
     def take():
         while True:

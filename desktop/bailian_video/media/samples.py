@@ -160,7 +160,7 @@ def make_audio(path: str | os.PathLike, seconds: float, freq: float = 440.0, sam
     fmt, codec = spec
     try:
         av.codec.Codec(codec, "w")
-    except Exception:
+    except av.codec.codec.UnknownCodecError:
         if codec == "libmp3lame":
             codec = "mp3"
         av.codec.Codec(codec, "w")  # raises if this FFmpeg has no encoder for it

@@ -6,12 +6,14 @@ turns them into pixmaps.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 
@@ -20,6 +22,8 @@ from .util import spawn
 IMAGE_EXT = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif", ".tif", ".tiff", ".jfif"}
 AUDIO_EXT = {".wav", ".mp3", ".aac", ".m4a", ".flac", ".ogg", ".opus", ".wma"}
 VIDEO_EXT = {".mp4", ".mov", ".avi", ".mkv", ".flv", ".ts", ".mpg", ".mpeg", ".mxf", ".webm", ".m4v", ".wmv"}
+
+log = logging.getLogger("bailian_video.ui")
 
 
 def guess_kind(path: str) -> str | None:
@@ -76,7 +80,8 @@ def _preview_sync(path: str, max_side: int, bins: int) -> Preview:
         elif p.info.kind == "audio":
             from ..media.probe import waveform
             p.waveform = list(waveform(path, bins))
-    except Exception:   # a thumbnail is a nicety; the probe result is what matters
+    except Exception as e:  # noqa: BLE001 — a thumbnail is a nicety; the probe result is what matters
+        log.info("no thumbnail for %s: %s", path, f"{type(e).__name__}: {e}")
         p.image = None
     return p
 
@@ -93,7 +98,8 @@ def thumbnail_sync(path: str, max_side: int) -> QImage | None:
             return _image_thumb(path, max_side)
         if kind == "video":
             return _video_thumb(path, max_side)
-    except Exception:
+    except Exception as e:  # noqa: BLE001 — no thumbnail is shown; say why in the log
+        log.info("no thumbnail for %s: %s", path, f"{type(e).__name__}: {e}")
         return None
     return None
 
@@ -138,6 +144,8 @@ class ThumbnailCache(QObject):
                                               if Path(path).is_file() else None)
         finally:
             self._pending.discard(path)
+        if not shiboken6.isValid(self):   # the window that wanted it closed meanwhile
+            return
         pix = QPixmap.fromImage(img) if img is not None and not img.isNull() else None
         if pix is not None and self.box is not None:
             pix = pix.scaled(self.box, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
