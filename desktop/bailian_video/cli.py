@@ -202,6 +202,7 @@ async def _context(args: argparse.Namespace):
         settings.poll_min = args.poll_min
     if args.expect_seconds is not None:
         settings.expected_override = args.expect_seconds
+    settings.embed_full_paths = bool(getattr(args, "full_paths", False))
     for name in ("reconcile_settle", "reconcile_interval"):
         if getattr(args, name, None) is not None:
             setattr(settings, name, getattr(args, name))
@@ -657,6 +658,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="ask for --yes above this many videos in one command")
     common.add_argument("--confirm-cost", type=float, default=CONSENT_AMOUNT, metavar="CNY",
                         help="ask for --yes above this estimated cost in one command")
+    common.add_argument("--full-paths", action="store_true",
+                        help="record the full paths of local inputs in the sidecar and MP4 (default: file names)")
 
     p = argparse.ArgumentParser(prog="bailian-video", description="Bailian Video Studio — headless commands")
     sub = p.add_subparsers(dest="command", required=True)

@@ -131,7 +131,7 @@ class Downloads:
                                          "The downloaded file is not a complete MP4. Use Retry download (free)."),
                       costs=False)
             return
-        data = outputs.sidecar_data(rec)
+        data = outputs.sidecar_data(rec, full_paths=eng.settings.embed_full_paths)
         try:
             await asyncio.to_thread(self._finish_files, dest, data)
         except OSError as e:

@@ -79,6 +79,7 @@ class EngineSettings:
     reconcile_list_deadline: float = 900.0   # the list keeps failing this long → "uncertain, your decision"
     reconcile_verify_deadline: float = 3 * 3600.0   # a candidate still running this long → the person decides
     sync_interval: float = 0.25        # how often other processes' changes to the store are picked up
+    embed_full_paths: bool = False     # sidecars and MP4 metadata name local inputs by file name only
 
 
 @dataclass(frozen=True)
