@@ -196,6 +196,14 @@ async def _context(args: argparse.Namespace):
                "No API key: set DASHSCOPE_API_KEY or save one in the app's Settings (system keychain); or add "
                "--sandbox to try the free local sandbox."))
         raise SystemExit(EXIT_CONFIG)
+    if key:
+        from .api.errors import DashScopeError
+        from .keys import check_key
+        try:
+            key = check_key(key)
+        except DashScopeError as e:   # a pasted key with a line break in it, say
+            _err(e.explain())
+            raise SystemExit(EXIT_CONFIG) from None
     from .engine import EngineSettings
     settings = EngineSettings()
     if args.poll_min is not None:
@@ -207,12 +215,16 @@ async def _context(args: argparse.Namespace):
         if getattr(args, name, None) is not None:
             setattr(settings, name, getattr(args, name))
     options = {"timeout": args.client_timeout} if args.client_timeout else None
+    from .api.errors import InsecureConnectionError
     from .engine.store import StoreError
     try:
         ctx = await _create_context(args, key, base_url, settings, options)
     except StoreError as e:
         _err(e)
         raise SystemExit(EXIT_FAILED) from None
+    except InsecureConnectionError as e:   # the key would travel in clear text
+        _err(e.explain())
+        raise SystemExit(EXIT_CONFIG) from None
     owner = ctx.engine.owner_text()
     if owner is not None:
         _err(T(f"这个数据文件夹里的任务正由{owner.zh}运行；新任务交给它运行，这里等待结果（它退出后由这里接手）。",

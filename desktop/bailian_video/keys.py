@@ -70,3 +70,16 @@ def mask(key: str | None) -> str:
     if not key:
         return ""
     return key[:3] + "•" * 8 + key[-4:] if len(key) > 10 else "•" * len(key)
+
+
+def check_key(key: str | None) -> str:
+    """The key as it will be sent: surrounding spaces (and invisible characters) trimmed.
+
+    Raises ``api.errors.InvalidKeyFormatError`` (an ``AuthenticationError``, code
+    ``InvalidKeyFormat``) when spaces, line breaks, control, invisible or non-ASCII characters
+    are inside it, and ``AuthenticationError`` (code ``NoApiKey``) when it is empty. Their
+    ``explain()`` says what to do, in both languages, without the key. The client applies the
+    same rule; the settings dialog and the CLI call this to say so before anything is saved or sent.
+    """
+    from .api.client import normalise_key
+    return normalise_key(key)

@@ -74,6 +74,7 @@ class AppContext:
         backend = SANDBOX if sandbox or external_sandbox else SERVICE
         clients = ClientPool(api_key, backend=backend, base_url=base_url, client_options=client_options)
         try:
+            clients.for_region(region)   # refuses at once what can never work (the key over plain http, say)
             # Opening the store and reading the history (10,000 tasks: ~0.3 s) happens off the event loop,
             # which under qasync is the UI thread.
             store = await asyncio.to_thread(TaskStore, db, backend)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 from api_helpers import KEY, FakeSleep, FileServer, payload, run
 
@@ -13,9 +14,18 @@ SIZE = 1_000_003
 
 
 def client(**kw) -> tuple[DashScopeClient, FakeSleep]:
+    """A client whose API is on loopback too (port 9, never called), as with the sandbox: against the
+    real service, result links on this computer are refused (see test_api_hostile.py)."""
     sleep = FakeSleep()
     kw.setdefault("max_retries", 3)
-    return DashScopeClient(KEY, base_url="https://dashscope.test/api/v1", sleep=sleep, **kw), sleep
+    return DashScopeClient(KEY, base_url="http://127.0.0.1:9/api/v1", sleep=sleep, transport=no_keepalive(),
+                           **kw), sleep
+
+
+def no_keepalive() -> httpx.AsyncHTTPTransport:
+    """Each test runs its own event loop and does not close its client: a connection kept alive in
+    the pool would outlive the loop and fail the test with an unclosed-socket warning."""
+    return httpx.AsyncHTTPTransport(limits=httpx.Limits(max_keepalive_connections=0))
 
 
 def _no_key(server: FileServer) -> None:
@@ -149,6 +159,6 @@ def test_connection_refused_is_retried_then_reported(tmp_path: Path) -> None:
 def test_download_never_sends_the_key_even_to_the_base_host(file_server: FileServer, tmp_path: Path) -> None:
     file_server.files["/api/v1/result.mp4"] = payload(100)
     sleep = FakeSleep()
-    c = DashScopeClient(KEY, base_url=file_server.url("/api/v1"), sleep=sleep)
+    c = DashScopeClient(KEY, base_url=file_server.url("/api/v1"), sleep=sleep, transport=no_keepalive())
     run(c.download(file_server.url("/api/v1/result.mp4"), tmp_path / "r.mp4"))
     _no_key(file_server)

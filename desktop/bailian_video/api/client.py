@@ -11,6 +11,12 @@ Retry policy (see :meth:`DashScopeClient.create_task` for the one that costs mon
   jitter; ``Retry-After`` is honoured.
 * task creation: retried only when the service certainly created nothing; everything
   ambiguous raises :class:`~.errors.SubmissionUncertainError` for the caller to reconcile.
+
+A hostile or broken server cannot hurt the machine: the key never travels over plain
+``http://`` except to this computer (unless ``BAILIAN_VIDEO_ALLOW_HTTP=1``); API answers are
+read up to :data:`MAX_ANSWER_BYTES`; downloads stop at ``max_bytes``; and when talking to the
+real service, result links (and their redirects) that point at this computer or a private
+network are refused.
 """
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ import asyncio
 import dataclasses
 import email.utils
 import hashlib
+import ipaddress
 import json
 import logging
 import mimetypes
@@ -25,7 +32,9 @@ import os
 import random
 import re
 import secrets
+import socket
 import time
+import unicodedata
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -44,8 +53,11 @@ from .errors import (
     CannotCancelError,
     DashScopeError,
     DownloadError,
+    InsecureConnectionError,
+    InvalidKeyFormatError,
     InvalidParameterError,
     NetworkError,
+    ResponseTooLargeError,
     ServerError,
     SubmissionUncertainError,
     ThrottledError,
@@ -72,6 +84,14 @@ log = logging.getLogger("bailian_video.api")
 
 KIB = 1024
 MIB = 1024 * KIB
+GIB = 1024 * MIB
+#: The largest API answer (JSON) read into memory; a task query is a few KB.
+MAX_ANSWER_BYTES = 8 * MIB
+#: The largest result a download accepts unless the caller says otherwise.
+DEFAULT_MAX_DOWNLOAD = 4 * GIB
+_MAX_REDIRECTS = 10
+#: Set to 1 to allow an ``http://`` base URL on another host (a trusted corporate proxy).
+ALLOW_HTTP_ENV = "BAILIAN_VIDEO_ALLOW_HTTP"
 UPLOAD_TTL = timedelta(hours=48)
 LIST_WINDOW = timedelta(hours=24)
 DEFAULT_USER_AGENT = f"bailian-video-studio/{__version__} httpx/{httpx.__version__}"
@@ -200,6 +220,20 @@ async def _read_capped(resp: httpx.Response, limit: int) -> bytes:
     return bytes(out[:limit])
 
 
+def _size_text(n: int) -> str:
+    if n >= GIB:
+        return f"{n / GIB:.1f} GiB"
+    if n >= MIB:
+        return f"{n / MIB:.0f} MiB"
+    return f"{n / KIB:.0f} KiB"
+
+
+def _too_large_text(size: int, limit: int, streamed: bool = False) -> str:
+    if streamed:
+        return f"the server kept sending past the {_size_text(limit)} limit"
+    return f"the file is {_size_text(size)}; the limit is {_size_text(limit)}"
+
+
 def _where(url: httpx.URL) -> str:
     """Host and path for logs: never the query (signed URLs) and never headers."""
     return f"{url.host}{':' + str(url.port) if url.port else ''}{url.path}"
@@ -220,13 +254,87 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a host name *is* (no DNS): dotted, IPv6, and the short or numeric IPv4 spellings
+    (``127.1``, ``2130706433``, ``0x7f.1``) that the system resolver would turn into an address."""
+    h = host.strip().strip("[]").rstrip(".")
+    try:
+        ip = ipaddress.ip_address(h.split("%", 1)[0])
+    except ValueError:
+        try:
+            ip = ipaddress.IPv4Address(socket.inet_aton(h))
+        except (OSError, ValueError, UnicodeError):
+            return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """``localhost``, 127.0.0.0/8 or ::1 — this computer (decided without any DNS lookup)."""
+    if not host:
+        return False
+    h = host.strip().strip("[]").rstrip(".").lower()
+    if h == "localhost" or h.endswith(".localhost"):
+        return True
+    ip = _ip_literal(h)
+    return ip is not None and ip.is_loopback
+
+
+def _is_private_host(host: str | None) -> bool:
+    """Loopback, a private network (RFC 1918, fc00::/7), link-local, or any other address that is not
+    on the public internet. Only literal addresses (and ``localhost``) are recognised: no DNS."""
+    if not host or is_loopback_host(host):
+        return True
+    ip = _ip_literal(host)
+    return ip is not None and (not ip.is_global or ip.is_multicast)
+
+
+def normalise_key(key: str | None) -> str:
+    """The API key as it must be sent: surrounding spaces (and invisible characters) trimmed.
+
+    Raises :class:`~.errors.InvalidKeyFormatError` when what is left has spaces, line breaks,
+    control, invisible or non-ASCII characters inside (it could never be a DashScope key, and a
+    line break would corrupt the request), and ``AuthenticationError("NoApiKey")`` when nothing is left.
+    The key is never part of the message.
+    """
+    text = key or ""
+    lo, hi = 0, len(text)
+    while lo < hi and (text[lo].isspace() or unicodedata.category(text[lo]) in ("Cc", "Cf")):
+        lo += 1
+    while hi > lo and (text[hi - 1].isspace() or unicodedata.category(text[hi - 1]) in ("Cc", "Cf")):
+        hi -= 1
+    text = text[lo:hi]
+    if not text:
+        raise AuthenticationError("No API key is configured.", code="NoApiKey")
+    bad = [c for c in text if not 0x21 <= ord(c) <= 0x7E]
+    if bad:
+        invisible = any(c.isspace() or unicodedata.category(c)[0] in ("C", "Z") for c in bad)
+        raise InvalidKeyFormatError(
+            "the API key contains spaces, line breaks or invisible characters" if invisible
+            else "the API key contains non-ASCII characters", visible_non_ascii=not invisible)
+    return text
+
+
 class DashScopeClient:
-    """Async client for the DashScope video endpoints. Use as ``async with DashScopeClient(key) as c``."""
+    """Async client for the DashScope video endpoints. Use as ``async with DashScopeClient(key) as c``.
+
+    Raises :class:`~.errors.InsecureConnectionError` (a ``ValueError``) when ``base_url`` is plain
+    ``http://`` to anything but this computer, unless ``allow_http`` (default: the environment
+    variable ``BAILIAN_VIDEO_ALLOW_HTTP=1``). A key that cannot be valid is refused at the first
+    request with :class:`~.errors.InvalidKeyFormatError` (an ``AuthenticationError``), like a
+    missing key, so every caller shows it where it shows "the key is wrong".
+    """
 
     def __init__(self, api_key: str | None, *, region: str = catalog.BEIJING, base_url: str | None = None,
                  timeout: float = 60.0, max_retries: int = 4, backoff_base: float = 0.5, backoff_cap: float = 20.0,
                  transport: httpx.AsyncBaseTransport | None = None, user_agent: str = DEFAULT_USER_AGENT,
-                 sleep: Sleep | None = None, max_retry_after: float = 60.0):
+                 sleep: Sleep | None = None, max_retry_after: float = 60.0, allow_http: bool | None = None,
+                 max_answer_bytes: int = MAX_ANSWER_BYTES):
         if base_url is None:
             base_url = os.environ.get("DASHSCOPE_HTTP_BASE_URL") or None
         if base_url is None:
@@ -237,14 +345,28 @@ class DashScopeClient:
         base = httpx.URL(base_url.rstrip("/"))
         if base.scheme not in ("http", "https") or not base.host:
             raise ValueError(f"base URL must be http(s)://host/...: {base_url!r}")
+        self.base_is_loopback = is_loopback_host(base.host)
+        if base.scheme == "http" and not self.base_is_loopback:
+            if not (allow_http if allow_http is not None else _env_flag(ALLOW_HTTP_ENV)):
+                raise InsecureConnectionError(base.host)
+            log.warning("sending the API key over plain http to %s (%s is set)", base.host, ALLOW_HTTP_ENV)
         self.region = region
         self.base_url = str(base).rstrip("/")
         self._base = httpx.URL(self.base_url)
         self._base_path = self._base.path.rstrip("/")
         key = api_key if api_key is not None else os.environ.get("DASHSCOPE_API_KEY")
-        key = (key or "").strip()
+        raw = key or ""
+        register_secret(raw.strip())
+        self._key_error: InvalidKeyFormatError | None = None
+        try:
+            key = normalise_key(raw)
+        except InvalidKeyFormatError as exc:
+            key, self._key_error = "", exc      # told at the first request, like a missing key
+        except AuthenticationError:
+            key = ""
         register_secret(key)
         self._key = _Secret(key) if key else None
+        self.max_answer_bytes = int(max_answer_bytes)
         self.max_retries = max(0, int(max_retries))
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
@@ -270,6 +392,11 @@ class DashScopeClient:
     @property
     def has_key(self) -> bool:
         return self._key is not None
+
+    @property
+    def key_error(self) -> InvalidKeyFormatError | None:
+        """Why the configured key cannot be used, or None."""
+        return self._key_error
 
     async def __aenter__(self) -> Self:
         return self
@@ -306,7 +433,11 @@ class DashScopeClient:
 
     async def _api_send(self, method: str, url: str, *, params: dict[str, Any] | None = None,
                         content: bytes | None = None, headers: dict[str, str] | None = None) -> httpx.Response:
-        """One API request with the key attached (only ever to the base URL); the body is read."""
+        """One API request with the key attached (only ever to the base URL); the body is read,
+        up to ``max_answer_bytes`` (beyond that: :class:`~.errors.ResponseTooLargeError`)."""
+        if self._key_error is not None:
+            raise InvalidKeyFormatError(self._key_error.message,
+                                        visible_non_ascii=self._key_error.visible_non_ascii)
         if self._key is None:
             raise AuthenticationError("No API key is configured.", code="NoApiKey")
         request = self._http.build_request(method, url, params=params, content=content, headers=headers)
@@ -315,7 +446,11 @@ class DashScopeClient:
         request.headers["Authorization"] = f"Bearer {self._key.reveal()}"
         t0 = time.monotonic()
         try:
-            resp = await self._http.send(request, follow_redirects=False)
+            streamed = await self._http.send(request, stream=True, follow_redirects=False)
+            try:
+                resp = await self._read_answer(streamed, request)
+            finally:
+                await streamed.aclose()
         except httpx.HTTPError as exc:
             log.info("%s %s -> %s after %.0f ms", method, request.url.path, type(exc).__name__,
                      (time.monotonic() - t0) * 1000)
@@ -325,6 +460,31 @@ class DashScopeClient:
         log.log(logging.DEBUG if resp.status_code < 300 else logging.INFO, "%s %s -> %d request_id=%s %.0f ms",
                 method, request.url.path, resp.status_code, rid, (time.monotonic() - t0) * 1000)
         return resp
+
+    async def _read_answer(self, resp: httpx.Response, request: httpx.Request) -> httpx.Response:
+        """The streamed answer as a complete response, its body read up to ``max_answer_bytes``.
+
+        A declared ``Content-Length`` over the cap is refused before reading; an answer that
+        streams past it (no length, or a lying one; decompressed size counts) stops there.
+        """
+        cap = self.max_answer_bytes
+        too_large = ResponseTooLargeError(
+            f"the service's answer is larger than {cap // MIB} MB; it was not read", http_status=resp.status_code)
+        length = _int_header(resp, "content-length")
+        if length is not None and length > cap:
+            log.warning("%s %s: answer of %d bytes refused (cap %d)", request.method, request.url.path, length, cap)
+            raise too_large
+        data = bytearray()
+        async for chunk in resp.aiter_bytes():
+            data += chunk
+            if len(data) > cap:
+                log.warning("%s %s: answer over %d bytes, stopped reading", request.method, request.url.path, cap)
+                raise too_large
+        # The body is already decoded: the rebuilt response must not decode it again.
+        headers = [(k, v) for k, v in resp.headers.multi_items()
+                   if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+        return httpx.Response(resp.status_code, headers=headers, content=bytes(data), request=request,
+                              extensions=resp.extensions)
 
     def _error_from(self, resp: httpx.Response, body: Any = None) -> DashScopeError:
         """The error an answer means (non-2xx, or a 200 that carries a business ``code``)."""
@@ -386,6 +546,8 @@ class DashScopeClient:
                     raise NetworkError(str(exc)) from exc
                 err = self._transport_error(exc)
                 cause: BaseException = exc
+            except ResponseTooLargeError:
+                raise                       # asking again would read the same flood again
             except (ThrottledError, ServerError) as exc:
                 err, cause = exc, exc
             if attempt >= self.max_retries:
@@ -450,6 +612,10 @@ class DashScopeClient:
             except httpx.HTTPError as exc:
                 raise uncertain(f"no answer to the submission ({type(exc).__name__}); the task may exist",
                                 exc) from exc
+            except ResponseTooLargeError as exc:
+                # The service did answer, and the answer may hold a task id: only the task list can tell.
+                raise uncertain("the answer to the submission was too large to read; the task may exist",
+                                exc, exc.http_status) from exc
             status = resp.status_code
             data = _json(resp)
             rid = data.get("request_id") if isinstance(data, dict) else None
@@ -674,6 +840,10 @@ class DashScopeClient:
         upload_url = httpx.URL(str(data["upload_host"]))
         if upload_url.scheme not in ("http", "https"):
             raise UploadError(f"unusable upload host {upload_url.host!r}", code="BadUploadHost")
+        if not self.base_is_loopback and _is_private_host(upload_url.host):
+            # The real service's storage is on the internet; a local address would post the file into this network.
+            raise UploadError(f"the upload host is a local or private address ({upload_url.host})",
+                              code="BadUploadHost")
 
         async def body() -> AsyncIterator[bytes]:
             yield head
@@ -702,7 +872,11 @@ class DashScopeClient:
             t0 = time.monotonic()
             err: DashScopeError
             try:
-                resp = await self._http.send(request, follow_redirects=False)
+                resp = await self._http.send(request, stream=True, follow_redirects=False)
+                try:
+                    answer = await _read_capped(resp, 64 * KIB)    # an XML document at most
+                finally:
+                    await resp.aclose()
             except UploadError:
                 raise
             except httpx.HTTPError as exc:
@@ -713,7 +887,7 @@ class DashScopeClient:
                 err = UploadError(f"{type(exc).__name__}: {exc}", code="NetworkError")
                 err.__cause__ = exc
             else:
-                code, message, oss_rid = parse_oss_error(resp.content)
+                code, message, oss_rid = parse_oss_error(answer)
                 log.info("POST %s -> %d oss_request_id=%s %.0f ms", _where(upload_url), resp.status_code,
                          redact(resp.headers.get("x-oss-request-id") or oss_rid), (time.monotonic() - t0) * 1000)
                 if 200 <= resp.status_code < 300:
@@ -758,21 +932,47 @@ class DashScopeClient:
         return (await self.upload_file(model, path, progress=progress)).oss_url
 
     # -- downloads ----------------------------------------------------------------------------------
+    def check_result_url(self, url: httpx.URL | str) -> httpx.URL:
+        """The URL if this client may fetch it as a result (or a redirect on the way to one).
+
+        Only ``http(s)``. Against the real service (a base URL that is not this computer), a link
+        to this computer, a private network (RFC 1918, fc00::/7), link-local or any other
+        non-public literal address is refused: the service never hands those out, and fetching
+        one would let a hostile answer probe the local network. Host names are not resolved
+        (``localhost`` excepted). Against the sandbox on loopback, local links are its own.
+        Raises ``DownloadError`` with code ``BadURL`` or ``UnsafeURL``.
+        """
+        try:
+            target = url if isinstance(url, httpx.URL) else httpx.URL(url)
+        except (httpx.InvalidURL, TypeError, ValueError):
+            raise DownloadError("the result link is not a valid URL", code="BadURL") from None
+        if target.scheme not in ("http", "https") or not target.host:
+            raise DownloadError(f"not an http(s) link: {target.scheme or '?'}://…", code="BadURL")
+        if not self.base_is_loopback and _is_private_host(target.host):
+            raise DownloadError(f"the link points at a local or private address ({target.host})", code="UnsafeURL")
+        return target
+
     async def download(self, url: str, dest: str | os.PathLike[str], *,
                        progress: Callable[[int, int | None], None] | None = None, chunk_size: int = 256 * KIB,
-                       expected_size: int | None = None) -> Path:
+                       expected_size: int | None = None, max_bytes: int | None = DEFAULT_MAX_DOWNLOAD) -> Path:
         """Fetch a result URL into ``dest`` (no API key), resuming ``dest.part`` with ``Range``.
 
         Network errors, 5xx and truncated bodies are retried (resuming) with backoff; 403/404/410
         raise ``DownloadError(expired=True)`` and keep the ``.part``. The file is fsynced and
         moved into place atomically.
+
+        ``max_bytes`` (default 4 GiB; ``None`` = no limit): a declared size (``Content-Length``,
+        ``Content-Range``, ``expected_size``) or a body that streams past it raises
+        ``DownloadError(code="TooLarge")`` and the ``.part`` is removed. The URL and every redirect
+        are checked by :meth:`check_result_url` (``BadURL`` / ``UnsafeURL``, nothing written).
+        These three are :attr:`DownloadError.permanent`: retrying the same link cannot help.
         """
         dest = Path(dest)
         part = dest.with_name(dest.name + ".part")
+        target = self.check_result_url(url)
+        if max_bytes is not None and expected_size is not None and expected_size > max_bytes:
+            raise DownloadError(_too_large_text(expected_size, max_bytes), code="TooLarge")
         dest.parent.mkdir(parents=True, exist_ok=True)
-        target = httpx.URL(url)
-        if target.scheme not in ("http", "https"):
-            raise DownloadError(f"not an http(s) URL: {target.scheme}://…", code="BadURL")
         validator: dict[str, str | None] = {"etag": None}   # the ETag seen, for If-Range on resume
         attempt = 0
         while True:
@@ -780,16 +980,25 @@ class DashScopeClient:
             if expected_size is not None and offset > expected_size:
                 part.unlink()
                 offset = 0
+            if max_bytes is not None and offset > max_bytes:
+                part.unlink()
+                offset = 0
             if expected_size is not None and offset == expected_size and offset > 0:
                 break
             try:
-                total = await self._download_once(target, part, offset, validator, progress, chunk_size)
+                total = await self._download_once(target, part, offset, validator, progress, chunk_size, max_bytes)
+            except DownloadError as e:
+                if e.code == "TooLarge":
+                    part.unlink(missing_ok=True)
+                    e.bytes_written = 0
+                raise
             except _Retry as r:
                 if r.restart and part.exists():
                     part.unlink()
                     validator["etag"] = None
                 if attempt >= self.max_retries:
-                    r.error.bytes_written = part.stat().st_size if part.exists() else 0
+                    if isinstance(r.error, DownloadError):
+                        r.error.bytes_written = part.stat().st_size if part.exists() else 0
                     raise r.error from r.error.__cause__
                 delay = self.backoff(attempt, r.error.retry_after)
                 if delay is None:
@@ -825,8 +1034,24 @@ class DashScopeClient:
         os.replace(part, dest)
         _fsync_dir(dest.parent)
 
+    async def _send_result_request(self, request: httpx.Request) -> httpx.Response:
+        """Send a download request, following redirects by hand so that every hop is checked."""
+        resp = await self._http.send(request, stream=True, follow_redirects=False)
+        hops = 0
+        while resp.next_request is not None:
+            nxt = resp.next_request
+            await resp.aclose()
+            hops += 1
+            if hops > _MAX_REDIRECTS:
+                raise DownloadError(f"more than {_MAX_REDIRECTS} redirects", code="TooManyRedirects")
+            self.check_result_url(nxt.url)
+            nxt.headers.pop("Authorization", None)
+            resp = await self._http.send(nxt, stream=True, follow_redirects=False)
+        return resp
+
     async def _download_once(self, url: httpx.URL, part: Path, offset: int, validator: dict[str, str | None],
-                             progress: Callable[[int, int | None], None] | None, chunk_size: int) -> int | None:
+                             progress: Callable[[int, int | None], None] | None, chunk_size: int,
+                             max_bytes: int | None = None) -> int | None:
         """One GET; appends to ``part``. Returns the total size (when known); raises ``_Retry``."""
         etag = validator.get("etag")
         headers = {"Accept-Encoding": "identity"}
@@ -838,7 +1063,7 @@ class DashScopeClient:
         assert "authorization" not in request.headers
         t0 = time.monotonic()
         try:
-            resp = await self._http.send(request, stream=True, follow_redirects=True)
+            resp = await self._send_result_request(request)
         except httpx.HTTPError as exc:
             log.info("GET %s -> %s after %.0f ms", _where(url), type(exc).__name__, (time.monotonic() - t0) * 1000)
             err = DownloadError(f"{type(exc).__name__}: {exc}", code="NetworkError", bytes_written=offset)
@@ -879,6 +1104,11 @@ class DashScopeClient:
                 written = 0
             validator["etag"] = resp.headers.get("ETag") or etag
             expected_end = written + length if length is not None else total
+            if max_bytes is not None:
+                declared = max(x for x in (total, expected_end, 0) if x is not None)
+                if declared > max_bytes:
+                    raise DownloadError(_too_large_text(declared, max_bytes), code="TooLarge",
+                                        http_status=status)
             if progress is not None:
                 progress(written, total)
             with part.open("ab" if written > 0 else "wb") as fh:
@@ -888,6 +1118,9 @@ class DashScopeClient:
                 try:
                     async for piece in resp.aiter_bytes():
                         buf += piece
+                        if max_bytes is not None and written + len(buf) > max_bytes:
+                            raise DownloadError(_too_large_text(written + len(buf), max_bytes, streamed=True),
+                                                code="TooLarge", http_status=status)
                         if len(buf) >= chunk_size:
                             fh.write(buf)
                             written += len(buf)
@@ -916,4 +1149,5 @@ class DashScopeClient:
             await resp.aclose()
 
 
-__all__ = ["DEFAULT_USER_AGENT", "DashScopeClient", "canonical_json", "parse_retry_after"]
+__all__ = ["ALLOW_HTTP_ENV", "DEFAULT_MAX_DOWNLOAD", "DEFAULT_USER_AGENT", "MAX_ANSWER_BYTES", "DashScopeClient",
+           "canonical_json", "is_loopback_host", "normalise_key", "parse_retry_after"]

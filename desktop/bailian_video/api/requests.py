@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import catalog
+from ..catalog.values import is_blank
 
 OSS_PREFIX = "oss://"
 
@@ -23,15 +24,21 @@ def build_body(spec: catalog.ModelSpec, inputs: dict[str, Any], params: dict[str
                function: str | None = None) -> dict[str, Any]:
     """The ``{model, input, parameters?}`` envelope for one catalogue model in one region.
 
-    Empty inputs are left out; VACE gets ``input.function``; ``parameters`` is sent only when
-    the model takes it, without ``None`` values and without detect-stage parameters.
+    Empty inputs are left out (text with nothing visible in it counts as empty: a negative
+    prompt of spaces is not sent); VACE gets ``input.function``; ``parameters`` is sent only
+    when the model takes it, without ``None`` values and without detect-stage parameters.
     """
     body: dict[str, Any] = {"model": spec.name_in(region)}
     wire_inputs: dict[str, Any] = {}
+    fn_for_inputs = function if spec.functions else None
     for name, value in inputs.items():
         value = _clean(value)
-        if not _empty(value):
-            wire_inputs[name] = value
+        if _empty(value):
+            continue
+        ins = spec.input(name, fn_for_inputs)
+        if ins is not None and ins.kind == catalog.Kind.TEXT and is_blank(value):
+            continue
+        wire_inputs[name] = value
     if spec.functions:
         wire_inputs["function"] = function or wire_inputs.get("function") or next(iter(spec.functions))
     body["input"] = wire_inputs

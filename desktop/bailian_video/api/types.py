@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from .. import catalog
+from .errors import strip_control
 
 #: The service reports naive "YYYY-MM-DD HH:MM:SS.mmm" times; they are Beijing time.
 BEIJING_TZ = timezone(timedelta(hours=8), "UTC+08:00")
@@ -116,6 +117,12 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else (str(value) if value not in (None, "") else None)
 
 
+def _text(value: Any) -> str | None:
+    """A string the service wrote, for people to read: without escape sequences or control characters."""
+    s = _str(value)
+    return (strip_control(s) or None) if s is not None else None
+
+
 # -- task creation and query ----------------------------------------------------------------
 @dataclass(frozen=True)
 class CreatedTask:
@@ -159,8 +166,8 @@ class TaskInfo:
             result_url=find_result_url(body, model),
             template_id=_str(output.get("template_id")),
             usage=dict(usage),
-            code=_str(output.get("code")),
-            message=_str(output.get("message")),
+            code=_text(output.get("code")),
+            message=_text(output.get("message")),
             orig_prompt=output.get("orig_prompt") if isinstance(output.get("orig_prompt"), str) else None,
             actual_prompt=output.get("actual_prompt") if isinstance(output.get("actual_prompt"), str) else None,
             output=dict(output),
@@ -193,15 +200,15 @@ class DetectResult:
         if rule is None:
             rule = ("check_pass" if "check_pass" in output else "pass" if "pass" in output
                     else "bbox_face")
-        failure = _str(output.get("message")) or _str(output.get("code"))
+        failure = _text(output.get("message")) or _text(output.get("code"))
         face = output.get("face_bbox")
         ext = output.get("ext_bbox")
         if rule == "check_pass":
             passed = output.get("check_pass") is True or str(output.get("check_pass")).lower() == "true"
-            reason = None if passed else (_str(output.get("reason")) or failure)
+            reason = None if passed else (_text(output.get("reason")) or failure)
         elif rule == "pass":
             passed = output.get("pass") is True or str(output.get("pass")).lower() == "true"
-            reason = None if passed else (failure or _str(output.get("reason")))
+            reason = None if passed else (failure or _text(output.get("reason")))
         elif rule == "bbox_face":
             face = output.get("bbox_face", face)
             ext = output.get("ext_bbox_face", ext)

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from ..i18n import T
 from .models import REGIONS, SIZES, size_tier
 from .schema import Choice, InputSpec, Kind, Limits, ModelSpec, ParamSpec
+from .values import is_blank
 
 
 class MediaLike(Protocol):
@@ -246,21 +247,27 @@ def validate(model: ModelSpec | str, inputs: Mapping[str, Any], params: Mapping[
     in_specs = spec.inputs_for(function)
     known_inputs = {i.name for i in in_specs} | {"function", "extend_prompt"}
     groups: dict[str, list[InputSpec]] = {}
-    template_used = bool(inputs.get("template"))
+    template_used = not _empty_value(Kind.TEXT, inputs.get("template"))
     for ins in in_specs:
         if ins.one_of:
             groups.setdefault(ins.one_of, []).append(ins)
         value = inputs.get(ins.name)
-        empty = value is None or value == "" or value == []
-        if empty:
+        if _empty_value(ins.kind, value):
             skip_prompt = ins.name == "prompt" and template_used
             if ins.required and (wire or not ins.from_detect) and not skip_prompt:
-                errs.append(FieldError(f"input.{ins.name}", "required", T(
-                    f"缺少“{ins.label.zh}”。", f"{ins.label.en} is required.")))
+                if ins.kind == Kind.TEXT and isinstance(value, str) and value:
+                    # Spaces, line breaks or invisible characters only: the service would take it and charge.
+                    errs.append(FieldError(f"input.{ins.name}", "blank", T(
+                        f"{ins.label.zh}是空的（只有空格或不可见字符）；请描述想要的视频。",
+                        f"The {ins.label.en.lower()} is empty (only spaces or invisible characters); "
+                        f"describe the video.")))
+                else:
+                    errs.append(FieldError(f"input.{ins.name}", "required", T(
+                        f"缺少“{ins.label.zh}”。", f"{ins.label.en} is required.")))
             continue
         errs.extend(_check_input(spec, ins, value, media.get(ins.name) if media else None))
     for members in groups.values():
-        if not any(inputs.get(m.name) not in (None, "", []) for m in members):
+        if all(_empty_value(m.kind, inputs.get(m.name)) for m in members):
             names_zh = "、".join(f"“{m.label.zh}”" for m in members)
             names_en = ", ".join(m.label.en for m in members)
             errs.append(FieldError(f"input.{members[0].name}", "one_of", T(
@@ -285,6 +292,14 @@ def validate(model: ModelSpec | str, inputs: Mapping[str, Any], params: Mapping[
                     f"{spec.name} has no parameter {name}; it takes {_list(sorted(known_params))}.")))
     errs.extend(_cross_checks(spec, function, inputs, params))
     return errs
+
+
+def _empty_value(kind: Kind, value: Any) -> bool:
+    """Not given: nothing, an empty string or list — or, for text, nothing visible (only spaces,
+    line breaks, control or zero-width characters), which is sent as if it were not there."""
+    if value is None or value == "" or value == []:
+        return True
+    return kind == Kind.TEXT and is_blank(value)
 
 
 def _check_input(spec: ModelSpec, ins: InputSpec, value: Any, info: Any) -> list[FieldError]:

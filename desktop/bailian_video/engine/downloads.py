@@ -110,6 +110,10 @@ class Downloads:
                                                   "produce it again.")))
                     return
                 attempt += 1
+                if getattr(e, "permanent", False):   # an unusable link or an impossible size: no retry helps
+                    self._drop_part(dest)
+                    eng._fail(rec, e.code or "DownloadFailed", e.explain(), costs=False)
+                    return
                 if attempt >= eng.retry.download_attempts and sandbox_rerun:
                     eng._sandbox_forgot(rec)   # a restarted sandbox no longer serves the old link
                     return

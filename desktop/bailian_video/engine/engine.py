@@ -1059,8 +1059,8 @@ class Engine:
             await self._step_succeeded(rec, step, info)
         elif status == TaskStatus.FAILED:
             code = info.code or "TaskFailed"
-            err = api_errors.classify(200, code, info.message or "", info.request_id, None)
-            self._fail(rec, code, err.explain(), costs=True, service_message=info.message)
+            why = api_errors.explain_task_failure(code, info.message, info.request_id)
+            self._fail(rec, code, why, costs=True, service_message=info.message)
         elif status == TaskStatus.CANCELED:
             self._save(rec, State.CANCELED, service_status=info.raw_status)
         elif status == TaskStatus.UNKNOWN:

@@ -44,9 +44,12 @@ def inspect_files(spec: ModelSpec, request: Request) -> tuple[dict[str, Any], di
                 try:
                     info = probe(path)
                 except (MediaError, OSError) as e:
+                    msg = getattr(e, "message", None)
+                    zh, en = (msg.zh, msg.en) if isinstance(msg, T) else (str(e), str(e))
                     raise ValidationError([catalog.FieldError(f"input.{ins.name}", "unreadable", T(
-                        f"无法读取“{ins.label.zh}”：{path}（{e}）。请确认文件存在且格式正确。",
-                        f"Cannot read {ins.label.en}: {path} ({e}). Check that the file exists and is valid."))]) from e
+                        f"无法读取“{ins.label.zh}”：{path}（{zh}）。请确认文件完整、格式正确；尚未提交也未扣费。",
+                        f"Cannot read {ins.label.en}: {path} ({en}). Check that the file is complete and valid; "
+                        f"nothing was submitted or charged."))]) from e
                 meta.update(sha256=file_sha256(path), size=info.size_bytes, duration=info.duration,
                             width=info.width, height=info.height)
             metas.append(meta)

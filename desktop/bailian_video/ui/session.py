@@ -225,7 +225,10 @@ class Session(QObject):
             base = os.environ.get("DASHSCOPE_HTTP_BASE_URL") or catalog.base_url(region)
         if not key:
             return False, ""
-        client = DashScopeClient(key, region=region, base_url=base)
+        try:
+            client = DashScopeClient(key, region=region, base_url=base)
+        except (api_errors.DashScopeError, ValueError) as e:   # e.g. http:// to a remote host
+            return False, tx(e.explain()) if isinstance(e, api_errors.DashScopeError) else str(e)
         try:
             await client.list_tasks(page_size=1)
             return True, ""
