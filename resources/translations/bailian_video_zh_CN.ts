@@ -259,6 +259,10 @@
         <translation>再次运行会发起新的生成，并再次计费。</translation>
     </message>
     <message>
+        <source>The video is already made: getting it again costs nothing.</source>
+        <translation>视频已经生成：再次获取不收费。</translation>
+    </message>
+    <message>
         <source>Nothing was billed for this task.</source>
         <translation>该任务没有产生费用。</translation>
     </message>
@@ -559,6 +563,10 @@
         <source>Add your API key in Settings (or switch to the free sandbox) to generate.</source>
         <translation>请先在设置里填写 API 密钥（或切换到免费的沙盒）再生成。</translation>
     </message>
+    <message>
+        <source>Nothing was queued.</source>
+        <translation>没有加入任何任务。</translation>
+    </message>
     <message numerus="yes">
         <source>Added %n task(s) to the queue.</source>
         <translation>
@@ -566,26 +574,82 @@
         </translation>
     </message>
     <message>
+        <source>1 video</source>
+        <translation>1 个视频</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n videos</source>
+        <translation>
+            <numerusform>%n 个视频</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Confirm spending</source>
+        <translation>确认花费</translation>
+    </message>
+    <message>
+        <source>This will make %1, about %2.</source>
+        <translation>将生成 %1，预计 %2。</translation>
+    </message>
+    <message>
+        <source>Sandbox: nothing is charged.</source>
+        <translation>沙盒：不收费。</translation>
+    </message>
+    <message>
+        <source>Each video is billed separately, and only when it succeeds.</source>
+        <translation>每个视频单独计费，只有生成成功才计费。</translation>
+    </message>
+    <message>
+        <source>You are asked before more than %1 or %2 in one go (Settings → Spending).</source>
+        <translation>一次超过 %1 或 %2 时会先询问（设置 → 花费）。</translation>
+    </message>
+    <message>
+        <source>Make %1</source>
+        <translation>生成 %1</translation>
+    </message>
+    <message>
         <source>Already made</source>
         <translation>已经生成过</translation>
     </message>
     <message>
-        <source>You already made this exact video (same model, settings and files).</source>
-        <translation>您已经生成过完全相同的视频（同样的模型、设置和文件）。</translation>
+        <source>You already made this video (same settings and seed).</source>
+        <translation>这个视频（相同设置和种子）已经做过。</translation>
     </message>
     <message>
-        <source>It is here: %1
-Making it again costs money again.</source>
-        <translation>文件在这里：%1
-再次生成会再次计费。</translation>
+        <source>This video (same settings and seed) is already in the queue.</source>
+        <translation>这个视频（相同设置和种子）已在队列中。</translation>
     </message>
     <message>
-        <source>Make a new one</source>
-        <translation>重新生成</translation>
+        <source>Making it again costs money again.</source>
+        <translation>再做一次会再次计费。</translation>
     </message>
     <message>
-        <source>Show the existing one</source>
-        <translation>查看已有的视频</translation>
+        <source>It is here: %1</source>
+        <translation>它在这里：%1</translation>
+    </message>
+    <message>
+        <source>Make it again anyway (charged)</source>
+        <translation>仍然再做一次（计费）</translation>
+    </message>
+    <message>
+        <source>Make it again anyway</source>
+        <translation>仍然再做一次</translation>
+    </message>
+    <message>
+        <source>Open it</source>
+        <translation>打开它</translation>
+    </message>
+    <message>
+        <source>Show it</source>
+        <translation>查看它</translation>
+    </message>
+    <message>
+        <source>Loaded the settings and the seed of an earlier task: Generate repeats it exactly.</source>
+        <translation>已载入之前任务的设置和种子：点“生成”会完全重复它。</translation>
+    </message>
+    <message>
+        <source>Loaded the settings of an earlier task with a random seed: Generate makes a new variation.</source>
+        <translation>已载入之前任务的设置，种子为随机：点“生成”会得到新的变化。</translation>
     </message>
     <message>
         <source>Make a batch?</source>
@@ -634,10 +698,6 @@ Making it again costs money again.</source>
     <message>
         <source>Not an image, audio or video file: %1</source>
         <translation>不是图片、音频或视频文件：%1</translation>
-    </message>
-    <message>
-        <source>Loaded the settings of an earlier task. Change anything, then Generate.</source>
-        <translation>已载入之前任务的设置。可以修改后再点“生成”。</translation>
     </message>
     <message>
         <source>not in %1</source>
@@ -900,6 +960,10 @@ Making it again costs money again.</source>
 <context>
     <name>Queue</name>
     <message>
+        <source>The video is already made: use “Save to…” to choose another folder. The download is free; nothing is generated again.</source>
+        <translation>视频已经生成：点“保存到…”另选一个文件夹。下载免费，不会重新生成。</translation>
+    </message>
+    <message>
         <source>Check the API key in Settings; keys only work in their own region.</source>
         <translation>请在设置里检查 API 密钥；密钥只能在其所属地区使用。</translation>
     </message>
@@ -943,6 +1007,10 @@ Making it again costs money again.</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
+        <source>Save to… (free)</source>
+        <translation>保存到…（免费）</translation>
+    </message>
+    <message>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -953,10 +1021,6 @@ Making it again costs money again.</source>
     <message>
         <source>Resume tracking</source>
         <translation>继续跟踪</translation>
-    </message>
-    <message>
-        <source>Run again with these settings</source>
-        <translation>用这些设置再次运行</translation>
     </message>
     <message>
         <source>Copy task id</source>
@@ -1021,8 +1085,56 @@ Making it again costs money again.</source>
         <translation>继续跟踪</translation>
     </message>
     <message>
+        <source>Download the finished video again into a folder you choose; this costs nothing while the service keeps the link</source>
+        <translation>把已完成的视频重新下载到你选择的文件夹；链接有效期内不收费</translation>
+    </message>
+    <message>
+        <source>Same settings, new variation: the settings go back into the form with a random seed, so Generate makes a different video</source>
+        <translation>同样设置、新的变化：设置放回表单，种子为随机，点“生成”会得到不同的视频</translation>
+    </message>
+    <message>
+        <source>Exact repeat (same seed): the settings and the seed go back into the form for one video, the same video again</source>
+        <translation>完全重复（相同种子）：设置和种子放回表单，只生成 1 个，得到同一个视频</translation>
+    </message>
+    <message>
+        <source>Save to another folder…</source>
+        <translation>保存到其他文件夹…</translation>
+    </message>
+    <message>
+        <source>Save to…</source>
+        <translation>保存到…</translation>
+    </message>
+    <message>
         <source>Run again</source>
         <translation>再次运行</translation>
+    </message>
+    <message>
+        <source>Save the video to…</source>
+        <translation>把视频保存到…</translation>
+    </message>
+    <message>
+        <source>Same settings, new variation</source>
+        <translation>同样设置、新的变化</translation>
+    </message>
+    <message>
+        <source>The seed is left random, so you get a different video</source>
+        <translation>种子保持随机，会得到不同的视频</translation>
+    </message>
+    <message>
+        <source>Exact repeat (same seed)</source>
+        <translation>完全重复（相同种子）</translation>
+    </message>
+    <message>
+        <source>One video with the same seed: the same video again</source>
+        <translation>用相同种子生成 1 个：得到同一个视频</translation>
+    </message>
+    <message>
+        <source>Run again: new variation</source>
+        <translation>再来一次：新的变化</translation>
+    </message>
+    <message>
+        <source>Exact repeat</source>
+        <translation>完全重复</translation>
     </message>
     <message>
         <source>Remove</source>
@@ -1031,10 +1143,6 @@ Making it again costs money again.</source>
     <message>
         <source>Download the finished video again; this costs nothing</source>
         <translation>重新下载已生成的视频；不收费</translation>
-    </message>
-    <message>
-        <source>Put these settings back into the form</source>
-        <translation>把这些设置填回表单</translation>
     </message>
 </context>
 <context>
@@ -1268,6 +1376,30 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
     <message>
         <source>File &amp;name:</source>
         <translation>文件名(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Spending</source>
+        <translation>花费</translation>
+    </message>
+    <message>
+        <source>&amp;Confirm:</source>
+        <translation>确认阈值(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>Ask before more than</source>
+        <translation>超过</translation>
+    </message>
+    <message>
+        <source>videos or</source>
+        <translation>个视频或</translation>
+    </message>
+    <message>
+        <source>in one go</source>
+        <translation>时先确认</translation>
+    </message>
+    <message>
+        <source>Before one click of Generate queues more videos or costs more than this, the app shows the total and asks. Nothing is charged in the sandbox, so it does not ask there.</source>
+        <translation>一次点击“生成”要加入的视频数或预计金额超过这里的值时，会先显示总数和金额并询问。沙盒不收费，因此不会询问。</translation>
     </message>
     <message>
         <source>Limits</source>

@@ -98,14 +98,17 @@ def test_row_actions_play_open_copy_run_again_remove(qtbot, run, data_dir, opene
             assert QGuiApplication.clipboard().text() == rec.task_id
             menu.findChild(QAction, "menu_copy_request").trigger()
             assert QGuiApplication.clipboard().text() in rec.request_ids
-            # run again: back into the form with the same settings
+            # run again: back into the form with the same settings, and a new variation (random seed)
             tab = app.tab("t2v")
             tab.input_editors["prompt"].set_value("")
             w.tabs.setCurrentWidget(app.tab("emoji"))
             click(qtbot, dock._buttons["again"])
             assert w.current_tab() is tab
             assert tab.input_editors["prompt"].value() == "the moon over the sea"
-            assert tab.param_editors["size"].value() == "832*480" and tab.param_editors["seed"].value() == 7
+            assert tab.param_editors["size"].value() == "832*480" and tab.param_editors["seed"].value() is None
+            # exact repeat: the same seed, and one video (several would be identical)
+            click(qtbot, dock._buttons["repeat"])
+            assert tab.param_editors["seed"].value() == 7 and tab.count.value() == 1
             # remove: gone from the list, the video stays
             click(qtbot, dock._buttons["remove"])
             assert dock.model.rowCount() == 0 and Path(rec.output_path).is_file()

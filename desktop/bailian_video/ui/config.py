@@ -11,9 +11,21 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
+from ..engine.intake import CONSENT_AMOUNT, CONSENT_VIDEOS
 from ..engine.outputs import DEFAULT_TEMPLATE
 
 DEFAULT_REGION = "cn-beijing"
+
+#: The group of the app-wide choices. Not "general": Qt's INI writer saves a group of that name as
+#: ``[%General]``, which reads back as ``General/…`` — a new process would find nothing (Linux keys are
+#: case-sensitive), so the backend, language and region were forgotten at every restart.
+APP = "app"
+#: Keys that older versions wrote under ``general/`` and that :meth:`UiConfig._migrate` moves to ``app/``.
+MOVED_KEYS = ("backend", "language", "region")
+#: One click of Generate that makes more videos, or costs more, than this asks first (the defaults are the
+#: engine's, which the CLI uses too).
+CONFIRM_VIDEOS = CONSENT_VIDEOS
+CONFIRM_AMOUNT = CONSENT_AMOUNT
 
 
 def default_videos_dir() -> Path:
@@ -32,6 +44,21 @@ class UiConfig:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.path = self.data_dir / "ui.ini"
         self.qs = QSettings(str(self.path), QSettings.Format.IniFormat)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Move the values older versions stored under ``general/`` (read back as ``General/``) to ``app/``."""
+        moved = False
+        for name in MOVED_KEYS:
+            for old in (f"General/{name}", f"general/{name}"):
+                if not self.qs.contains(old):
+                    continue
+                if not self.qs.contains(f"{APP}/{name}"):
+                    self.qs.setValue(f"{APP}/{name}", self.qs.value(old))
+                self.qs.remove(old)
+                moved = True
+        if moved:
+            self.qs.sync()
 
     # -- generic ---------------------------------------------------------------------------
     def _get(self, key: str, default: Any = None) -> Any:
@@ -44,32 +71,64 @@ class UiConfig:
     def sync(self) -> None:
         self.qs.sync()
 
-    # -- general ---------------------------------------------------------------------------
+    # -- the app ---------------------------------------------------------------------------
     @property
     def language(self) -> str:
         """'' follows the OS; 'zh' or 'en' when the user chose."""
-        return str(self._get("general/language", ""))
+        return str(self._get(f"{APP}/language", ""))
 
     @language.setter
     def language(self, value: str) -> None:
-        self._set("general/language", value or "")
+        self._set(f"{APP}/language", value or "")
 
     @property
     def backend(self) -> str:
         """'' (not chosen yet), 'sandbox' or 'service'."""
-        return str(self._get("general/backend", ""))
+        return str(self._get(f"{APP}/backend", ""))
 
     @backend.setter
     def backend(self, value: str) -> None:
-        self._set("general/backend", value)
+        self._set(f"{APP}/backend", value)
 
     @property
     def region(self) -> str:
-        return str(self._get("general/region", DEFAULT_REGION))
+        return str(self._get(f"{APP}/region", DEFAULT_REGION)) or DEFAULT_REGION
 
     @region.setter
     def region(self, value: str) -> None:
-        self._set("general/region", value)
+        self._set(f"{APP}/region", value)
+
+    # -- spending ----------------------------------------------------------------------------
+    @property
+    def confirm_videos(self) -> int:
+        """One click that queues more videos than this asks first."""
+        return max(1, _int(self._get("confirm/videos", CONFIRM_VIDEOS), CONFIRM_VIDEOS))
+
+    @confirm_videos.setter
+    def confirm_videos(self, value: int) -> None:
+        self._set("confirm/videos", max(1, int(value)))
+
+    @property
+    def confirm_amount(self) -> float:
+        """One click whose estimate exceeds this (yuan) asks first."""
+        try:
+            return max(0.0, float(self._get("confirm/amount", CONFIRM_AMOUNT)))
+        except (TypeError, ValueError):
+            return CONFIRM_AMOUNT
+
+    @confirm_amount.setter
+    def confirm_amount(self, value: float) -> None:
+        self._set("confirm/amount", max(0.0, float(value)))
+
+    @property
+    def confirm_in_sandbox(self) -> bool:
+        """Ask in the sandbox too (nothing is charged there; off by default, on in tests and demos)."""
+        v = self._get("confirm/in_sandbox", False)
+        return v is True or str(v).lower() in ("true", "1", "yes")
+
+    @confirm_in_sandbox.setter
+    def confirm_in_sandbox(self, value: bool) -> None:
+        self._set("confirm/in_sandbox", bool(value))
 
     # -- output ----------------------------------------------------------------------------
     @property

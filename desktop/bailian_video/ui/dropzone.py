@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
@@ -41,10 +41,10 @@ from PySide6.QtWidgets import (
 
 from .. import catalog
 from ..catalog import InputSpec, Kind
+from ..catalog.values import is_local, is_remote, local_path
 from .media_jobs import Preview, guess_kind, load_preview
 from .util import fmt_bytes, fmt_clock, set_state, spawn, tx
 
-REMOTE_PREFIXES = ("http://", "https://", "oss://")
 THUMB = QSize(128, 96)
 
 
@@ -63,19 +63,15 @@ def local_paths(mime: QMimeData) -> tuple[list[str], list[str]]:
                 p = url.toLocalFile()
                 if os.path.isfile(p):
                     files.append(p)
-            elif url.scheme() in ("http", "https", "oss"):
+            elif is_remote(url.toString()):
                 links.append(url.toString())
     elif mime.hasText():
         for line in mime.text().splitlines():
             line = line.strip()
-            if line.startswith(REMOTE_PREFIXES):
+            if is_remote(line):
                 links.append(line)
-            elif line.startswith("file://"):
-                p = QUrl(line).toLocalFile()
-                if os.path.isfile(p):
-                    files.append(p)
-            elif line and os.path.isfile(os.path.expanduser(line)):
-                files.append(os.path.expanduser(line))
+            elif is_local(line) and os.path.isfile(p := os.path.expanduser(local_path(line))):
+                files.append(p)
     return files, links
 
 
@@ -348,8 +344,8 @@ class DropZone(QFrame):
         """Fill from a saved request ('run again'): paths or links, checked like a drop."""
         self.clear(emit=False)
         values = value if isinstance(value, list) else ([value] if value else [])
-        files = [v for v in values if isinstance(v, str) and not v.startswith(REMOTE_PREFIXES)]
-        links = [v for v in values if isinstance(v, str) and v.startswith(REMOTE_PREFIXES)]
+        files = [local_path(v) for v in values if is_local(v)]
+        links = [v for v in values if is_remote(v)]
         if files or links:
             self.take(files, links, from_user=False)
         else:
@@ -532,10 +528,10 @@ class DropZone(QFrame):
         text = self.link_edit.text().strip()
         if not text:
             return
-        if text.startswith(REMOTE_PREFIXES):
+        if is_remote(text):
             self.take([], [text])
-        elif os.path.isfile(os.path.expanduser(text)):
-            self.take([os.path.expanduser(text)], [])
+        elif os.path.isfile(os.path.expanduser(local_path(text))):
+            self.take([os.path.expanduser(local_path(text))], [])
         else:
             self.message.emit(self.tr("“%1” is neither a link (https://…) nor a file on this computer.")
                               .replace("%1", text))

@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
 
 from .. import catalog
 from ..catalog import Family, FieldError, InputSpec, Kind, ModelSpec, ValidationError
-from ..engine import Request
+from ..catalog.values import is_local
+from ..engine import Request, State
+from ..engine.intake import needs_consent
 from ..i18n import T
 from .config import UiConfig
 from .dropzone import DropZone, local_paths
@@ -101,8 +103,12 @@ class FamilyTab(QWidget):
     once and builds the others while idle.
     """
 
+    # The most videos one click may ask for (a batch multiplies it); above the consent threshold it asks first.
+    MAX_COUNT = 20
+
     submitted = Signal(list)
     show_task = Signal(object)        # a duplicate's existing record, to select in the queue
+    open_task = Signal(object)        # … and to play (an exact repeat of a finished video: "open it")
 
     def __init__(self, family: Family, session: Session, config: UiConfig, parent: QWidget | None = None):
         super().__init__(parent)
@@ -121,6 +127,7 @@ class FamilyTab(QWidget):
         self._restoring = False
         self._busy = False
         self._note_kind = ""
+        self._refusal_rows: list[FieldRow] = []     # rows marked by the engine's refusal (cleared on any change)
         self.setObjectName(f"tab_{self.family.value}")
         self.setAcceptDrops(True)
         self._built = False
@@ -239,7 +246,7 @@ class FamilyTab(QWidget):
         self.count_label = QLabel(bar)
         self.count = QSpinBox(bar)
         self.count.setObjectName("countSpin")
-        self.count.setRange(1, 4)
+        self.count.setRange(1, self.MAX_COUNT)
         self.count_label.setBuddy(self.count)
         self.count.valueChanged.connect(self._changed)
         self.generate_button = QPushButton(bar)
@@ -357,6 +364,7 @@ class FamilyTab(QWidget):
             ed.changed.connect(self._changed)
             row = FieldRow(ps.name, ps.label, ps.help, ed.widget, required=False, self_labelled=ed.self_labelled,
                            editor=ed, parent=body)
+            ed.changed.connect(lambda r=row: r.set_error(""))
             self.param_rows[ps.name] = row
             self.param_editors[ps.name] = ed
             self.params_layout.insertWidget(self.params_layout.count() - 1, row)
@@ -417,6 +425,9 @@ class FamilyTab(QWidget):
     def _changed(self, *_: Any) -> None:
         if self._note_kind == "fields":
             self._say("")               # "fix the fields" goes once the person changes something
+        for row in self._refusal_rows:  # the engine judged the combination (a seed *and* a count): any change
+            row.set_error("")
+        self._refusal_rows = []
         self._sync_str_lists()
         self._estimate_later.poke()
         self._update_button()
@@ -477,7 +488,9 @@ class FamilyTab(QWidget):
                 errors.append(FieldError(f"input.{name}", "limits", T(words, words)))
         return errors
 
-    def show_errors(self, errors: list[FieldError]) -> None:
+    def show_errors(self, errors: list[FieldError], spell_out: bool = False) -> None:
+        """Mark each field's problem on its row; ``spell_out`` also puts every message next to Generate
+        (a refusal from the engine arrives right after the click, where the person is looking)."""
         for row in [*self.input_rows.values(), *self.param_rows.values()]:
             row.set_error("")
         self.model_error.hide()
@@ -492,13 +505,19 @@ class FamilyTab(QWidget):
                     zone.refusal if isinstance(zone, DropZone) else "")
                 row.set_error(f"{before} {tx(e.message)}".strip())
                 first = first or row
+                if spell_out:
+                    self._refusal_rows.append(row)
             elif key in ("region", "model"):
                 self.model_error.setText(tx(e.message))
                 self.model_error.show()
                 first = first or self.model_combo
             else:
                 general.append(tx(e.message))
-        if general:
+                if key == "count":
+                    first = first or self.count
+        if spell_out and errors:
+            self._say(" ".join(dict.fromkeys(tx(e.message) for e in errors)), error=True, kind="fields")
+        elif general:
             self._say(" ".join(general), error=True)
         elif errors:
             self._say(self.tr("Please fix the fields marked in red."), error=True, kind="fields")
@@ -512,6 +531,8 @@ class FamilyTab(QWidget):
                     ed.focus()
                 elif isinstance(ed, DropZone):
                     ed.setFocus()
+            elif first is self.count:
+                self.count.setFocus()
 
     def field_error(self, name: str) -> str:
         row = self.input_rows.get(name) or self.param_rows.get(name)
@@ -628,18 +649,36 @@ class FamilyTab(QWidget):
         engine = self.session.engine
         z = self.batch_zone()
         requests = [self.build_request(item) for item in z.batch_values()] if z else [self.build_request()]
-        created: list[Any] = []
-        batch_id = None
+        count = self.count.value()
+        # Every check first (fields, files, a fixed seed with several videos, the output folder):
+        # a refusal arrives before anything is asked, stored or paid.
+        prepared = []
         for req in requests:
             try:
-                res = await engine.submit(req, count=self.count.value(), **({"batch": batch_id} if batch_id else {}))
+                prepared.append(await engine.prepare(req, count))
             except ValidationError as e:
-                self.show_errors(e.errors)
+                self.show_errors(e.errors, spell_out=True)
+                return []
+        videos = sum(p.count for p in prepared)
+        amount = sum(p.amount for p in prepared)
+        if self._consent_needed(videos, amount):
+            sure = all(p.estimate.confirmed and p.estimate.seconds_known for p in prepared)
+            if not await self._confirm_spending(videos, amount, sure):
+                self._say(self.tr("Nothing was queued."))
+                return []
+        created: list[Any] = []
+        batch_id = None
+        for req, prep in zip(requests, prepared, strict=True):
+            try:
+                res = await engine.submit(req, count=count, prepared=prep,
+                                          **({"batch": batch_id} if batch_id else {}))
+            except ValidationError as e:
+                self.show_errors(e.errors, spell_out=True)
                 break
             if res.duplicate_of is not None and not res.tasks:
                 again = await self._ask_duplicate(res.duplicate_of)
                 if again:
-                    res = await engine.submit(req, count=self.count.value(), force=True)
+                    res = await engine.submit(req, count=count, force=True, prepared=prep)
                 else:
                     continue
             created.extend(res.tasks)
@@ -650,15 +689,58 @@ class FamilyTab(QWidget):
             self.submitted.emit(created)
         return created
 
+    def _consent_needed(self, videos: int, amount: float) -> bool:
+        """More videos or money in one click than the person's thresholds (never in the free sandbox)."""
+        c = self.config
+        if self.session.is_sandbox and not c.confirm_in_sandbox:
+            return False
+        return needs_consent(videos, amount, c.confirm_videos, c.confirm_amount)
+
+    def _videos(self, n: int) -> str:
+        """'1 video' / '5 videos' (English has no plural catalogue here, so the singular is its own string)."""
+        return self.tr("1 video") if n == 1 else self.tr("%n videos", "", n)
+
+    async def _confirm_spending(self, videos: int, amount: float, sure: bool = True) -> bool:
+        """'This will make 6 videos, about ¥4.20': OK queues them, Cancel queues nothing."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Confirm spending"),
+                          self.tr("This will make %1, about %2.").replace("%1", self._videos(videos))
+                          .replace("%2", fmt_money(amount, sure)), parent=self)
+        label = box.findChild(QLabel, "qt_msgbox_label")
+        if label is not None:     # the total is what the person has to see: larger, bold
+            label.setStyleSheet("font-weight: bold; font-size: 11.5pt;")
+        info = [self.tr("Sandbox: nothing is charged.") if self.session.is_sandbox else
+                self.tr("Each video is billed separately, and only when it succeeds.")]
+        info.append(self.tr("You are asked before more than %1 or %2 in one go (Settings → Spending).")
+                    .replace("%1", self._videos(self.config.confirm_videos))
+                    .replace("%2", fmt_money(self.config.confirm_amount)))
+        box.setInformativeText("\n".join(info))
+        yes = box.addButton(self.tr("Make %1").replace("%1", self._videos(videos)), QMessageBox.ButtonRole.AcceptRole)
+        no = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(no)
+        box.setEscapeButton(no)
+        box.setObjectName("consentDialog")
+        box.open()
+        await wait_signal(box.finished)
+        clicked = box.clickedButton()
+        box.deleteLater()
+        return clicked is yes
+
     async def _ask_duplicate(self, rec: Any) -> bool:
+        """An exact repeat (same settings *and* seed) of a video that exists or is being made."""
+        done = rec.state == State.DONE
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Already made"),
-                          self.tr("You already made this exact video (same model, settings and files)."), parent=self)
-        if rec.output_path:
-            box.setInformativeText(self.tr("It is here: %1\nMaking it again costs money again.")
-                                   .replace("%1", rec.output_path))
-        again = box.addButton(self.tr("Make a new one"), QMessageBox.ButtonRole.AcceptRole)
-        show = box.addButton(self.tr("Show the existing one"), QMessageBox.ButtonRole.RejectRole)
+                          self.tr("You already made this video (same settings and seed).") if done else
+                          self.tr("This video (same settings and seed) is already in the queue."), parent=self)
+        charged = "" if self.session.is_sandbox else self.tr("Making it again costs money again.")
+        if done and rec.output_path:
+            box.setInformativeText((self.tr("It is here: %1").replace("%1", rec.output_path) + "\n" + charged).strip())
+        elif charged:
+            box.setInformativeText(charged)
+        again = box.addButton(self.tr("Make it again anyway (charged)") if charged else
+                              self.tr("Make it again anyway"), QMessageBox.ButtonRole.AcceptRole)
+        show = box.addButton(self.tr("Open it") if done else self.tr("Show it"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(show)
+        box.setEscapeButton(show)
         box.setObjectName("duplicateDialog")
         box.open()
         await wait_signal(box.finished)
@@ -666,7 +748,7 @@ class FamilyTab(QWidget):
         box.deleteLater()
         if clicked is again:
             return True
-        self.show_task.emit(rec)
+        (self.open_task if done else self.show_task).emit(rec)
         return False
 
     async def _confirm_batch(self, zone: DropZone, files: list[str]) -> None:
@@ -738,16 +820,14 @@ class FamilyTab(QWidget):
             empty = [z for z in targets if not z.items]
             order = empty + [z for z in targets if z.items]
             if len(items) > 1 and len(targets) == 1 and targets[0].allow_batch:
-                targets[0].take([i for i in items if not i.startswith(("http", "oss"))],
-                                [i for i in items if i.startswith(("http", "oss"))])
+                targets[0].take([i for i in items if is_local(i)], [i for i in items if not is_local(i)])
                 continue
             for z in order:
                 if not items:
                     break
                 take = items[: z.capacity - len(z.items)] if z.multi else items[:1]
                 items = items[len(take):]
-                z.take([t for t in take if not t.startswith(("http", "oss"))],
-                       [t for t in take if t.startswith(("http", "oss"))])
+                z.take([t for t in take if is_local(t)], [t for t in take if not is_local(t)])
             if items:
                 notes.append(self.tr("No room for: %1").replace("%1", ", ".join(Path(i).name for i in items)))
         if unknown:
@@ -756,9 +836,16 @@ class FamilyTab(QWidget):
         self._say(" ".join(notes), error=bool(notes))
 
     # -- run again ---------------------------------------------------------------------------
-    def load_request(self, request: Request) -> None:
-        """Put a past request back into the form ('run again')."""
+    def load_request(self, request: Request, exact: bool = False) -> None:
+        """Put a past request back into the form ('run again').
+
+        By default the seed is left random, so Generate makes a new variation. ``exact`` keeps the seed and
+        sets the count to one: several videos with one seed would be identical, and each is paid for.
+        """
         self.ensure_built()
+        if not exact:
+            request = Request.from_json({**request.to_json(),
+                                         "params": {k: v for k, v in request.params.items() if k != "seed"}})
         self._restoring = True
         try:
             self.set_model(request.model, request.function)
@@ -771,10 +858,17 @@ class FamilyTab(QWidget):
             for name, ed in self.param_editors.items():
                 if name in request.params:
                     ed.set_value(request.params[name])
+                elif name == "seed":
+                    ed.set_value(None)
+            if exact:
+                self.count.setValue(1)
         finally:
             self._restoring = False
         self._changed()
-        self._say(self.tr("Loaded the settings of an earlier task. Change anything, then Generate."))
+        self._say(self.tr("Loaded the settings and the seed of an earlier task: Generate repeats it exactly.")
+                  if exact else
+                  self.tr("Loaded the settings of an earlier task with a random seed: Generate makes a new "
+                          "variation."))
 
     # -- remembering -------------------------------------------------------------------------
     def save_state(self) -> None:

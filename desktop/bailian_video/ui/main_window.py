@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
             tab = FamilyTab(fam, session, config, self.tabs)
             tab.submitted.connect(self._submitted)
             tab.show_task.connect(lambda rec: self.queue.select_task(rec.id))
+            tab.open_task.connect(self.open_task)
             self.tabs.addTab(tab, family_title(fam).replace("&", "&&"))
             self.family_tabs[fam.value] = tab
         # A calm notice above the queue while another process drives this folder's tasks.
@@ -201,13 +202,20 @@ class MainWindow(QMainWindow):
             self.queue.select_task(recs[-1].id)
         self.statusBar().showMessage(self.tr("Added %n task(s) to the queue.", "", len(recs)), 5000)
 
-    def run_again(self, request: Request) -> None:
+    def run_again(self, request: Request, exact: bool = False) -> None:
+        """Back into the form: a new variation (random seed), or ``exact`` (same seed, one video)."""
         spec = catalog.get(request.model)
         if spec is None:
             return
         tab = self.tab(spec.family)
         self.tabs.setCurrentWidget(tab)
-        tab.load_request(request)
+        tab.load_request(request, exact=exact)
+
+    def open_task(self, rec: Any) -> None:
+        """Show a task in the queue and, when its video is on disk, play it."""
+        self.queue.select_task(rec.id)
+        if rec.state == State.DONE and rec.output_path:
+            self.play(rec)
 
     def play(self, rec: Any) -> Any:
         from .player import PlayerDialog  # Qt Multimedia loads on first use, not at start-up
@@ -258,6 +266,8 @@ class MainWindow(QMainWindow):
         c.global_concurrency = res.global_concurrency
         c.model_concurrency = res.model_concurrency
         c.poll_deadline_hours = res.poll_deadline_hours
+        c.confirm_videos = res.confirm_videos
+        c.confirm_amount = res.confirm_amount
         key_changed = False
         if res.new_key is not None and res.new_key != (s.api_key or ""):
             where = await s.store_key(res.new_key)

@@ -19,6 +19,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 
 from .. import catalog
+from ..catalog.values import is_local, local_path
 from ..engine import State
 from .form import family_title
 from .media_jobs import ThumbnailCache, guess_kind
@@ -64,8 +65,8 @@ def thumb_source(rec: Any) -> str | None:
         return rec.output_path
     for v in rec.request.inputs.values():
         for x in (v if isinstance(v, list) else [v]):
-            if isinstance(x, str) and guess_kind(x) in ("image", "video") and not x.startswith(("http", "oss", "data:")):
-                return x
+            if is_local(x) and guess_kind(x) in ("image", "video"):
+                return local_path(x)
     return None
 
 

@@ -6,16 +6,29 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QAction, QGuiApplication, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDockWidget,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QMenu,
     QPushButton,
     QScrollArea,
@@ -46,11 +59,22 @@ from .queue_model import (
 from .session import Session
 from .util import Debouncer, fmt_clock, fmt_money, spawn, tx
 
+# Failures to save a finished, paid video: "Save to…" another folder collects it (free while the link lives).
+SAVE_FAILURES = ("OutputNotWritable", "DiskFull")
+
+
+def can_save_to(rec: Any) -> bool:
+    """The service's link to the finished video still works, so it can be fetched again (free) elsewhere."""
+    return bool(rec is not None and rec.can_retry_download and rec.state in (State.DONE, *FAILED_LIKE))
+
 
 def next_step(code: str | None) -> str:
     """What to do about a failure, by the service's error code (the engine's message says why)."""
     translate = QCoreApplication.translate
     c = code or ""
+    if c in SAVE_FAILURES:
+        return translate("Queue", "The video is already made: use “Save to…” to choose another folder. "
+                                  "The download is free; nothing is generated again.")
     if c.startswith("InvalidApiKey"):
         return translate("Queue", "Check the API key in Settings; keys only work in their own region.")
     if c.startswith(("Throttling.AllocationQuota", "AllocationQuota")):
@@ -98,6 +122,70 @@ class ProgressDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         s = super().sizeHint(option, index)
         return QSize(max(s.width(), 220), max(s.height(), 30))
+
+
+class FlowLayout(QLayout):
+    """Buttons left to right, wrapping onto the next line when the pane is narrow (no clipped labels in
+    either language; only the visible buttons take room)."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6):
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self.setContentsMargins(0, 0, 0, 0)
+        self.setSpacing(spacing)
+
+    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:  # noqa: N802
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:  # noqa: N802
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return self._arrange(QRect(0, 0, width, 0), apply=False)
+
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802
+        super().setGeometry(rect)
+        self._arrange(rect, apply=True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:  # noqa: N802
+        size = QSize()
+        for item in self._visible():
+            size = size.expandedTo(item.minimumSize())
+        m = self.contentsMargins()
+        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
+
+    def _visible(self) -> list[QLayoutItem]:
+        return [i for i in self._items if not (i.widget() is not None and i.widget().isHidden())]
+
+    def _arrange(self, rect: QRect, apply: bool) -> int:
+        m = self.contentsMargins()
+        area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
+        x, y, line = area.x(), area.y(), 0
+        gap = self.spacing()
+        for item in self._visible():
+            hint = item.sizeHint()
+            if x > area.x() and x + hint.width() > area.right() + 1:
+                x, y, line = area.x(), y + line + gap, 0
+            if apply:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + gap
+            line = max(line, hint.height())
+        return y + line - rect.y() + m.bottom()
 
 
 class QueueTable(QTableView):
@@ -165,10 +253,8 @@ class DetailsPane(QFrame):
         self.error.setWordWrap(True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.hide()
-        self.buttons = QHBoxLayout()
-        self.buttons.setSpacing(6)
-        self.buttons2 = QHBoxLayout()
-        self.buttons2.setSpacing(6)
+        self.buttons = FlowLayout()
+        self.buttons2 = FlowLayout()
         self.decision_slot = QVBoxLayout()     # the decision panel of a task waiting for the person (QueueDock)
         self.decision_slot.setContentsMargins(0, 0, 0, 0)
         head = QHBoxLayout()
@@ -245,6 +331,9 @@ class DetailsPane(QFrame):
                 parts.append(esc(step))
             if rec.retry_costs_money is True:
                 parts.append(self.tr("Running it again starts a new, billed generation."))
+            elif rec.retry_costs_money is False and rec.result_url and rec.error_code not in SAVE_FAILURES:
+                # the video exists on the service (and was billed there): only fetching it failed
+                parts.append(self.tr("The video is already made: getting it again costs nothing."))
             elif rec.retry_costs_money is False:
                 parts.append(self.tr("Nothing was billed for this task."))
             self.error.setText("<br>".join(parts))
@@ -260,8 +349,8 @@ def _esc(s: str) -> str:
 class QueueDock(QDockWidget):
     """The dockable queue. Row actions go to the engine; ``run_again`` and ``play`` go to the window."""
 
-    run_again = Signal(object)      # Request
-    play = Signal(object)           # TaskRecord
+    run_again = Signal(object, bool)    # Request, exact (same seed, one video) or a new variation
+    play = Signal(object)               # TaskRecord
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -322,14 +411,12 @@ class QueueDock(QDockWidget):
         self.setWidget(body)
 
         self._buttons: dict[str, QPushButton] = {}
-        for key in ("play", "folder", "retry", "resume", "cancel", "again", "remove"):
+        for key in ("save_to", "play", "folder", "retry", "resume", "cancel", "again", "repeat", "remove"):
             b = QPushButton(self.details)
             b.setObjectName(f"action_{key}")
             b.clicked.connect(lambda _c=False, k=key: self.do(k))
-            (self.details.buttons2 if key in ("again", "remove") else self.details.buttons).addWidget(b)
+            (self.details.buttons2 if key in ("again", "repeat", "remove") else self.details.buttons).addWidget(b)
             self._buttons[key] = b
-        self.details.buttons.addStretch(1)
-        self.details.buttons2.addStretch(1)
         self._details_later = Debouncer(150, self._selection_changed, self, throttle=True)
         self._summary_later = Debouncer(250, self._update_summary, self, throttle=True)
         self.model.rowsInserted.connect(lambda *_: self._summary_later.poke())
@@ -377,17 +464,29 @@ class QueueDock(QDockWidget):
 
     def _update_buttons(self, rec: Any) -> None:
         has_file = bool(rec and rec.output_path and rec.state == State.DONE and Path(rec.output_path).exists())
+        save_failed = bool(rec and rec.error_code in SAVE_FAILURES and can_save_to(rec))
         show = {
+            "save_to": can_save_to(rec),
             "play": has_file,
             "folder": has_file,
             "retry": bool(rec and rec.can_retry_download and rec.state != State.DONE),
             "resume": bool(rec and rec.can_resume),
             "cancel": bool(rec and rec.can_cancel),
             "again": rec is not None,
+            "repeat": bool(rec and has_seed(rec)),
             "remove": bool(rec and rec.state.terminal),
         }
         for key, b in self._buttons.items():
             b.setVisible(show[key])
+        # When saving the paid video failed, collecting it elsewhere is *the* next step: say so loudly.
+        b = self._buttons["save_to"]
+        if b.property("prominent") != save_failed:
+            b.setProperty("prominent", save_failed)
+            f = b.font()
+            f.setBold(save_failed)
+            b.setFont(f)
+            b.setDefault(save_failed)
+            self._label_save_to()
 
     # -- actions -----------------------------------------------------------------------------
     def do(self, action: str, recs: list[Any] | None = None) -> None:
@@ -403,7 +502,11 @@ class QueueDock(QDockWidget):
         elif action == "folder" and rec.output_path:
             desktop.show_in_folder(rec.output_path)
         elif action == "again":
-            self.run_again.emit(rec.request)
+            self.run_again.emit(rec.request, False)
+        elif action == "repeat" and has_seed(rec):
+            self.run_again.emit(rec.request, True)
+        elif action == "save_to":
+            self.save_to([r for r in recs if can_save_to(r)])
         elif action == "copy_task":
             QGuiApplication.clipboard().setText("\n".join(r.task_id for r in recs if r.task_id))
         elif action == "copy_request":
@@ -423,6 +526,18 @@ class QueueDock(QDockWidget):
                 spawn(eng.resume(r.id), name=f"resume:{r.id}")
             elif action == "remove" and r.state.terminal:
                 eng.remove(r.id)
+
+    def save_to(self, recs: list[Any]) -> None:
+        """Fetch finished videos again (free while their link lives) into a folder the person picks."""
+        eng = self.session.engine
+        if eng is None or not recs:
+            return
+        start = str(Path(recs[0].output_path).parent) if recs[0].output_path else str(self.session.config.out_dir)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Save the video to…"), start)
+        if not folder:
+            return
+        for r in recs:
+            spawn(eng.retry_download(r.id, out_dir=folder), name=f"save-to:{r.id}")
 
     def clear_finished(self) -> None:
         eng = self.session.engine
@@ -469,11 +584,24 @@ class QueueDock(QDockWidget):
         add(self.tr("Play"), "play", done)
         add(self.tr("Open in system player"), "open", done)
         add(self.tr("Show in folder"), "folder", done)
+        add(self.tr("Save to… (free)"), "save_to", any(can_save_to(r) for r in recs))
         menu.addSeparator()
         add(self.tr("Cancel"), "cancel", any(r.can_cancel for r in recs))
         add(self.tr("Retry download (free)"), "retry", any(r.can_retry_download for r in recs))
         add(self.tr("Resume tracking"), "resume", any(r.can_resume for r in recs))
-        add(self.tr("Run again with these settings"), "again", True)
+        again = menu.addMenu(self.tr("Run again"))
+        again.setObjectName("menu_run_again")
+        for text, key, tip, enabled in (
+                (self.tr("Same settings, new variation"), "again",
+                 self.tr("The seed is left random, so you get a different video"), True),
+                (self.tr("Exact repeat (same seed)"), "repeat",
+                 self.tr("One video with the same seed: the same video again"), has_seed(rec))):
+            a = again.addAction(text)
+            a.setObjectName(f"menu_{key}")
+            a.setToolTip(tip)
+            a.setEnabled(enabled)
+            a.triggered.connect(lambda _c=False, k=key: self.do(k, recs))
+        again.setToolTipsVisible(True)
         menu.addSeparator()
         add(self.tr("Copy task id"), "copy_task", any(r.task_id for r in recs))
         add(self.tr("Copy request id"), "copy_request", any(r.request_ids for r in recs))
@@ -505,17 +633,33 @@ class QueueDock(QDockWidget):
         self.clear_button.setText(self.tr("Clear finished"))
         self.clear_button.setToolTip(self.tr("Remove done and canceled tasks from the list (the videos stay)"))
         labels = {"play": self.tr("Play"), "folder": self.tr("Show in folder"), "retry": self.tr("Retry download"),
-                  "resume": self.tr("Resume"), "cancel": self.tr("Cancel"), "again": self.tr("Run again"),
-                  "remove": self.tr("Remove")}
+                  "resume": self.tr("Resume"), "cancel": self.tr("Cancel"),
+                  "again": self.tr("Run again: new variation"), "repeat": self.tr("Exact repeat"),
+                  "remove": self.tr("Remove"), "save_to": ""}
         for key, b in self._buttons.items():
             b.setText(labels[key])
+        self._label_save_to()
         self._buttons["retry"].setToolTip(self.tr("Download the finished video again; this costs nothing"))
-        self._buttons["again"].setToolTip(self.tr("Put these settings back into the form"))
+        self._buttons["save_to"].setToolTip(self.tr("Download the finished video again into a folder you choose; "
+                                                    "this costs nothing while the service keeps the link"))
+        self._buttons["again"].setToolTip(self.tr("Same settings, new variation: the settings go back into the "
+                                                  "form with a random seed, so Generate makes a different video"))
+        self._buttons["repeat"].setToolTip(self.tr("Exact repeat (same seed): the settings and the seed go back "
+                                                   "into the form for one video, the same video again"))
         self.model.retranslate()
         self._update_summary()
         self._selection_changed()
+
+    def _label_save_to(self) -> None:
+        b = self._buttons["save_to"]
+        b.setText(self.tr("Save to another folder…") if b.property("prominent") else self.tr("Save to…"))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+
+def has_seed(rec: Any) -> bool:
+    """The task ran with a known seed, so it can be repeated exactly."""
+    return rec.request.params.get("seed") is not None

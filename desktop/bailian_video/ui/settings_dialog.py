@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from .. import catalog, keys
 from ..engine import Request, TaskRecord
 from ..engine.outputs import DEFAULT_TEMPLATE, render_name
+from .config import CONFIRM_AMOUNT, CONFIRM_VIDEOS
 from .session import SANDBOX, SERVICE, Session
 from .util import set_state, spawn, tx
 
@@ -52,6 +53,8 @@ class SettingsResult:
     model_concurrency: dict[str, int] = field(default_factory=dict)
     poll_deadline_hours: float = 6.0
     language: str = ""
+    confirm_videos: int = CONFIRM_VIDEOS
+    confirm_amount: float = CONFIRM_AMOUNT
 
 
 class SettingsDialog(QDialog):
@@ -174,6 +177,38 @@ class SettingsDialog(QDialog):
         self.template_preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         of.addRow(self.template_preview)
         lay.addWidget(self.out_box)
+
+        # -- spending ---------------------------------------------------------------------
+        self.spend_box = QGroupBox(body)
+        sf = QFormLayout(self.spend_box)
+        sf.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        ask_row = QHBoxLayout()
+        ask_row.setSpacing(6)
+        self.confirm_before = QLabel(self.spend_box)
+        self.confirm_videos = QSpinBox(self.spend_box)
+        self.confirm_videos.setObjectName("confirmVideosSpin")
+        self.confirm_videos.setRange(1, 100)
+        self.confirm_videos.setValue(min(100, self.config.confirm_videos))
+        self.confirm_or = QLabel(self.spend_box)
+        self.confirm_amount = QDoubleSpinBox(self.spend_box)
+        self.confirm_amount.setObjectName("confirmAmountSpin")
+        self.confirm_amount.setRange(0.0, 100000.0)
+        self.confirm_amount.setDecimals(2)
+        self.confirm_amount.setSingleStep(5.0)
+        self.confirm_amount.setPrefix("¥")
+        self.confirm_amount.setValue(self.config.confirm_amount)
+        self.confirm_after = QLabel(self.spend_box)
+        for w in (self.confirm_before, self.confirm_videos, self.confirm_or, self.confirm_amount, self.confirm_after):
+            ask_row.addWidget(w)
+        ask_row.addStretch(1)
+        self.confirm_label = QLabel(self.spend_box)
+        self.confirm_label.setBuddy(self.confirm_videos)
+        sf.addRow(self.confirm_label, ask_row)
+        self.confirm_note = QLabel(self.spend_box)
+        self.confirm_note.setObjectName("helpText")
+        self.confirm_note.setWordWrap(True)
+        sf.addRow(self.confirm_note)
+        lay.addWidget(self.spend_box)
 
         # -- limits -----------------------------------------------------------------------
         self.limits_box = QGroupBox(body)
@@ -305,7 +340,8 @@ class SettingsDialog(QDialog):
             out_dir=Path(self.dir_edit.text().strip() or str(self.config.out_dir)).expanduser(),
             name_template=self.template_edit.text().strip() or DEFAULT_TEMPLATE,
             global_concurrency=self.concurrency.value(), model_concurrency=model_limits,
-            poll_deadline_hours=self.deadline.value(), language=str(self.lang_combo.currentData() or ""))
+            poll_deadline_hours=self.deadline.value(), language=str(self.lang_combo.currentData() or ""),
+            confirm_videos=self.confirm_videos.value(), confirm_amount=self.confirm_amount.value())
 
     def _update_enabled(self) -> None:
         service = self.service_radio.isChecked()
@@ -391,6 +427,14 @@ class SettingsDialog(QDialog):
         self.dir_label.setText(self.tr("&Folder:"))
         self.dir_button.setText(self.tr("Choose…"))
         self.template_label.setText(self.tr("File &name:"))
+        self.spend_box.setTitle(self.tr("Spending"))
+        self.confirm_label.setText(self.tr("&Confirm:"))
+        self.confirm_before.setText(self.tr("Ask before more than"))
+        self.confirm_or.setText(self.tr("videos or"))
+        self.confirm_after.setText(self.tr("in one go"))
+        self.confirm_note.setText(self.tr("Before one click of Generate queues more videos or costs more than this, "
+                                          "the app shows the total and asks. Nothing is charged in the sandbox, so "
+                                          "it does not ask there."))
         self.limits_box.setTitle(self.tr("Limits"))
         self.concurrency_label.setText(self.tr("Tasks at once (all models):"))
         self.deadline_label.setText(self.tr("Stop waiting after (hours):"))
