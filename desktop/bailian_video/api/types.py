@@ -16,6 +16,15 @@ from .errors import strip_control
 BEIJING_TZ = timezone(timedelta(hours=8), "UTC+08:00")
 
 
+def _obj(value: Any) -> dict[str, Any]:
+    """A JSON object from an answer, or an empty one when the service sent something else."""
+    return value if isinstance(value, dict) else {}
+
+
+def _arr(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 class TaskStatus(StrEnum):
     PENDING = "PENDING"
     PRE_PROCESSING = "PRE-PROCESSING"
@@ -152,9 +161,9 @@ class TaskInfo:
     @classmethod
     def from_response(cls, body: dict, model: str | None = None, task_id: str | None = None) -> TaskInfo:
         """Parse a ``GET /tasks/{id}`` body. ``model`` (wire or canonical name) picks the result path."""
-        output = body.get("output") if isinstance(body.get("output"), dict) else {}
+        output = _obj(body.get("output"))
         raw = str(output.get("task_status") or "")
-        usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
+        usage = _obj(body.get("usage"))
         return cls(
             task_id=str(output.get("task_id") or task_id or ""),
             status=TaskStatus.parse(raw) if raw else TaskStatus.UNKNOWN,
@@ -195,8 +204,8 @@ class DetectResult:
         Emoji's ``bbox_face``/``ext_bbox_face`` are renamed to the generation call's
         ``face_bbox``/``ext_bbox``. Without a rule, the dialect is guessed from the fields.
         """
-        output = body.get("output") if isinstance(body.get("output"), dict) else {}
-        usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
+        output = _obj(body.get("output"))
+        usage = _obj(body.get("usage"))
         if rule is None:
             rule = ("check_pass" if "check_pass" in output else "pass" if "pass" in output
                     else "bbox_face")
@@ -259,13 +268,14 @@ class TaskListPage:
 
     @classmethod
     def from_response(cls, body: dict, page_no: int = 1, page_size: int = 10) -> TaskListPage:
-        data = body.get("data") if isinstance(body.get("data"), list) else []
+        data = _arr(body.get("data"))
         items = [TaskListItem.from_json(d) for d in data if isinstance(d, dict)]
 
         def num(key: str, default: int) -> int:
+            value = body.get(key)
             try:
-                return int(body.get(key))
-            except (TypeError, ValueError):
+                return int(value) if isinstance(value, (int, float, str)) else default
+            except ValueError:
                 return default
 
         total = num("total", len(items))

@@ -54,7 +54,9 @@ def _mb(n: float) -> str:
     return f"{n / (1024 * 1024):.0f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
 
-def _num(x: float) -> str:
+def _num(x: float | None) -> str:
+    if x is None:
+        return "?"
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
@@ -180,11 +182,11 @@ def check_param(model: ModelSpec, spec: ParamSpec, value: Any) -> list[FieldErro
             return [FieldError(f, "range", T(f"“{label.zh}”须在 {rng} 之间，收到 {value}。",
                                              f"{label.en} must be within {rng}; got {value}."))]
     if typ == "str_list" and spec.item_choices:
-        allowed = [c.value for c in spec.item_choices]
-        bad = [v for v in value if v not in allowed]
+        items: list[Any] = [c.value for c in spec.item_choices]
+        bad = [v for v in value if v not in items]
         if bad:
-            return [FieldError(f, "choice", T(f"“{label.zh}”只能包含 {_list(allowed)}，收到 {_list(bad)}。",
-                                              f"{label.en} may only contain {_list(allowed)}; got {_list(bad)}."))]
+            return [FieldError(f, "choice", T(f"“{label.zh}”只能包含 {_list(items)}，收到 {_list(bad)}。",
+                                              f"{label.en} may only contain {_list(items)}; got {_list(bad)}."))]
     return []
 
 
@@ -193,7 +195,7 @@ def _check_size(model: ModelSpec, spec: ParamSpec, value: str) -> list[FieldErro
     if value in allowed:
         return []
     f = f"parameters.{spec.name}"
-    offered = sorted({c.tier for c in spec.choices}, key=lambda t: int(t[:-1]))
+    offered = sorted({c.tier for c in spec.choices if c.tier}, key=lambda t: int(t[:-1]))
     upper = value.upper()
     tier = upper if upper in SIZES else size_tier(value)
     lst = _list(allowed, 8)
@@ -231,9 +233,13 @@ def validate(model: ModelSpec | str, inputs: Mapping[str, Any], params: Mapping[
     params = dict(params or {})
     errs: list[FieldError] = []
     if region and not spec.available_in(region):
-        here = REGIONS.get(region, {}).get("label", T(region, region))
-        where = "、".join(str(REGIONS[r]["label"].zh) for r in spec.regions if r in REGIONS)
-        where_en = ", ".join(str(REGIONS[r]["label"].en) for r in spec.regions if r in REGIONS)
+        labels: dict[str, T] = {}
+        for r, v in REGIONS.items():
+            if isinstance(label := v.get("label"), T):
+                labels[r] = label
+        here = labels.get(region, T(region, region))
+        where = "、".join(labels[r].zh for r in spec.regions if r in labels)
+        where_en = ", ".join(labels[r].en for r in spec.regions if r in labels)
         errs.append(FieldError("region", "region", T(
             f"{spec.name} 在{here.zh}不可用（仅 {where}）；请在设置里切换地区。",
             f"{spec.name} is not available in {here.en} (only {where_en}); switch the region in Settings.")))
