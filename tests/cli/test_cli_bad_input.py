@@ -275,3 +275,29 @@ def test_the_store_keeps_a_daily_backup_and_one_before_a_schema_change(tmp_path)
     TaskStore(db).close()
     names = sorted(p.name for p in list_backups(db))
     assert any("before-schema-3" in n for n in names) and any(time.strftime("%Y-%m-%d") in n for n in names)
+
+
+def test_inputs_that_would_fail_on_the_service_are_refused_here(tmp_path, paid):
+    img = tmp_path / "cut.png"
+    make_image(img, 480, 480, text="cut")
+    img.write_bytes(img.read_bytes()[: img.stat().st_size // 3])        # a truncated PNG
+    r = run_cli("generate", "--model", "wan2.2-i2v-flash", "--input", f"img_url={img}", "--param", "resolution=480P",
+                sb=paid, data=tmp_path / "d")
+    assert r.returncode == 2 and "incomplete or damaged" in r.stderr, r.stderr
+    r = run_cli("generate", "--model", T2V, "--prompt", "   \t ", "--param", "size=832*480", sb=paid,
+                data=tmp_path / "d")
+    assert r.returncode == 2 and "empty" in r.stderr, r.stderr
+    assert paid.creations() == 0
+
+
+def test_a_key_with_a_line_break_or_plain_http_is_refused_with_a_reason(tmp_path, paid):
+    env = dict(os.environ, DASHSCOPE_API_KEY="sk-abc\nX-Injected: 1", PYTHONUNBUFFERED="1", BAILIAN_VIDEO_LANG="en")
+    cmd = [sys.executable, "-m", "bailian_video", *t2v(), "--base-url", paid.base_url, "--data-dir",
+           str(tmp_path / "d")]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
+    assert r.returncode == 3 and "not a valid API key" in r.stderr and "X-Injected" not in r.stderr, r.stderr
+    env["DASHSCOPE_API_KEY"] = "sk-plain-http-secret"
+    cmd[cmd.index(paid.base_url)] = "http://dashscope.example.com/api/v1"
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
+    assert r.returncode == 3 and "clear text" in r.stderr and "sk-plain-http-secret" not in r.stderr, r.stderr
+    assert paid.creations() == 0
