@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +30,6 @@ class AppContext:
     clients: ClientPool
     engine: Engine
     sandbox: Any = None
-    extras: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def sandbox_base_url(self) -> str | None:
-        return self.sandbox.base_url if self.sandbox is not None else None
 
     @property
     def client(self) -> Any:

@@ -60,10 +60,6 @@ def _num(x: float | None) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-def is_remote(value: str) -> bool:
-    return value.startswith(("http://", "https://", "oss://"))
-
-
 def is_data_uri(value: str) -> bool:
     return value.startswith("data:")
 

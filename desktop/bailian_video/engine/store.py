@@ -350,12 +350,6 @@ class TaskStore:
             rows = self._db.execute(q, terminal).fetchall()
         return [self._record(*r) for r in rows]
 
-    def done_missing_candidates(self) -> list[TaskRecord]:
-        with self._lock:
-            rows = self._db.execute("SELECT id, data FROM tasks WHERE state=? AND removed=0",
-                                    (State.DONE.value,)).fetchall()
-        return [self._record(*r) for r in rows]
-
     def find_by_key(self, request_key: str) -> list[TaskRecord]:
         with self._lock:
             rows = self._db.execute("SELECT id, data FROM tasks WHERE request_key=? AND removed=0 ORDER BY id",

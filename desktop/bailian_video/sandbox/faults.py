@@ -43,7 +43,6 @@ KIND_SCOPES: dict[str, frozenset[str]] = {
 #: Kinds answered before the request is looked at (in this order of precedence).
 EARLY_KINDS = ("drop", "auth", "throttle", "quota", "5xx", "503", "badjson")
 #: Kinds that change what a successful task creation does.
-TASK_KINDS = ("lost", "late", "moderation", "fail", "expire")
 
 #: One line per kind, for ``GET /sandbox/faults`` (details in ``docs/sandbox.md``).
 KIND_EFFECTS: dict[str, str] = {

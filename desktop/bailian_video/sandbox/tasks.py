@@ -259,13 +259,6 @@ class TaskStore:
         with self._lock:
             return len(self._tasks)
 
-    def by_object(self, object_name: str) -> Task | None:
-        with self._lock:
-            for t in self._tasks.values():
-                if t.object_name == object_name:
-                    return t
-        return None
-
     def purge(self, older_than: float) -> list[Task]:
         """Forget tasks created before ``older_than``; returns them."""
         with self._lock:
