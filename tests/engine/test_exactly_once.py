@@ -408,3 +408,28 @@ def test_a_guest_command_is_carried_out_by_the_owning_process(tmp_path):
         assert sb.tasks.all()[0].canceled and sb.creations() == 1
         app.terminate()
         app.communicate(timeout=30)
+
+
+def _open_store_at(path: str, start_at: float) -> None:
+    while time.time() < start_at:
+        time.sleep(0.001)
+    TaskStore(Path(path)).close()
+
+
+def test_several_processes_opening_a_new_folder_at_once_all_succeed(tmp_path):
+    """The first run of the app and a CLI command at the same moment: one creates the schema, none fails."""
+    import multiprocessing as mp
+    ctx = mp.get_context("spawn")
+    for trial in range(5):
+        db = tmp_path / f"t{trial}" / "tasks.sqlite3"
+        db.parent.mkdir()
+        start_at = time.time() + 1.5
+        procs = [ctx.Process(target=_open_store_at, args=(str(db), start_at)) for _ in range(4)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+        assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+        store = TaskStore(db)
+        assert store.version == 3 and store.count() == 0
+        store.close()

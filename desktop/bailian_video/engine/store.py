@@ -7,6 +7,7 @@ field to :class:`TaskRecord` needs no migration. Schema changes go through ``MIG
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -88,6 +89,11 @@ class StoreDamaged(StoreError):
 BACKUPS_KEPT = 7
 
 
+def _busy(e: sqlite3.OperationalError) -> bool:
+    text = str(e).lower()
+    return "locked" in text or "busy" in text
+
+
 def backup_dir(path: Path) -> Path:
     return Path(path).parent / "backups"
 
@@ -161,19 +167,14 @@ class TaskStore:
         try:
             if not memory and not readonly:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            if readonly:
-                self._db = self._connect_readonly()
-            else:
-                self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
-                self._db.execute("PRAGMA journal_mode=WAL")
-                # NORMAL is crash-safe for a killed process in WAL mode (only power loss can lose the last commit).
-                self._db.execute("PRAGMA synchronous=NORMAL")
-                self._db.execute("PRAGMA foreign_keys=ON")
-            check = self._db.execute("PRAGMA quick_check").fetchone()[0]
+            self._db = self._connect_readonly() if readonly else self._connect(str(path))
+            check = self._retry_busy(lambda: self._db.execute("PRAGMA quick_check").fetchone()[0])
             if check != "ok":
                 raise sqlite3.DatabaseError(str(check))
         except sqlite3.DatabaseError as e:
             if isinstance(e, sqlite3.OperationalError) and "unable to open" in str(e):
+                raise StoreUnavailable(self._unavailable_text(e)) from e
+            if isinstance(e, sqlite3.OperationalError) and _busy(e):
                 raise StoreUnavailable(self._unavailable_text(e)) from e
             raise StoreDamaged(self.path, str(e), list_backups(self.path)) from e
         except OSError as e:
@@ -185,6 +186,27 @@ class TaskStore:
             self._backup_daily()
         self.migrate()
         self.backend = self._check_backend(backend)
+
+    @staticmethod
+    def _retry_busy(fn: Callable[[], Any], attempts: int = 100) -> Any:
+        """Another process opening the same new database holds a lock for a moment: wait it out
+        (some of SQLite's set-up statements do not wait by themselves)."""
+        for i in range(attempts):
+            try:
+                return fn()
+            except sqlite3.OperationalError as e:
+                if not _busy(e) or i == attempts - 1:
+                    raise
+                time.sleep(0.05)
+        return None
+
+    def _connect(self, path: str) -> sqlite3.Connection:
+        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._retry_busy(lambda: db.execute("PRAGMA journal_mode=WAL"))
+        # NORMAL is crash-safe for a killed process in WAL mode (only power loss can lose the last commit).
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        return db
 
     def _connect_readonly(self) -> sqlite3.Connection:
         if not self.path.exists():
@@ -210,7 +232,7 @@ class TaskStore:
         target = backup_dir(self.path) / f"{self.path.stem}-{name}.sqlite3"
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(".tmp")
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
             dst = sqlite3.connect(str(tmp))
             try:
                 with self._lock:
@@ -251,22 +273,27 @@ class TaskStore:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self) -> None:
+        """Bring the schema up to date in one transaction. Several processes may open a new or old
+        database at the same moment: the version is read again under the write lock, so only the
+        first one migrates."""
         with self._lock:
             current = self.version
             if current > SCHEMA_VERSION:
                 raise StoreError(f"The task database {self.path} was written by a newer version of the app "
                                  f"(schema {current} > {SCHEMA_VERSION}); update the app to open it.")
-            if 0 < current < SCHEMA_VERSION:
+            if current == SCHEMA_VERSION:
+                return
+            if current > 0:
                 self.backup(f"before-schema-{SCHEMA_VERSION}-{time.strftime('%Y-%m-%d')}")
-            for i in range(current, SCHEMA_VERSION):
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for i in range(self.version, SCHEMA_VERSION):
                     MIGRATIONS[i](self._db)
                     self._db.execute(f"PRAGMA user_version={i + 1}")
-                    self._db.execute("COMMIT")
-                except BaseException:
-                    self._db.execute("ROLLBACK")
-                    raise
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
 
     def close(self) -> None:
         with self._lock:
