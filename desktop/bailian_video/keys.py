@@ -1,11 +1,14 @@
 """The API key in the OS keychain (keyring), never in a file. No Qt here: the CLI uses it too."""
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 
 SERVICE = "Bailian Video Studio"
 USERNAME = "dashscope-api-key"
+
+log = logging.getLogger("bailian_video")
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ def keychain_status() -> KeychainStatus:
         return KeychainStatus(False, name, "no keychain service is available on this system")
     try:
         priority = float(getattr(kr, "priority", 1))
-    except Exception:
+    except (TypeError, ValueError, RuntimeError):   # some backends compute it and may refuse
         priority = 1.0
     if priority <= 0 and "Memory" not in type(kr).__name__:
         return KeychainStatus(False, name, "the keychain backend reports it cannot be used here")
@@ -43,7 +46,8 @@ def load_key() -> str | None:
     try:
         import keyring
         return keyring.get_password(SERVICE, USERNAME)
-    except Exception:
+    except Exception as e:  # noqa: BLE001 — any backend failure means "no stored key"; say why in the log
+        log.warning("could not read the key from the keychain (%s); treating it as not stored", type(e).__name__)
         return None
 
 

@@ -209,10 +209,10 @@ def _codec_name(stream) -> str | None:
     try:
         codec = stream.codec_context.codec
         return getattr(codec, "canonical_name", None) or codec.name
-    except Exception:
+    except (AttributeError, ValueError, av.FFmpegError):   # a stream FFmpeg has no decoder for
         try:
             return stream.codec_context.name
-        except Exception:
+        except (AttributeError, ValueError, av.FFmpegError):
             return None
 
 
@@ -222,7 +222,7 @@ def _is_real_video(stream) -> bool:
         disp = stream.disposition
         if disp is not None and (int(disp) & int(av.stream.Disposition.attached_pic)):
             return False
-    except Exception:
+    except (AttributeError, TypeError, ValueError):   # an older PyAV without dispositions
         pass
     ctx = stream.codec_context
     return bool(getattr(ctx, "width", 0)) and bool(getattr(ctx, "height", 0))
