@@ -27,7 +27,7 @@ def sandbox_process(tmp: Path, task_seconds: float):
         yield line.split("=", 1)[1]
     finally:
         proc.terminate()
-        proc.wait(10)
+        proc.communicate(timeout=10)
 
 
 def stats(base: str) -> dict:

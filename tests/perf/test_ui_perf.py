@@ -184,7 +184,7 @@ def test_ui_stall_with_200_tasks_20_polling_5_downloading(tmp_path):
                              env=env, cwd=ROOT, timeout=300)
     finally:
         sb.terminate()
-        sb.wait(10)
+        sb.communicate(timeout=10)
     line = next((x for x in out.stdout.splitlines() if x.startswith("RESULT ")), None)
     assert line, out.stdout[-2000:] + out.stderr[-4000:]
     r = json.loads(line[7:])
