@@ -236,16 +236,17 @@ class Engine:
         self._started = True
         self._owner = self.ownership.try_acquire() if self.ownership is not None else True
         if self._owner:
-            self._take_over()
+            self._take_over(await asyncio.to_thread(self.store.unfinished))
         else:
             log.info("the task store is owned by %s; this process is a guest", self.owner_text())
         self._loops = [asyncio.create_task(self._scheduler_loop(), name="engine-scheduler"),
                        asyncio.create_task(self._poll_loop(), name="engine-poller"),
                        asyncio.create_task(self._sync_loop(), name="engine-sync")]
 
-    def _take_over(self) -> None:
-        """Drive every unfinished task of the store (at start, or when the previous owner went away)."""
-        fresh = {r.id: r for r in self.store.unfinished()}
+    def _take_over(self, unfinished: list[TaskRecord]) -> None:
+        """Drive every unfinished task of the store (at start, or when the previous owner went away).
+        ``unfinished`` is read from the store off the event loop (a long history takes a while)."""
+        fresh = {r.id: r for r in unfinished}
         for rid, new in fresh.items():
             mine = self._records.get(rid)
             if mine is None:
@@ -305,7 +306,7 @@ class Engine:
                         log.info("the previous owner of the task store went away; taking over its tasks")
                         self._owner = True
                         self._pull_changes()
-                        self._take_over()
+                        self._take_over(await asyncio.to_thread(self.store.unfinished))
                 version = self.store.data_version()
                 if version != self._data_version:
                     self._data_version = version
