@@ -29,7 +29,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
 from .. import catalog
 from ..api import errors as api_errors
@@ -40,9 +39,9 @@ from ..i18n import T, language
 from . import intake, outputs
 from .clients import ClientPool
 from .downloads import Downloads
-from .ownership import FolderOwnership
+from .ownership import FolderOwnership, NotOwner
 from .paths import default_output_dir
-from .poller import QueryBudget, poll_interval
+from .polling import TASK_VALIDITY, Poller  # noqa: F401  (TASK_VALIDITY: part of the engine's API)
 from .reconciler import Reconciler
 from .records import REMOTE, SANDBOX, ChainState, Request, State, TaskRecord
 from .retry import RetryPolicy
@@ -51,7 +50,6 @@ from .store import TaskStore
 
 log = logging.getLogger("bailian_video.engine")
 
-TASK_VALIDITY = 24 * 3600          # task ids and result URLs live 24 h on the service
 UPLOAD_MARGIN = 3600               # re-upload when a temporary file has less than this left
 
 
@@ -117,20 +115,6 @@ class _Stop(Exception):
     """Ends a task's driver quietly (the record already says why)."""
 
 
-class NotOwner(RuntimeError):
-    """This process does not own the task store; the owner drives the tasks."""
-
-
-def _url_expiry(url: str, default: float) -> float:
-    try:
-        q = parse_qs(urlparse(url).query)
-        if "Expires" in q:
-            return float(q["Expires"][0])
-    except (ValueError, TypeError):
-        pass
-    return default
-
-
 class Engine:
     NotOwner = NotOwner
 
@@ -149,15 +133,12 @@ class Engine:
         self._drivers: dict[int, asyncio.Task[None]] = {}
         self.downloads = Downloads(self)
         self.reconciler = Reconciler(self)
-        self._poll_due: dict[int, float] = {}
-        self._auth_errors: dict[int, int] = {}
+        self.poller = Poller(self)
         self._wake_scheduler = asyncio.Event()
-        self._wake_poller = asyncio.Event()
         self._loops: list[asyncio.Task[None]] = []
         self._model_backoff: dict[str, float] = {}
         self._last_submit: dict[str, float] = {}
         self._last_emit: dict[int, float] = {}
-        self._queries = QueryBudget(self.settings.query_qps, time.monotonic)
         self._closed = False
         self._started = False
         self._owner = False
@@ -240,7 +221,7 @@ class Engine:
         else:
             log.info("the task store is owned by %s; this process is a guest", self.owner_text())
         self._loops = [asyncio.create_task(self._scheduler_loop(), name="engine-scheduler"),
-                       asyncio.create_task(self._poll_loop(), name="engine-poller"),
+                       asyncio.create_task(self.poller.loop(), name="engine-poller"),
                        asyncio.create_task(self._sync_loop(), name="engine-sync")]
 
     def _take_over(self, unfinished: list[TaskRecord]) -> None:
@@ -812,184 +793,14 @@ class Engine:
 
     # -- polling ------------------------------------------------------------------------------
     def _schedule_poll(self, rec: TaskRecord, delay: float) -> None:
-        self._poll_due[rec.id] = self.clock() + delay
-        self._wake_poller.set()
-
-    def _poll_interval(self, rec: TaskRecord) -> float:
-        now = self.clock()
-        expected = rec.expected_seconds or self.expected_seconds(rec.model)
-        return poll_interval(expected, now - (rec.submitted_at or now), self.settings.poll_min, self.settings.poll_max)
-
-    async def _poll_loop(self) -> None:
-        inflight: dict[int, asyncio.Task[None]] = {}
-        while not self._closed:
-            self._wake_poller.clear()
-            now = self.clock()
-            for rid, due in sorted(self._poll_due.items(), key=lambda kv: kv[1]):
-                if due > now or rid in inflight:
-                    continue
-                if not self._queries.take():
-                    break
-                del self._poll_due[rid]
-                rec = self._records.get(rid)
-                if rec is None or rec.task_id is None or not self._owner:
-                    continue
-                t = asyncio.create_task(self._poll_guarded(rec), name=f"poll-{rid}")
-                inflight[rid] = t
-                t.add_done_callback(self._poll_done(inflight, rid))
-            pending = [d for rid, d in self._poll_due.items() if rid not in inflight]
-            delay = max(0.02, min(pending) - self.clock()) if pending else 5.0
-            if pending and not self._queries.take(peek=True):
-                delay = max(delay, 1.0 / self.settings.query_qps)
-            try:
-                await asyncio.wait_for(self._wake_poller.wait(), timeout=min(delay, 5.0))
-            except TimeoutError:
-                pass
-
-    def _poll_done(self, inflight: dict[int, asyncio.Task[None]], rid: int) -> Callable[[asyncio.Task[None]], None]:
-        def done(task: asyncio.Task[None]) -> None:
-            inflight.pop(rid, None)
-            if not task.cancelled() and task.exception() is not None and not isinstance(task.exception(), NotOwner):
-                log.error("task %s: a status check failed", rid, exc_info=task.exception())
-            self._wake_poller.set()
-        return done
-
-    async def _poll_guarded(self, rec: TaskRecord) -> None:
-        """One poll; whatever goes wrong, the task is either polled again or says why it stopped."""
-        try:
-            await self._poll_one(rec)
-        except (asyncio.CancelledError, NotOwner):
-            raise
-        except Exception as e:
-            log.exception("task %s: checking its status failed unexpectedly", rec.id)
-            rec.poll_errors += 1
-            try:
-                if rec.poll_errors >= self.retry.poll_error_budget:
-                    self._stop_tracking(rec, T(
-                        f"查询任务状态时出现内部错误（{type(e).__name__}），已暂停跟踪。任务仍在服务端，可“继续跟踪”；详情见日志。",
-                        f"An internal error kept interrupting the status checks ({type(e).__name__}); tracking "
-                        f"paused. The task is still on the service — use Resume; details are in the log."),
-                        code="InternalError")
-                    return
-            except Exception:
-                log.exception("task %s: could not record the failure", rec.id)
-            self._schedule_poll(rec, self.retry.poll_error_delay(rec.poll_errors, self.settings.poll_min))
-
-    async def _poll_one(self, rec: TaskRecord) -> None:
-        if rec.state.terminal or rec.task_id is None:
-            return
-        now = self.clock()
-        submitted = rec.submitted_at or now
-        if now - submitted > TASK_VALIDITY:
-            self._save(rec, State.EXPIRED, error_code="Expired", error_message=str(T(
-                "任务已超过 24 小时有效期，服务端不再保留结果。", "The task is past the service's 24-hour validity; its result is gone.")),
-                retry_costs_money=True)
-            return
-        step = catalog.require(rec.chain.polling_step or rec.model)
-        try:
-            info = await self._client(rec).get_task(rec.task_id, model=step.name_in(rec.request.region))
-        except api_errors.AuthenticationError as e:
-            # One rejected query can be a blip at the service; several in a row mean the key is wrong.
-            n = self._auth_errors[rec.id] = self._auth_errors.get(rec.id, 0) + 1
-            if n >= self.retry.auth_error_budget:
-                self._auth_errors.pop(rec.id, None)
-                self._stop_tracking(rec, T(
-                    f"API Key 被拒绝（{e.code}）。任务仍在服务端：请在设置里改正 API Key（或 DASHSCOPE_API_KEY），然后“继续跟踪”"
-                    f"（命令行：bailian-video tasks resume），不会重复扣费。",
-                    f"The API key was rejected ({e.code}). The task is still on the service: fix the key in Settings "
-                    f"(or DASHSCOPE_API_KEY), then use Resume (CLI: bailian-video tasks resume) — you are not "
-                    f"charged again."), code="KeyRejected")
-                return
-            self._schedule_poll(rec, self.retry.poll_error_delay(n, self.settings.poll_min))
-            return
-        except api_errors.DashScopeError as e:
-            rec.poll_errors += 1
-            if rec.poll_errors >= self.retry.poll_error_budget:
-                self._stop_tracking(rec, T(
-                    f"连续 {rec.poll_errors} 次查询失败（{e.code}），已暂停跟踪。任务仍在服务端，可稍后“继续跟踪”。",
-                    f"{rec.poll_errors} queries in a row failed ({e.code}); tracking paused. The task is still on "
-                    f"the service — use Resume later."), code=e.code or "QueryFailed")
-                return
-            retry = e.retry_after if isinstance(e, api_errors.ThrottledError) and e.retry_after else None
-            self._schedule_poll(rec, self.retry.poll_error_delay(rec.poll_errors, self.settings.poll_min, retry))
-            return
-        self._auth_errors.pop(rec.id, None)
-        status = info.status
-        if status != TaskStatus.UNKNOWN:   # UNKNOWN answers count towards giving up, like errors
-            rec.poll_errors = 0
-        if status == TaskStatus.SUCCEEDED:
-            await self._step_succeeded(rec, step, info)
-        elif status == TaskStatus.FAILED:
-            code = info.code or "TaskFailed"
-            why = api_errors.explain_task_failure(code, info.message, info.request_id)
-            self._fail(rec, code, why, costs=True, service_message=info.message)
-        elif status == TaskStatus.CANCELED:
-            self._save(rec, State.CANCELED, service_status=info.raw_status)
-        elif status == TaskStatus.UNKNOWN:
-            rec.poll_errors += 1
-            if rec.poll_errors >= self.retry.unknown_budget and rec.backend == SANDBOX:
-                self._sandbox_forgot(rec)
-                return
-            if rec.poll_errors >= self.retry.unknown_budget:
-                self._stop_tracking(rec, T(
-                    "服务找不到这个任务：可能换了 API Key，或任务已超过 24 小时。换回原来的 Key 后可“继续跟踪”。",
-                    "The service does not know this task: the API key may have changed, or it is older "
-                    "than 24 hours. Switch back to the original key and use Resume."), code="UnknownTask")
-                return
-            self._schedule_poll(rec, self.settings.poll_min * 2)
-        else:
-            if now - submitted > self.settings.poll_deadline:
-                self._stop_tracking(rec, T(
-                    f"等待超过 {self.settings.poll_deadline / 3600:.1f} 小时仍未完成，已停止等待。可稍后“继续跟踪”（不会重复扣费）。",
-                    f"Still not finished after {self.settings.poll_deadline / 3600:.1f} h; stopped waiting. Use Resume "
-                    f"later (you will not be charged again)."), code="StillRunning")
-                return
-            new_state = State.QUEUED if status == TaskStatus.PENDING else State.RUNNING
-            if rec.state == State.DETECTING:
-                new_state = State.DETECTING
-            if new_state != rec.state or info.raw_status != rec.service_status:
-                self._save(rec, new_state, service_status=info.raw_status,
-                           running_since=rec.running_since or (now if new_state == State.RUNNING else None))
-            else:
-                self._emit("changed", rec)   # progress estimate moves on
-            self._schedule_poll(rec, self._poll_interval(rec))
-
-    async def _step_succeeded(self, rec: TaskRecord, step: ModelSpec, info: Any) -> None:
-        billed = rec.chain.billed_units
-        step_cost = catalog.actual_cost(step, info.usage, rec.request.params if step.name == rec.model else {})
-        usage_secs = next((float(info.usage[k]) for k in ("duration", "output_video_duration", "video_duration")
-                           if isinstance(info.usage.get(k), (int, float))), None)
-        if usage_secs is not None:
-            billed[step.name] = billed.get(step.name, 0.0) + usage_secs
-        if step.name not in rec.chain.done_steps:
-            rec.chain.done_steps.append(step.name)
-        rec.chain.step_costs[step.name] = step_cost
-        if step.name != rec.model:  # a chain step (AnimateAnyone template): go on to the paid generation
-            rec.chain.template_id = info.template_id
-            rec.chain.async_step += 1
-            self._save(rec, State.WAITING, task_id=None, service_status=info.raw_status)
-            self._wake_scheduler.set()
-            return
-        total = sum(c for c in rec.chain.step_costs.values() if c) + rec.chain.detect_cost
-        url = info.result_url
-        if not url:
-            self._fail(rec, "NoResult", T("服务报告成功，但没有返回视频链接。请把任务 ID 发给客服。",
-                                          "The service reported success but returned no video link. Send the task "
-                                          "ID to support."), costs=False)
-            return
-        finished = info.end_time.timestamp() if info.end_time else self.clock()
-        self._save(rec, State.DOWNLOADING, service_status=info.raw_status, result_url=url,
-                   result_expires_at=_url_expiry(url, finished + TASK_VALIDITY), usage=dict(info.usage or {}),
-                   cost_actual=round(total, 4) if step_cost is not None else rec.cost_estimate,
-                   finished_at=finished, actual_prompt=info.actual_prompt, bytes_done=0, bytes_total=None)
-        self.downloads.start(rec)
+        self.poller.schedule(rec, delay)
 
     def _sandbox_forgot(self, rec: TaskRecord) -> None:
         """The built-in sandbox lives in the app's process and forgets its tasks when the app quits.
         It is free, so an unfinished *sandbox* task simply runs again (never done for the paid service)."""
         if rec.backend != SANDBOX:
             raise RuntimeError("only sandbox tasks are ever run again for free")
-        self._poll_due.pop(rec.id, None)
+        self.poller.forget(rec.id)
         with contextlib.suppress(OSError):
             if rec.output_path:
                 Path(rec.output_path + ".part").unlink(missing_ok=True)
@@ -1003,13 +814,13 @@ class Engine:
         self._wake_scheduler.set()
 
     def _stop_tracking(self, rec: TaskRecord, why: T, code: str | None = None) -> None:
-        self._poll_due.pop(rec.id, None)
+        self.poller.forget(rec.id)
         self._save(rec, State.STOPPED, error_message=str(why), error_message_en=why.en, error_message_zh=why.zh,
                    error_code=code or rec.error_code)
 
     def _fail(self, rec: TaskRecord, code: str, why: T, *, costs: bool, request_id: str | None = None,
               service_message: str | None = None) -> None:
-        self._poll_due.pop(rec.id, None)
+        self.poller.forget(rec.id)
         if request_id and request_id not in rec.request_ids:
             rec.request_ids.append(request_id)
         msg_zh, msg_en = why.zh, why.en
@@ -1048,7 +859,7 @@ class Engine:
             self._stop_tracking(rec, T("已停止下载；链接有效期内可“重新下载”。",
                                        "Download stopped; use Retry download while the link is valid."))
             return
-        self._poll_due.pop(rec.id, None)
+        self.poller.forget(rec.id)
         if rec.state in (State.QUEUED, State.DETECTING) and rec.task_id:
             try:
                 await self._client(rec).cancel_task(rec.task_id)
@@ -1071,7 +882,7 @@ class Engine:
             if rec.can_retry_download:
                 await self.retry_download(task_id)
         elif rec.task_id:
-            self._auth_errors.pop(rec.id, None)
+            self.poller.auth_errors.pop(rec.id, None)
             self._save(rec, State.RUNNING, error_message=None, error_code=None, poll_errors=0)
             self._schedule_poll(rec, 0.0)
 

@@ -25,6 +25,10 @@ from ..i18n import T
 log = logging.getLogger("bailian_video.engine")
 
 
+class NotOwner(RuntimeError):
+    """This process does not own the task store; the owner drives the tasks."""
+
+
 class FolderOwnership:
     """The owner lock of one task store (``<db>.lock``) and who holds it (``<db>.owner.json``)."""
 
