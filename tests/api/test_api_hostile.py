@@ -5,15 +5,14 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from api_helpers import BASE, KEY, Script, error, make_client, reply, run
+from api_helpers import BASE, KEY, Script, error, make_client, reply, run, serving
 
 from bailian_video.api import errors as E
 from bailian_video.api.client import MAX_ANSWER_BYTES, DashScopeClient
@@ -109,17 +108,9 @@ def evil() -> Iterator[Evil]:
         do_GET = _serve
         do_POST = _serve
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    state.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as port:
+        state.port = port
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def with_client(evil: Evil, fn: Callable[[DashScopeClient], Any], **kw: Any) -> Any:

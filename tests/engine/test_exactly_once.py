@@ -191,52 +191,36 @@ def test_a_dropped_and_a_lost_create_in_one_batch_each_get_their_own_task(tmp_pa
         run(go())
 
 
-def test_a_create_answered_after_the_client_timeout_is_adopted_not_paid_again(tmp_path):
-    # The service creates the task at once but answers 3 s later; the client gives up after 1 s.
-    with running_sandbox(task_seconds=0.8, data_dir=tmp_path / "sb", faults="late@create=3*1") as sb:
+def _one_video_paid_once(tmp_path, faults: str, prompt: str, **engine_kw) -> None:
+    """One text-to-video through ``faults``: it ends DONE, and the service created exactly one task."""
+    with running_sandbox(task_seconds=0.8, data_dir=tmp_path / "sb", faults=faults) as sb:
         async def go():
-            ctx = await _engine(tmp_path, sb.base_url, client_options={"timeout": 1.0, "max_retries": 0},
-                                reconcile_settle=6.0)
+            ctx = await _engine(tmp_path, sb.base_url, **engine_kw)
             try:
-                rec = (await ctx.engine.submit(Request(T2V, {"prompt": "slow answer"}, {"size": "832*480"}))).tasks[0]
+                rec = (await ctx.engine.submit(Request(T2V, {"prompt": prompt}, {"size": "832*480"}))).tasks[0]
                 rec = (await ctx.engine.wait([rec.id], timeout=60))[0]
                 assert rec.state == State.DONE, rec.error_message
                 assert sb.creations() == 1
             finally:
                 await ctx.close()
         run(go())
+
+
+def test_a_create_answered_after_the_client_timeout_is_adopted_not_paid_again(tmp_path):
+    # The service creates the task at once but answers 3 s later; the client gives up after 1 s.
+    _one_video_paid_once(tmp_path, "late@create=3*1", "slow answer",
+                         client_options={"timeout": 1.0, "max_retries": 0}, reconcile_settle=6.0)
 
 
 def test_a_create_the_service_makes_late_is_found_within_the_settle_time(tmp_path):
     # slow@create: the service takes 3 s before it even creates the task; the client gave up after 1 s.
-    with running_sandbox(task_seconds=0.8, data_dir=tmp_path / "sb", faults="slow@create=3*1") as sb:
-        async def go():
-            ctx = await _engine(tmp_path, sb.base_url, client_options={"timeout": 1.0, "max_retries": 0},
-                                reconcile_settle=8.0)
-            try:
-                rec = (await ctx.engine.submit(Request(T2V, {"prompt": "made late"}, {"size": "832*480"}))).tasks[0]
-                rec = (await ctx.engine.wait([rec.id], timeout=60))[0]
-                assert rec.state == State.DONE, rec.error_message
-                assert sb.creations() == 1
-            finally:
-                await ctx.close()
-        run(go())
+    _one_video_paid_once(tmp_path, "slow@create=3*1", "made late",
+                         client_options={"timeout": 1.0, "max_retries": 0}, reconcile_settle=8.0)
 
 
 @pytest.mark.parametrize("offset", [+90.0, -90.0, +3 * 3600.0])
 def test_a_wrong_local_clock_does_not_pay_twice(tmp_path, offset):
-    with running_sandbox(task_seconds=0.8, data_dir=tmp_path / "sb", faults="lost@create*1") as sb:
-        async def go():
-            ctx = await _engine(tmp_path, sb.base_url, clock=lambda: time.time() + offset)
-            try:
-                rec = (await ctx.engine.submit(Request(T2V, {"prompt": f"clock {offset:+.0f}"},
-                                                       {"size": "832*480"}))).tasks[0]
-                rec = (await ctx.engine.wait([rec.id], timeout=60))[0]
-                assert rec.state == State.DONE, rec.error_message
-                assert sb.creations() == 1
-            finally:
-                await ctx.close()
-        run(go())
+    _one_video_paid_once(tmp_path, "lost@create*1", f"clock {offset:+.0f}", clock=lambda: time.time() + offset)
 
 
 def test_a_lost_answer_with_a_failing_task_list_ends_uncertain_then_the_cli_adopts(tmp_path):

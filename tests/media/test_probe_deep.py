@@ -122,30 +122,28 @@ def test_mp4_cut_anywhere_is_refused(clip, fraction):
     refused(cut(clip, fraction))
 
 
-@pytest.mark.parametrize("ext,fmt", [("mkv", "matroska"), ("mov", "mov")])
-def test_other_containers_cut_short_are_refused(tmp_path, clip, ext, fmt):
-    out = tmp_path / f"remux.{ext}"
-    with av.open(str(clip)) as src, av.open(str(out), "w", format=fmt) as dst:
+def remux(clip: Path, out: Path, fmt: str, options: dict[str, str] | None = None) -> Path:
+    """The same streams in another container (or with other muxer options), without re-encoding."""
+    with av.open(str(clip)) as src, av.open(str(out), "w", format=fmt, options=options or {}) as dst:
         streams = {s.index: dst.add_stream_from_template(s) for s in src.streams}
         for pkt in src.demux():
             if pkt.dts is None:
                 continue
             pkt.stream = streams[pkt.stream.index]
             dst.mux(pkt)
+    return out
+
+
+@pytest.mark.parametrize("ext,fmt", [("mkv", "matroska"), ("mov", "mov")])
+def test_other_containers_cut_short_are_refused(tmp_path, clip, ext, fmt):
+    out = remux(clip, tmp_path / f"remux.{ext}", fmt)
     assert probe(out).kind == "video"
     refused(cut(out, 0.5))
 
 
 @pytest.mark.parametrize("opts", [{"movflags": "faststart"}, {"movflags": "frag_keyframe+empty_moov"}])
 def test_whole_mp4_variants_pass(tmp_path, clip, opts):
-    out = tmp_path / "variant.mp4"
-    with av.open(str(clip)) as src, av.open(str(out), "w", format="mp4", options=opts) as dst:
-        streams = {s.index: dst.add_stream_from_template(s) for s in src.streams}
-        for pkt in src.demux():
-            if pkt.dts is None:
-                continue
-            pkt.stream = streams[pkt.stream.index]
-            dst.mux(pkt)
+    out = remux(clip, tmp_path / "variant.mp4", "mp4", opts)
     info = probe(out)
     assert info.kind == "video" and info.has_audio
     refused(cut(out, 0.6))

@@ -907,9 +907,7 @@ class Engine:
         if rec.state != State.UNCERTAIN:
             raise ValueError(str(T(f"任务 #{task_id} 不在等待你确认的状态。", f"Task #{task_id} is not waiting for a decision.")))
         service_task_id = service_task_id.strip()
-        others = {r.id for r in self._records.values() if r.id != rec.id and
-                  (r.task_id == service_task_id or service_task_id in r.chain.step_task_ids)}
-        if others or service_task_id in (self.store.known_task_ids() - set(rec.chain.step_task_ids)):
+        if service_task_id in (await self.reconciler.known_ids()) - set(rec.chain.step_task_ids):
             raise ValueError(str(T(f"服务任务 {service_task_id} 已属于另一个本地任务。",
                                    f"Service task {service_task_id} already belongs to another local task.")))
         step = catalog.require(rec.chain.submitting_step or self._next_async_model(rec).name)

@@ -27,9 +27,10 @@ class Reconciler:
         self.engine = engine
         self._reconcile_lock = asyncio.Lock()
 
-    def known_ids(self) -> set[str]:
+    async def known_ids(self) -> set[str]:
+        """Service task ids any local record owns (the store's read off the event loop)."""
         eng = self.engine
-        ids = eng.store.known_task_ids()
+        ids = await asyncio.to_thread(eng.store.known_task_ids)
         for r in eng._records.values():
             if r.task_id:
                 ids.add(r.task_id)
@@ -79,7 +80,7 @@ class Reconciler:
                 continue
             async with self._reconcile_lock:
                 sent_service = reconcile.service_time_of(sent, now, service_now)
-                candidates = reconcile.in_window(items, self.known_ids() - set(rec.chain.step_task_ids),
+                candidates = reconcile.in_window(items, (await self.known_ids()) - set(rec.chain.step_task_ids),
                                                  sent_service)
                 for c in candidates:
                     try:

@@ -384,13 +384,14 @@ class TaskStore:
         return [self._record(*r) for r in rows]
 
     def known_task_ids(self) -> set[str]:
+        """Every service task id any record (removed ones included) owns: current and earlier chain steps.
+        Read inside SQLite: every record has a chain, so parsing each document in Python would cost the
+        whole history on every reconciliation round."""
         with self._lock:
-            rows = self._db.execute("SELECT task_id FROM tasks WHERE task_id IS NOT NULL").fetchall()
-            extra = self._db.execute("SELECT data FROM tasks WHERE data LIKE '%step_task_ids%'").fetchall()
-        ids = {r[0] for r in rows}
-        for (data,) in extra:
-            ids.update(json.loads(data).get("chain", {}).get("step_task_ids", []))
-        return ids
+            rows = self._db.execute(
+                "SELECT task_id FROM tasks WHERE task_id IS NOT NULL UNION "
+                "SELECT j.value FROM tasks, json_each(tasks.data, '$.chain.step_task_ids') AS j").fetchall()
+        return {str(r[0]) for r in rows}
 
     def remove(self, task_id: int) -> None:
         """Hide from history; kept for cost totals and so its task id is never adopted twice."""

@@ -76,7 +76,7 @@ async def offer_restore(window: Any, damaged: Any) -> bool:
 
     from ..engine.store import restore_backup
     from ..i18n import T
-    from .util import tx
+    from .util import ask, tx
     box = QMessageBox(QMessageBox.Icon.Warning, str(T("任务数据库已损坏", "The task database is damaged")),
                       tx(damaged.text), parent=window)
     restore = box.addButton(str(T("恢复备份", "Restore backup")), QMessageBox.ButtonRole.AcceptRole) \
@@ -84,10 +84,7 @@ async def offer_restore(window: Any, damaged: Any) -> bool:
     empty = box.addButton(str(T("从空白历史开始", "Start an empty history")), QMessageBox.ButtonRole.DestructiveRole)
     box.addButton(str(T("先不处理", "Leave it for now")), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(restore or empty)
-    done = asyncio.get_running_loop().create_future()
-    box.finished.connect(lambda _r: done.done() or done.set_result(box.clickedButton()))
-    box.open()
-    clicked = await done
+    clicked = await ask(box)
     if clicked is None or clicked not in (restore, empty):
         return False
     used = await asyncio.to_thread(restore_backup, damaged.path, empty=clicked is empty)

@@ -28,7 +28,7 @@ from shiboken6 import isValid
 from .. import catalog
 from ..i18n import T
 from .style import warning_pixmap
-from .util import fmt_money, spawn, tx, wait_signal
+from .util import ask, fmt_money, spawn, tx
 
 
 class ElidedLabel(QLabel):
@@ -352,12 +352,7 @@ class DecisionPanel(QFrame):
         no = box.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(no)
         box.setEscapeButton(no)
-        box.open()
-        try:
-            await wait_signal(box.finished)
-            return box.clickedButton() is yes
-        finally:
-            box.deleteLater()
+        return await ask(box) is yes
 
     async def _not_connected(self) -> None:
         raise ValueError(self.tr("Not connected to a backend; try again once it has started."))

@@ -39,7 +39,7 @@ from .dropzone import DropZone, local_paths
 from .fields import Editor, FieldRow, StrListEditor, input_editor, param_editor
 from .media_jobs import guess_kind, load_preview
 from .session import Session
-from .util import Debouncer, fmt_money, fmt_unit_price, set_state, spawn, tx, wait_signal
+from .util import Debouncer, ask, fmt_money, fmt_unit_price, set_state, spawn, tx
 
 log = logging.getLogger("bailian_video.ui")
 translate = QCoreApplication.translate
@@ -719,10 +719,7 @@ class FamilyTab(QWidget):
         box.setDefaultButton(no)
         box.setEscapeButton(no)
         box.setObjectName("consentDialog")
-        box.open()
-        await wait_signal(box.finished)
-        clicked = box.clickedButton()
-        box.deleteLater()
+        clicked = await ask(box)
         return clicked is yes
 
     async def _ask_duplicate(self, rec: Any) -> bool:
@@ -742,10 +739,7 @@ class FamilyTab(QWidget):
         box.setDefaultButton(show)
         box.setEscapeButton(show)
         box.setObjectName("duplicateDialog")
-        box.open()
-        await wait_signal(box.finished)
-        clicked = box.clickedButton()
-        box.deleteLater()
+        clicked = await ask(box)
         if clicked is again:
             return True
         (self.open_task if done else self.show_task).emit(rec)
@@ -763,10 +757,7 @@ class FamilyTab(QWidget):
         box.addButton(self.tr("Use only the first"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(yes)
         box.setObjectName("batchDialog")
-        box.open()
-        await wait_signal(box.finished)
-        clicked = box.clickedButton()
-        box.deleteLater()
+        clicked = await ask(box)
         if clicked is yes:
             zone.set_batch(files)
         else:

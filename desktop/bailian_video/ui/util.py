@@ -72,6 +72,17 @@ async def wait_signal(signal: Any, timeout: float | None = None) -> tuple[Any, .
             pass
 
 
+async def ask(box: Any) -> Any:
+    """Show a message box without blocking the loop and return the button the person clicked (or None);
+    the box is deleted afterwards."""
+    box.open()
+    try:
+        await wait_signal(box.finished)
+        return box.clickedButton()
+    finally:
+        box.deleteLater()
+
+
 def set_state(widget: Any, name: str, value: Any) -> None:
     """Set a dynamic property the style sheet selects on (``[error="true"]``) and re-apply the style."""
     if widget.property(name) == value:
