@@ -2,7 +2,21 @@
 cost estimates, scheduling and the sandbox."""
 from __future__ import annotations
 
-from .models import BEIJING, MODELS, REGIONS, SINGAPORE, SIZES, size_tier
+from . import models_happyhorse, models_kling, models_pixverse, models_vidu, models_wan
+from .models import MODELS as _LEGACY
+from .models import SIZES, size_tier
+from .regions import (
+    BEIJING,
+    FRANKFURT,
+    REGIONS,
+    SINGAPORE,
+    VIRGINIA,
+    WorkspaceNeeded,
+    base_url,
+    hosts_of,
+    region_label,
+    valid_workspace,
+)
 from .pricing import Estimate, actual_cost, estimate, output_seconds, tier_of
 from .schema import (
     FILE_KINDS,
@@ -15,9 +29,13 @@ from .schema import (
     ModelSpec,
     ParamSpec,
     Price,
+    Region,
+    Usage,
 )
 from .validate import FieldError, ValidationError, check_file, check_param, validate
 
+MODELS: list[ModelSpec] = [*_LEGACY, *models_wan.MODELS, *models_happyhorse.MODELS, *models_kling.MODELS,
+                          *models_vidu.MODELS, *models_pixverse.MODELS]
 _BY_NAME: dict[str, ModelSpec] = {}
 for _m in MODELS:
     _BY_NAME[_m.name] = _m
@@ -46,8 +64,10 @@ def all_models() -> list[ModelSpec]:
 
 
 def by_family(family: Family | str, user_facing: bool = True) -> list[ModelSpec]:
+    """The models a family (tab) offers: its own, then those that also fit it."""
     fam = Family(family)
-    return [m for m in MODELS if m.family == fam and (m.user_facing or not user_facing)]
+    own = [m for m in MODELS if m.family == fam and (m.user_facing or not user_facing)]
+    return own + [m for m in MODELS if fam in m.also_in and m.family != fam and (m.user_facing or not user_facing)]
 
 
 def chain_of(spec: ModelSpec) -> list[ModelSpec]:
@@ -55,12 +75,18 @@ def chain_of(spec: ModelSpec) -> list[ModelSpec]:
     return [require(n) for n in spec.chain] if spec.chain else [spec]
 
 
-def base_url(region: str) -> str:
-    return str(REGIONS[region]["base_url"])
+def model_base_url(spec: ModelSpec, region: str, workspace: str | None = None) -> str:
+    """Where ``spec`` answers in ``region``: the shared host, or the workspace host for models
+    (and regions) that have only that."""
+    try:
+        return base_url(region, workspace, spec.host)
+    except WorkspaceNeeded as e:
+        raise WorkspaceNeeded(region, spec.name) from e
 
 
 __all__ = [
-    "BEIJING", "SINGAPORE", "REGIONS", "SIZES", "FAMILY_ORDER", "FILE_KINDS", "Choice", "Estimate", "Family",
+    "BEIJING", "FRANKFURT", "MODELS", "SINGAPORE", "VIRGINIA", "REGIONS", "Region", "Usage", "WorkspaceNeeded",
+    "hosts_of", "model_base_url", "region_label", "valid_workspace", "SIZES", "FAMILY_ORDER", "FILE_KINDS", "Choice", "Estimate", "Family",
     "FieldError", "FunctionSpec", "InputSpec", "Kind", "Limits", "ModelSpec", "ParamSpec", "Price",
     "ValidationError", "actual_cost", "all_models", "base_url", "by_family", "chain_of", "check_file",
     "check_param", "estimate", "get", "output_seconds", "require", "size_tier", "tier_of", "validate",

@@ -1,24 +1,17 @@
 """Every DashScope video model the app drives, as data.
 
-Facts come from ``shared/dashscope-video-api.md`` (section numbers in comments). Prices
-marked ``confirmed=False`` are estimates where the official page gives no number; the
-UI labels them as such.
+Facts come from the official pages (``shared/bailian-docs/``: the legacy API references,
+the effects list, model-pricing.md and rate-limit.md); section numbers in comments refer to
+``shared/dashscope-video-api.md``. Every price here is the pricing page's number, per region
+(``prices=`` outside Beijing, with no free quota there).
 """
 from __future__ import annotations
 
 from typing import Any
 
 from ..i18n import T
-from .schema import Choice, Family, FunctionSpec, InputSpec, Kind, Limits, ModelSpec, ParamSpec, Price
-
-BEIJING = "cn-beijing"
-SINGAPORE = "ap-southeast-1"
-REGIONS: dict[str, dict[str, object]] = {
-    BEIJING: {"label": T("华北2（北京）", "China (Beijing)"),
-              "base_url": "https://dashscope.aliyuncs.com/api/v1"},
-    SINGAPORE: {"label": T("新加坡", "Singapore"),
-                "base_url": "https://dashscope-intl.aliyuncs.com/api/v1"},
-}
+from .regions import BEIJING, FRANKFURT, REGIONS, SINGAPORE, VIRGINIA
+from .schema import Choice, Family, FunctionSpec, InputSpec, Kind, Limits, ModelSpec, ParamSpec, Price, Usage
 
 # -- endpoints (§1.3) -------------------------------------------------------------------
 VIDEO_GEN = "services/aigc/video-generation/video-synthesis"
@@ -88,9 +81,65 @@ WAN_AUDIO = InputSpec("audio_url", Kind.AUDIO, T("配音（可选）", "Soundtra
                       help=T("WAV/MP3，3–30 秒，不超过 15 MB；长于视频会被截断。不提供时模型自动配音。",
                              "WAV/MP3, 3–30 s, up to 15 MB; cut to the video length. Without it the model adds its own audio."))
 
-TEMPLATE = InputSpec("template", Kind.TEXT, T("特效模板（可选）", "Effect template (optional)"),
-                     help=T("特效名称，如 flying、squish、carousel；使用模板时忽略提示词。",
-                            "Effect name such as flying, squish, carousel; the prompt is ignored with a template."))
+# -- effect templates (wanx-video-effects.md) ---------------------------------------------
+# (value, name zh, name en, who it suits zh, en, also on wanx2.1-i2v-turbo)
+_I2V_EFFECTS: tuple[tuple[str, str, str, str, str, bool], ...] = (
+    ("squish", "解压捏捏", "Squish", "任意主体", "any subject", True),
+    ("rotation", "转圈圈", "Spin around", "任意主体", "any subject", True),
+    ("poke", "戳戳乐", "Poke", "任意主体", "any subject", True),
+    ("inflate", "气球膨胀", "Balloon inflate", "任意主体", "any subject", True),
+    ("dissolve", "分子扩散", "Dissolve", "任意主体", "any subject", True),
+    ("melt", "热浪融化", "Heat melt", "任意主体", "any subject", False),
+    ("icecream", "冰淇淋星球", "Ice-cream planet", "任意主体", "any subject", False),
+    ("carousel", "时光木马", "Carousel", "单人", "one person", True),
+    ("singleheart", "爱你哟", "Finger heart", "单人", "one person", True),
+    ("dance1", "摇摆时刻", "Swing time", "单人", "one person", False),
+    ("dance2", "头号甩舞", "Hair-flip dance", "单人全身", "one person, full body", False),
+    ("dance3", "星摇时刻", "Star shake", "单人全身", "one person, full body", False),
+    ("dance4", "指感节奏", "Finger rhythm", "单人", "one person", False),
+    ("dance5", "舞动开关", "Dance switch", "单人", "one person", False),
+    ("mermaid", "人鱼觉醒", "Mermaid awakening", "单人半身", "one person, half body", False),
+    ("graduation", "学术加冕", "Graduation", "单人", "one person", False),
+    ("dragon", "巨兽追袭", "Chased by a monster", "单人", "one person", False),
+    ("money", "财从天降", "Money rain", "单人", "one person", False),
+    ("jellyfish", "水母之约", "Jellyfish date", "单人", "one person", False),
+    ("pupil", "瞳孔穿越", "Through the pupil", "单人", "one person", False),
+    ("flying", "魔法悬浮", "Magic levitation", "单人或动物", "one person or animal", True),
+    ("rose", "赠人玫瑰", "Giving a rose", "单人或动物", "one person or animal", True),
+    ("crystalrose", "闪亮玫瑰", "Sparkling rose", "单人或动物", "one person or animal", True),
+    ("hug", "爱的抱抱", "Hug", "双人", "two people", True),
+    ("frenchkiss", "唇齿相依", "Kiss", "双人", "two people", True),
+    ("coupleheart", "双倍心动", "Double heart", "双人", "two people", True),
+)
+_KF2V_EFFECTS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("hanfu-1", "唐韵翩然", "Tang-style hanfu", "单人", "one person"),
+    ("solaron", "机甲变身", "Mecha transformation", "单人", "one person"),
+    ("magazine", "闪耀封面", "Magazine cover", "单人", "one person"),
+    ("mech1", "机械觉醒", "Mechanical awakening", "单人", "one person"),
+    ("mech2", "赛博登场", "Cyber entrance", "单人", "one person"),
+)
+#: Effects are offered only in Beijing (checks_vace.template_checks refuses them elsewhere).
+EFFECT_REGION = BEIJING
+
+
+def _effect(value: str, zh: str, en: str, who_zh: str, who_en: str) -> Choice:
+    return Choice(value, T(f"{zh}（{who_zh}）", f"{en} ({who_en})"))
+
+
+def effect_template(*effects: tuple[str, str, str, str, str], last_frame: bool = False) -> InputSpec:
+    """The ``template`` input: one of the effects the page lists for this model."""
+    extra_zh = "，不需要尾帧" if last_frame else ""
+    extra_en = "; no last frame is needed" if last_frame else ""
+    return InputSpec("template", Kind.CHOICE, T("特效模板（可选）", "Effect template (optional)"),
+                     choices=tuple(_effect(*e) for e in effects),
+                     help=T(f"套用预设的动态特效，仅华北2（北京）可用。使用特效时只需首帧图片{extra_zh}，提示词不起作用。",
+                            f"Applies a ready-made motion effect; China (Beijing) only. With an effect only the first "
+                            f"frame is used{extra_en}, and the prompt has no effect."))
+
+
+I2V_PLUS_EFFECTS = effect_template(*(e[:5] for e in _I2V_EFFECTS))
+I2V_TURBO_EFFECTS = effect_template(*(e[:5] for e in _I2V_EFFECTS if e[5]))
+KF2V_PLUS_EFFECTS = effect_template(*_KF2V_EFFECTS, last_frame=True)
 
 PROMPT_EXTEND = ParamSpec("prompt_extend", "bool", T("智能改写提示词", "Rewrite prompt (prompt_extend)"), default=True,
                           help=T("由大模型润色提示词，效果更好但稍慢。", "An LLM rewrites the prompt: better results, a little slower."))
@@ -128,6 +177,11 @@ def wan_price(by_tier: dict[str, float], free: float, confirmed: bool = True) ->
     return Price("second", by_tier, free_quota=free, confirmed=confirmed)
 
 
+def abroad_price(by_tier: dict[str, float], **kw: Any) -> Price:
+    """A price outside mainland China (Singapore, Virginia, Frankfurt): the page's number, no free quota."""
+    return Price("second", by_tier, free_quota=0, **kw)
+
+
 def regions(beijing: str, singapore: str | None = "same", *extra: str) -> dict[str, str]:
     out = {BEIJING: beijing}
     if singapore == "same":
@@ -139,64 +193,90 @@ def regions(beijing: str, singapore: str | None = "same", *extra: str) -> dict[s
     return out
 
 
-WAN_USAGE = ("duration", "video_duration", "output_video_duration", "input_video_duration", "SR", "size",
-             "video_ratio", "video_count", "audio")
+# -- usage shapes, as each model reports them ------------------------------------------------
+USAGE_WAN21 = Usage(("video_duration", "video_ratio", "video_count"), seconds="video_duration")
+USAGE_WAN22 = Usage(("duration", "SR", "video_count"), tier="SR")
+USAGE_WAN22_KF = Usage(("video_duration", "video_count", "SR"), seconds="video_duration", tier="SR")
+USAGE_WAN25 = Usage(("duration", "input_video_duration", "output_video_duration", "video_count", "SR"), tier="SR")
+USAGE_WAN26_T2V = Usage(("duration", "size", "input_video_duration", "output_video_duration", "video_count", "SR"),
+                        tier="SR")
+USAGE_WAN26_AUDIO = Usage(USAGE_WAN25.keys + ("audio",), tier="SR")
+USAGE_PORTRAIT = Usage(("video_duration", "video_ratio"), seconds="video_duration")
 T2V_STATUSES = ("PENDING", "RUNNING", "SUSPENDED", "SUCCEEDED", "FAILED", "CANCELED", "UNKNOWN")
 PORTRAIT_STATUSES = ("PENDING", "PRE-PROCESSING", "RUNNING", "POST-PROCESSING", "SUCCEEDED", "FAILED",
                      "CANCELED", "UNKNOWN")
+
+#: The US deployment's ids take fewer durations than the 2–15 s of the others (legacy T2V/I2V pages).
+#: checks_vace.regional_param_checks refuses the rest in Virginia.
+US_DURATIONS: dict[str, tuple[int, ...]] = {"wan2.6-t2v-us": (5, 10), "wan2.6-i2v-us": (5, 10, 15)}
+
+
+def wan26_duration(us: tuple[int, ...]) -> ParamSpec:
+    us_list = "/".join(str(v) for v in us)
+    return ParamSpec("duration", "int", T("时长（秒）", "Duration (s)"), default=5, min=2, max=15,
+                     help=T(f"2–15 秒；美国（弗吉尼亚）只能选 {us_list} 秒。",
+                            f"2–15 s; in US (Virginia) only {us_list} s."))
+
 
 # =======================================================================================
 # Text-to-video (§2)
 # =======================================================================================
 T2V_COMMON: dict[str, Any] = dict(family=Family.T2V, endpoint=VIDEO_GEN, sync=False, result=RESULT_VIDEO,
-                  usage_keys=WAN_USAGE, tier_source="size", statuses=T2V_STATUSES)
+                  tier_source="size", statuses=T2V_STATUSES)
 
 MODELS: list[ModelSpec] = [
     ModelSpec(
-        name="wan2.2-t2v-plus", title=T("万相2.2 专业版", "Wan 2.2 Plus"),
+        name="wan2.2-t2v-plus", usage=USAGE_WAN21, title=T("万相2.2 专业版", "Wan 2.2 Plus"),
         description=T("画面细节与运动稳定性显著提升；480P / 1080P，5 秒。",
                       "Sharper detail and steadier motion; 480P / 1080P, 5 s."),
         regions=regions("wan2.2-t2v-plus"),
         inputs=(prompt(800, required=True), NEG_PROMPT),
         params=(size_param("1920*1080", "480P", "1080P"), fixed_duration(), PROMPT_EXTEND, WATERMARK, SEED),
-        price=wan_price({"480P": 0.14, "1080P": 0.70}, 50), submit_rps=2, concurrency=2,
+        price=wan_price({"480P": 0.14, "1080P": 0.70}, 50),
+        prices={SINGAPORE: abroad_price({"480P": 0.146785, "1080P": 0.733924})}, submit_rps=2, concurrency=2,
         typical_seconds=100, fps=30, duration_source="fixed:5", featured=True, **T2V_COMMON),
     ModelSpec(
-        name="wanx2.1-t2v-turbo", title=T("万相2.1 极速版", "Wan 2.1 Turbo"),
+        name="wanx2.1-t2v-turbo", usage=USAGE_WAN21, title=T("万相2.1 极速版", "Wan 2.1 Turbo"),
         description=T("生成快、性价比高；480P / 720P，5 秒。", "Fast and economical; 480P / 720P, 5 s."),
         regions=regions("wanx2.1-t2v-turbo", "wan2.1-t2v-turbo"),
         inputs=(prompt(800, required=True), NEG_PROMPT),
         params=(size_param("1280*720", "480P", "720P"), fixed_duration(), PROMPT_EXTEND, WATERMARK, SEED),
-        price=wan_price({"*": 0.24}, 200), submit_rps=2, concurrency=2,
-        typical_seconds=180, fps=30, duration_source="fixed:5", **T2V_COMMON),
+        price=wan_price({"*": 0.24}, 200), prices={SINGAPORE: abroad_price({"*": 0.264213})},
+        submit_rps=2, concurrency=2, typical_seconds=180, fps=30, duration_source="fixed:5", **T2V_COMMON),
     ModelSpec(
-        name="wanx2.1-t2v-plus", title=T("万相2.1 专业版", "Wan 2.1 Plus"),
+        name="wanx2.1-t2v-plus", usage=USAGE_WAN21, title=T("万相2.1 专业版", "Wan 2.1 Plus"),
         description=T("细节丰富、质感更好；720P，5 秒。", "Rich detail and texture; 720P, 5 s."),
         regions=regions("wanx2.1-t2v-plus", "wan2.1-t2v-plus"),
         inputs=(prompt(800, required=True), NEG_PROMPT),
         params=(size_param("1280*720", "720P"), fixed_duration(), PROMPT_EXTEND, WATERMARK, SEED),
-        price=wan_price({"*": 0.70}, 200), submit_rps=2, concurrency=2,
-        typical_seconds=300, fps=30, duration_source="fixed:5", **T2V_COMMON),
+        price=wan_price({"*": 0.70}, 200), prices={SINGAPORE: abroad_price({"*": 0.733924})},
+        submit_rps=2, concurrency=2, typical_seconds=300, fps=30, duration_source="fixed:5", **T2V_COMMON),
     ModelSpec(
-        name="wan2.5-t2v-preview", title=T("万相2.5 预览版（有声）", "Wan 2.5 Preview (audio)"),
+        name="wan2.5-t2v-preview", usage=USAGE_WAN21, title=T("万相2.5 预览版（有声）", "Wan 2.5 Preview (audio)"),
         description=T("自动配音或使用自己的音频；480P–1080P，5 或 10 秒。",
                       "Adds its own audio or uses yours; 480P–1080P, 5 or 10 s."),
         regions=regions("wan2.5-t2v-preview"),
         inputs=(prompt(1500, required=True), NEG_PROMPT, WAN_AUDIO),
         params=(size_param("1920*1080", "480P", "720P", "1080P"), duration_choices(5, 5, 10), PROMPT_EXTEND,
                 WATERMARK, SEED),
-        price=wan_price({"480P": 0.30, "720P": 0.60, "1080P": 1.00}, 50, confirmed=False),
+        price=wan_price({"480P": 0.30, "720P": 0.60, "1080P": 1.00}, 50),
+        prices={SINGAPORE: abroad_price({"480P": 0.366961, "720P": 0.733923, "1080P": 1.100885})},
         submit_rps=5, concurrency=5, typical_seconds=180, fps=24, duration_source="param:duration",
         **T2V_COMMON),
     ModelSpec(
-        name="wan2.6-t2v", title=T("万相2.6（有声、多镜头）", "Wan 2.6 (audio, multi-shot)"),
+        name="wan2.6-t2v", rewrites_prompt=False, usage=USAGE_WAN26_T2V, title=T("万相2.6（有声、多镜头）", "Wan 2.6 (audio, multi-shot)"),
         description=T("2–15 秒，支持多镜头叙事与配音；720P / 1080P。",
                       "2–15 s with multi-shot storytelling and audio; 720P / 1080P."),
-        regions=regions("wan2.6-t2v", "same", "us-east-1", "eu-central-1"),
+        # Virginia: the US deployment's own id (rate-limit.md 美国, model-pricing.md 美国); Frankfurt: the
+        # global deployment under the Beijing name (全球), reached only on the workspace host.
+        regions={BEIJING: "wan2.6-t2v", SINGAPORE: "wan2.6-t2v", VIRGINIA: "wan2.6-t2v-us", FRANKFURT: "wan2.6-t2v"},
         inputs=(prompt(1500, required=True), NEG_PROMPT, WAN_AUDIO),
-        params=(size_param("1920*1080", "720P", "1080P"), duration_range(5, 2, 15), PROMPT_EXTEND, SHOT_TYPE,
-                WATERMARK, SEED),
-        price=wan_price({"720P": 0.60, "1080P": 1.00}, 50, confirmed=False),
+        params=(size_param("1920*1080", "720P", "1080P"), wan26_duration(US_DURATIONS["wan2.6-t2v-us"]),
+                PROMPT_EXTEND, SHOT_TYPE, WATERMARK, SEED),
+        price=wan_price({"720P": 0.60, "1080P": 1.00}, 50),
+        prices={SINGAPORE: abroad_price({"720P": 0.733924, "1080P": 1.100886}),
+                VIRGINIA: abroad_price({"720P": 0.733924, "1080P": 1.100886}),
+                FRANKFURT: abroad_price({"720P": 0.60, "1080P": 1.00})},
         submit_rps=5, concurrency=5, typical_seconds=180, fps=24, duration_source="param:duration",
         **T2V_COMMON),
 ]
@@ -205,68 +285,75 @@ MODELS: list[ModelSpec] = [
 # Image-to-video, first frame (§3)
 # =======================================================================================
 I2V_COMMON: dict[str, Any] = dict(family=Family.I2V, endpoint=VIDEO_GEN, sync=False, result=RESULT_VIDEO,
-                  usage_keys=WAN_USAGE, tier_source="param:resolution", statuses=T2V_STATUSES)
+                  tier_source="param:resolution", statuses=T2V_STATUSES)
 FIRST_FRAME = T("首帧图片", "First frame")
 
 MODELS += [
     ModelSpec(
-        name="wan2.2-i2v-plus", title=T("万相2.2 专业版", "Wan 2.2 Plus"),
+        name="wan2.2-i2v-plus", usage=USAGE_WAN22, title=T("万相2.2 专业版", "Wan 2.2 Plus"),
         description=T("画面细节与运动稳定性显著提升；480P / 1080P，5 秒。",
                       "Sharper detail and steadier motion; 480P / 1080P, 5 s."),
         regions=regions("wan2.2-i2v-plus"),
         inputs=(wan_image("img_url", FIRST_FRAME), prompt(800), NEG_PROMPT),
         params=(resolution_param("1080P", "480P", "1080P"), fixed_duration(), PROMPT_EXTEND, WATERMARK, SEED),
-        price=wan_price({"480P": 0.14, "1080P": 0.70}, 50), submit_rps=2, concurrency=2,
+        price=wan_price({"480P": 0.14, "1080P": 0.70}, 50),
+        prices={SINGAPORE: abroad_price({"480P": 0.146785, "1080P": 0.733924})}, submit_rps=2, concurrency=2,
         typical_seconds=100, fps=30, featured=True, **I2V_COMMON),
     ModelSpec(
-        name="wan2.2-i2v-flash", title=T("万相2.2 极速版", "Wan 2.2 Flash"),
+        name="wan2.2-i2v-flash", usage=USAGE_WAN22, title=T("万相2.2 极速版", "Wan 2.2 Flash"),
         description=T("速度最快；480P / 720P / 1080P，5 秒。", "Fastest; 480P / 720P / 1080P, 5 s."),
         regions={BEIJING: "wan2.2-i2v-flash"},
         inputs=(wan_image("img_url", FIRST_FRAME), prompt(800), NEG_PROMPT),
         params=(resolution_param("720P", "480P", "720P", "1080P"), fixed_duration(), PROMPT_EXTEND, WATERMARK, SEED),
-        price=wan_price({"480P": 0.10, "720P": 0.20, "1080P": 0.48}, 50, confirmed=False),
+        price=wan_price({"480P": 0.10, "720P": 0.20, "1080P": 0.48}, 50),
         submit_rps=2, concurrency=2, typical_seconds=60, fps=30, **I2V_COMMON),
     ModelSpec(
-        name="wanx2.1-i2v-turbo", title=T("万相2.1 极速版", "Wan 2.1 Turbo"),
+        name="wanx2.1-i2v-turbo", usage=USAGE_WAN21, title=T("万相2.1 极速版", "Wan 2.1 Turbo"),
         description=T("性价比高，可选 3/4/5 秒与特效模板；480P / 720P。",
                       "Economical; 3/4/5 s and effect templates; 480P / 720P."),
         regions=regions("wanx2.1-i2v-turbo", "wan2.1-i2v-turbo"),
-        inputs=(wan_image("img_url", FIRST_FRAME), prompt(800), NEG_PROMPT, TEMPLATE),
+        inputs=(wan_image("img_url", FIRST_FRAME), prompt(800), NEG_PROMPT, I2V_TURBO_EFFECTS),
         params=(resolution_param("720P", "480P", "720P"), duration_choices(5, 3, 4, 5), PROMPT_EXTEND, WATERMARK,
                 SEED),
-        price=wan_price({"*": 0.24}, 200), submit_rps=2, concurrency=2,
+        price=wan_price({"*": 0.24}, 200), prices={SINGAPORE: abroad_price({"*": 0.264213})},
+        submit_rps=2, concurrency=2,
         typical_seconds=180, fps=30, duration_source="param:duration", **I2V_COMMON),
     ModelSpec(
-        name="wanx2.1-i2v-plus", title=T("万相2.1 专业版", "Wan 2.1 Plus"),
+        name="wanx2.1-i2v-plus", usage=USAGE_WAN21, title=T("万相2.1 专业版", "Wan 2.1 Plus"),
         description=T("细节丰富、质感更好；720P，5 秒。", "Rich detail and texture; 720P, 5 s."),
         regions=regions("wanx2.1-i2v-plus", "wan2.1-i2v-plus"),
-        inputs=(wan_image("img_url", FIRST_FRAME), prompt(800), NEG_PROMPT, TEMPLATE),
+        inputs=(wan_image("img_url", FIRST_FRAME), prompt(800), NEG_PROMPT, I2V_PLUS_EFFECTS),
         params=(resolution_param("720P", "720P"), fixed_duration(), PROMPT_EXTEND, WATERMARK, SEED),
-        price=wan_price({"*": 0.70}, 200), submit_rps=2, concurrency=2,
+        price=wan_price({"*": 0.70}, 200), prices={SINGAPORE: abroad_price({"*": 0.733924})},
+        submit_rps=2, concurrency=2,
         typical_seconds=300, fps=30, **I2V_COMMON),
     ModelSpec(
-        name="wan2.5-i2v-preview", title=T("万相2.5 预览版（有声）", "Wan 2.5 Preview (audio)"),
+        name="wan2.5-i2v-preview", usage=USAGE_WAN25, title=T("万相2.5 预览版（有声）", "Wan 2.5 Preview (audio)"),
         description=T("自动配音或使用自己的音频；480P–1080P，5 或 10 秒。",
                       "Adds its own audio or uses yours; 480P–1080P, 5 or 10 s."),
         regions=regions("wan2.5-i2v-preview"),
         inputs=(wan_image("img_url", FIRST_FRAME, max_mb=20), prompt(1500), NEG_PROMPT, WAN_AUDIO),
         params=(resolution_param("1080P", "480P", "720P", "1080P"), duration_choices(5, 5, 10), PROMPT_EXTEND,
                 WATERMARK, SEED),
-        price=wan_price({"480P": 0.30, "720P": 0.60, "1080P": 1.00}, 50, confirmed=False),
+        price=wan_price({"480P": 0.30, "720P": 0.60, "1080P": 1.00}, 50),
+        prices={SINGAPORE: abroad_price({"480P": 0.366961, "720P": 0.733923, "1080P": 1.100885})},
         submit_rps=5, concurrency=5, typical_seconds=180, fps=24, duration_source="param:duration",
         **I2V_COMMON),
     ModelSpec(
-        name="wan2.6-i2v", title=T("万相2.6（有声、多镜头）", "Wan 2.6 (audio, multi-shot)"),
+        name="wan2.6-i2v", rewrites_prompt=False, usage=USAGE_WAN25, title=T("万相2.6（有声、多镜头）", "Wan 2.6 (audio, multi-shot)"),
         description=T("2–15 秒，支持多镜头与配音；720P / 1080P。", "2–15 s, multi-shot and audio; 720P / 1080P."),
-        regions=regions("wan2.6-i2v", "same", "us-east-1", "eu-central-1"),
+        regions={BEIJING: "wan2.6-i2v", SINGAPORE: "wan2.6-i2v", VIRGINIA: "wan2.6-i2v-us", FRANKFURT: "wan2.6-i2v"},
         inputs=(wan_image("img_url", FIRST_FRAME, max_mb=20), prompt(1500), NEG_PROMPT, WAN_AUDIO),
-        params=(resolution_param("1080P", "720P", "1080P"), duration_range(5, 2, 15), PROMPT_EXTEND, SHOT_TYPE,
-                WATERMARK, SEED),
-        price=wan_price({"720P": 0.60, "1080P": 1.00}, 50, confirmed=False),
+        params=(resolution_param("1080P", "720P", "1080P"), wan26_duration(US_DURATIONS["wan2.6-i2v-us"]),
+                PROMPT_EXTEND, SHOT_TYPE, WATERMARK, SEED),
+        price=wan_price({"720P": 0.60, "1080P": 1.00}, 50),
+        prices={SINGAPORE: abroad_price({"720P": 0.733924, "1080P": 1.100886}),
+                VIRGINIA: abroad_price({"720P": 0.733924, "1080P": 1.100886}),
+                FRANKFURT: abroad_price({"720P": 0.60, "1080P": 1.00})},
         submit_rps=5, concurrency=5, typical_seconds=180, fps=24, duration_source="param:duration",
         **I2V_COMMON),
     ModelSpec(
-        name="wan2.6-i2v-flash", title=T("万相2.6 极速版（可选有声）", "Wan 2.6 Flash (optional audio)"),
+        name="wan2.6-i2v-flash", rewrites_prompt=False, usage=USAGE_WAN26_AUDIO, title=T("万相2.6 极速版（可选有声）", "Wan 2.6 Flash (optional audio)"),
         description=T("更快更省；2–15 秒，可关闭声音按无声计费；720P / 1080P。",
                       "Faster and cheaper; 2–15 s, audio can be turned off (silent price); 720P / 1080P."),
         regions=regions("wan2.6-i2v-flash"),
@@ -276,7 +363,10 @@ MODELS += [
                           help=T("关闭后输出无声视频（无声价格），并忽略配音文件。",
                                  "Off gives a silent video (silent price) and ignores the soundtrack.")),
                 PROMPT_EXTEND, SHOT_TYPE, WATERMARK, SEED),
-        price=wan_price({"720P": 0.30, "1080P": 0.50}, 50, confirmed=False),
+        price=Price("second", {"720P": 0.30, "1080P": 0.50}, free_quota=50, switch="audio",
+                    tables={"false": {"720P": 0.15, "1080P": 0.25}}),
+        prices={SINGAPORE: abroad_price({"720P": 0.366962, "1080P": 0.550443}, switch="audio",
+                                        tables={"false": {"720P": 0.183481, "1080P": 0.275221}})},
         submit_rps=5, concurrency=5, typical_seconds=90, fps=24, duration_source="param:duration",
         **I2V_COMMON),
 ]
@@ -285,71 +375,97 @@ MODELS += [
 # First + last frame (§4)
 # =======================================================================================
 KF2V_COMMON: dict[str, Any] = dict(family=Family.KF2V, endpoint=I2V_SYNTH, sync=False, result=RESULT_VIDEO,
-                   usage_keys=WAN_USAGE, tier_source="param:resolution", fps=30, duration_source="fixed:5")
+                   tier_source="param:resolution", fps=30, duration_source="fixed:5")
 
 
-def kf2v_inputs() -> tuple[InputSpec, ...]:
+def kf2v_inputs(*effects: InputSpec) -> tuple[InputSpec, ...]:
     return (wan_image("first_frame_url", T("首帧图片", "First frame")),
             wan_image("last_frame_url", T("尾帧图片", "Last frame"), required=False),
-            prompt(800), NEG_PROMPT, TEMPLATE)
+            prompt(800), NEG_PROMPT, *effects)
 
 
 MODELS += [
     ModelSpec(
-        name="wanx2.1-kf2v-plus", title=T("万相2.1 首尾帧 专业版", "Wan 2.1 KF2V Plus"),
+        name="wanx2.1-kf2v-plus", usage=USAGE_WAN21, title=T("万相2.1 首尾帧 专业版", "Wan 2.1 KF2V Plus"),
         description=T("给出首帧和尾帧，生成丝滑过渡；720P，5 秒。",
                       "Give a first and a last frame for a smooth transition; 720P, 5 s."),
         regions=regions("wanx2.1-kf2v-plus", "wan2.1-kf2v-plus"),
-        inputs=kf2v_inputs(),
+        inputs=kf2v_inputs(KF2V_PLUS_EFFECTS),
         params=(resolution_param("720P", "720P"), fixed_duration(), PROMPT_EXTEND, WATERMARK, SEED),
-        price=wan_price({"*": 0.70}, 200), submit_rps=2, concurrency=2, typical_seconds=400, **KF2V_COMMON),
+        price=wan_price({"*": 0.70}, 200), prices={SINGAPORE: abroad_price({"*": 0.733924})},
+        submit_rps=2, concurrency=2, typical_seconds=400, **KF2V_COMMON),
     ModelSpec(
-        name="wan2.2-kf2v-flash", title=T("万相2.2 首尾帧 极速版", "Wan 2.2 KF2V Flash"),
+        name="wan2.2-kf2v-flash", usage=USAGE_WAN22_KF, title=T("万相2.2 首尾帧 极速版", "Wan 2.2 KF2V Flash"),
         description=T("首尾帧生视频，速度快；480P / 720P / 1080P，5 秒。",
                       "First and last frame, fast; 480P / 720P / 1080P, 5 s."),
-        regions=regions("wan2.2-kf2v-flash"),
+        # Beijing only: rate-limit.md and model-pricing.md (国际) list only wan2.1-kf2v-plus in Singapore.
+        # No effect templates: the effects page lists none for this model.
+        regions={BEIJING: "wan2.2-kf2v-flash"},
         inputs=kf2v_inputs(),
         params=(resolution_param("720P", "480P", "720P", "1080P"), fixed_duration(), PROMPT_EXTEND, WATERMARK, SEED),
-        price=wan_price({"480P": 0.10, "720P": 0.20, "1080P": 0.48}, 50, confirmed=False),
+        price=wan_price({"480P": 0.10, "720P": 0.20, "1080P": 0.48}, 50),
         submit_rps=2, concurrency=2, typical_seconds=90, featured=True, **KF2V_COMMON),
 ]
 
 # =======================================================================================
 # VACE (§5)
 # =======================================================================================
-VACE_IMAGE_LIMITS = Limits(formats=IMAGE_FORMATS, max_bytes=10 * MB, min_side=240, max_side=8000)
-VACE_VIDEO = Limits(formats=("mp4",), max_bytes=50 * MB, max_duration=5)
-VACE_CLIP = Limits(formats=("mp4",), max_bytes=50 * MB, max_duration=3)
+#: Reference images and first/last frames: [360, 2000] px each side, TIFF allowed, 10 MB.
+VACE_IMAGE_FORMATS = IMAGE_FORMATS + ("tiff",)
+VACE_IMAGE_LIMITS = Limits(formats=VACE_IMAGE_FORMATS, max_bytes=10 * MB, min_side=360, max_side=2000)
+#: A mask image has no size range of its own: it must be exactly the source video's size
+#: (checks_vace.vace_checks compares the two).
+VACE_MASK_LIMITS = Limits(formats=VACE_IMAGE_FORMATS, max_bytes=10 * MB)
+VACE_VIDEO = Limits(formats=("mp4",), max_bytes=50 * MB, max_duration=5, min_fps=16)
+VACE_CLIP = Limits(formats=("mp4",), max_bytes=50 * MB, max_duration=3, min_fps=16)
+VACE_IMAGE_HELP = T("JPEG/PNG/BMP/TIFF/WEBP，宽高 360–2000 像素，不超过 10 MB。",
+                    "JPEG/PNG/BMP/TIFF/WEBP, each side 360–2000 px, up to 10 MB.")
+VACE_VIDEO_HELP = T("MP4，不超过 5 秒、50 MB，至少 16 帧/秒。", "MP4, up to 5 s and 50 MB, at least 16 fps.")
 
 
 def vace_ref(max_items: int, required: bool) -> InputSpec:
     return InputSpec("ref_images_url", Kind.IMAGE_LIST, T("参考图", "Reference images"), required=required,
                      min_items=1 if required else None, max_items=max_items, limits=VACE_IMAGE_LIMITS,
-                     help=T(f"最多 {max_items} 张 JPEG/PNG/BMP/WEBP，每张不超过 10 MB。",
-                            f"Up to {max_items} JPEG/PNG/BMP/WEBP images, 10 MB each."))
+                     help=T(f"最多 {max_items} 张；{VACE_IMAGE_HELP.zh}",
+                            f"Up to {max_items}; {VACE_IMAGE_HELP.en}"))
 
 
-VACE_PROMPT = InputSpec("prompt", Kind.TEXT, T("提示词", "Prompt"), max_chars=2000,
-                        help=T("描述想要的画面。", "Describe the result you want."))
+def vace_image(name: str, label: T, one_of: str | None = None) -> InputSpec:
+    return InputSpec(name, Kind.IMAGE, label, one_of=one_of, limits=VACE_IMAGE_LIMITS, help=VACE_IMAGE_HELP)
+
+
+VACE_PROMPT = prompt(800, required=True)
 VACE_VIDEO_IN = InputSpec("video_url", Kind.VIDEO, T("原视频", "Source video"), required=True, limits=VACE_VIDEO,
-                          help=T("MP4，不超过 5 秒、50 MB。", "MP4, up to 5 s and 50 MB."))
+                          help=VACE_VIDEO_HELP)
 OBJ_OR_BG_ITEMS = (Choice("obj", T("主体", "Subject")), Choice("bg", T("背景", "Background")))
 SCALE_HELP = T("1.0–2.0 倍，1.5 表示该侧扩展到 1.5 倍。", "1.0–2.0×; 1.5 extends that side to 1.5×.")
+#: The output is always 5 s here; the page documents the parameter with only that value.
+VACE_DURATION = fixed_duration()
 
 
 def scale(name: str, zh: str, en: str) -> ParamSpec:
     return ParamSpec(name, "float", T(zh, en), default=1.0, min=1.0, max=2.0, help=SCALE_HELP)
 
 
+def vace_control(help_: T) -> ParamSpec:
+    """The optional ``control_condition`` of local edit and extension: two values there, and the
+    documented default ``""`` (extract nothing)."""
+    return ParamSpec("control_condition", "str", T("保留的特征", "Control condition"), default="",
+                     choices=(Choice("", T("不提取", "None")),
+                              Choice("posebodyface", T("人脸表情与肢体动作", "Face and body pose")),
+                              Choice("depth", T("构图与运动轮廓", "Depth (layout and motion)"))),
+                     help=help_)
+
+
 VACE_FUNCTIONS = {
     "image_reference": FunctionSpec(
         "image_reference", T("多图参考", "Multi-image reference"),
         T("用 1–3 张图片中的主体和背景生成新视频。", "Builds a video from the subjects and background in 1–3 images."),
-        inputs=(InputSpec("prompt", Kind.TEXT, T("提示词", "Prompt"), required=True, max_chars=2000),
-                vace_ref(3, required=True)),
+        inputs=(VACE_PROMPT, vace_ref(3, required=True)),
         params=(ParamSpec("obj_or_bg", "str_list", T("每张参考图的用途", "Use of each image"), item_choices=OBJ_OR_BG_ITEMS,
-                          help=T("与参考图一一对应；“背景”最多一张。", "One per image; at most one background.")),
-                size_param("1280*720", "720P"))),
+                          help=T("与参考图一一对应；多于一张图时必填，“背景”最多一张。",
+                                 "One per image; needed with more than one image; at most one background.")),
+                size_param("1280*720", "720P"), VACE_DURATION)),
     "video_repainting": FunctionSpec(
         "video_repainting", T("视频重绘", "Video repainting"),
         T("保留原视频的动作或构图，按提示词重新绘制。", "Keeps the source's motion or layout and repaints it from the prompt."),
@@ -367,34 +483,54 @@ VACE_FUNCTIONS = {
         T("用遮罩指定区域，只改这一部分。", "Edits only the region a mask marks."),
         inputs=(VACE_PROMPT, VACE_VIDEO_IN,
                 InputSpec("mask_image_url", Kind.MASK, T("遮罩图片", "Mask image"), media="image", one_of="mask",
-                          limits=VACE_IMAGE_LIMITS, help=T("白色区域被编辑，黑色保留。", "White is edited, black is kept.")),
+                          limits=VACE_MASK_LIMITS,
+                          help=T("白色区域被编辑，黑色保留；尺寸必须与原视频完全相同。JPEG/PNG/BMP/TIFF/WEBP，不超过 10 MB。",
+                                 "White is edited, black is kept; exactly the source video's size. "
+                                 "JPEG/PNG/BMP/TIFF/WEBP, up to 10 MB.")),
                 InputSpec("mask_video_url", Kind.MASK, T("遮罩视频", "Mask video"), media="video", one_of="mask",
-                          limits=VACE_VIDEO),
+                          limits=VACE_VIDEO,
+                          help=T("与遮罩图片二选一；格式、帧率、尺寸和时长都要与原视频一致。",
+                                 "Instead of a mask image; same format, frame rate, size and length as the source.")),
                 InputSpec("mask_frame_id", Kind.INT, T("遮罩对应帧", "Mask frame"),
                           help=T("遮罩图片对应的帧序号，默认第 1 帧。", "Which frame the mask image refers to; default 1.")),
                 vace_ref(1, required=False)),
         params=(ParamSpec("mask_type", "str", T("遮罩方式", "Mask type"), default="tracking",
                           choices=(Choice("tracking", T("跟随目标", "Tracking")), Choice("fixed", T("固定区域", "Fixed")))),
                 ParamSpec("expand_ratio", "float", T("遮罩外扩比例", "Expand ratio"), default=0.05, min=0.0, max=1.0,
-                          help=T("仅“跟随目标”时有效。", "Only with tracking."))),
+                          help=T("仅“跟随目标”时有效。", "Only with tracking.")),
+                ParamSpec("expand_mode", "str", T("遮罩形状", "Mask shape"), default="hull",
+                          choices=(Choice("hull", T("多边形包裹", "Polygon (hull)")),
+                                   Choice("bbox", T("矩形框", "Bounding box")),
+                                   Choice("original", T("贴合原形状", "Original shape"))),
+                          help=T("仅“跟随目标”时有效。", "Only with tracking.")),
+                vace_control(T("可选：保留原视频的表情动作或构图。", "Optional: keep the source's pose or layout.")),
+                size_param("1280*720", "720P"), VACE_DURATION),
                 ),
     "video_extension": FunctionSpec(
         "video_extension", T("视频延展", "Video extension"),
         T("从片段或图片出发，续写成 5 秒视频。", "Continues clips or frames into a 5-second video."),
-        inputs=(InputSpec("prompt", Kind.TEXT, T("提示词", "Prompt"), required=True, max_chars=2000),
-                InputSpec("first_clip_url", Kind.VIDEO, T("开头片段", "First clip"), one_of="anchor", limits=VACE_CLIP),
-                InputSpec("last_clip_url", Kind.VIDEO, T("结尾片段", "Last clip"), one_of="anchor", limits=VACE_CLIP),
-                InputSpec("first_frame_url", Kind.IMAGE, T("首帧图片", "First frame"), one_of="anchor",
-                          limits=VACE_IMAGE_LIMITS),
-                InputSpec("last_frame_url", Kind.IMAGE, T("尾帧图片", "Last frame"), one_of="anchor",
-                          limits=VACE_IMAGE_LIMITS)),
-        params=()),
+        inputs=(VACE_PROMPT,
+                InputSpec("first_clip_url", Kind.VIDEO, T("开头片段", "First clip"), one_of="anchor", limits=VACE_CLIP,
+                          help=T("MP4，至少 16 帧/秒；开头和结尾片段合计不超过 3 秒。",
+                                 "MP4, at least 16 fps; first and last clip together up to 3 s.")),
+                InputSpec("last_clip_url", Kind.VIDEO, T("结尾片段", "Last clip"), one_of="anchor", limits=VACE_CLIP,
+                          help=T("MP4，至少 16 帧/秒；开头和结尾片段合计不超过 3 秒。",
+                                 "MP4, at least 16 fps; first and last clip together up to 3 s.")),
+                vace_image("first_frame_url", T("首帧图片", "First frame"), one_of="anchor"),
+                vace_image("last_frame_url", T("尾帧图片", "Last frame"), one_of="anchor"),
+                InputSpec("video_url", Kind.VIDEO, T("动作参考视频（可选）", "Motion reference (optional)"),
+                          limits=VACE_VIDEO,
+                          help=T("借用它的动作或构图；需同时选择“保留的特征”，尺寸和帧率与片段/图片一致。MP4，不超过 5 秒。",
+                                 "Borrows its motion or layout; pick a control condition too, and match the clips' or "
+                                 "frames' size and frame rate. MP4, up to 5 s."))),
+        params=(vace_control(T("使用动作参考视频时必选。", "Required with a motion reference video.")), VACE_DURATION)),
     "video_outpainting": FunctionSpec(
         "video_outpainting", T("视频扩展画面", "Video outpainting"),
         T("向上下左右扩展画面。", "Extends the frame up, down, left and right."),
         inputs=(VACE_PROMPT, VACE_VIDEO_IN),
         params=(scale("top_scale", "向上扩展", "Top scale"), scale("bottom_scale", "向下扩展", "Bottom scale"),
-                scale("left_scale", "向左扩展", "Left scale"), scale("right_scale", "向右扩展", "Right scale"))),
+                scale("left_scale", "向左扩展", "Left scale"), scale("right_scale", "向右扩展", "Right scale"),
+                VACE_DURATION)),
 }
 
 MODELS.append(ModelSpec(
@@ -403,7 +539,8 @@ MODELS.append(ModelSpec(
                   "Reference images, repainting, local edits, extension and outpainting; 720P, up to 5 s."),
     endpoint=VIDEO_GEN, sync=False, regions=regions("wanx2.1-vace-plus", "wan2.1-vace-plus"),
     inputs=(), params=(PROMPT_EXTEND, WATERMARK, SEED), functions=VACE_FUNCTIONS,
-    result=RESULT_VIDEO, usage_keys=WAN_USAGE, price=wan_price({"*": 0.70}, 50),
+    result=RESULT_VIDEO, usage=USAGE_WAN21, price=wan_price({"*": 0.70}, 50),
+    prices={SINGAPORE: abroad_price({"*": 0.733924})},
     submit_rps=2, concurrency=2, typical_seconds=300, fps=30, duration_source="fixed:5", featured=True))
 
 # =======================================================================================
@@ -425,13 +562,15 @@ MODELS.append(ModelSpec(
     params=(ParamSpec("style", "int", T("风格", "Style"), default=0,
                       choices=tuple(Choice(i, s) for i, s in enumerate(STYLES))),
             ParamSpec("video_fps", "int", T("帧率", "Frame rate"), default=15, min=15, max=25,
-                      help=T("帧率越高计费时长越多。", "A higher frame rate bills more time.")),
+                      help=T("输出视频每秒的帧数，15–25。", "Frames per second of the result, 15–25.")),
             ParamSpec("min_len", "int", T("短边分辨率", "Short side"), default=720,
-                      choices=(Choice(720, T("720", "720")), Choice(540, T("540", "540")))),
+                      choices=(Choice(720, T("720", "720")), Choice(540, T("540", "540"))),
+                      help=T("结果短边的像素数；720 比 540 清晰，单价也更高。",
+                             "Pixels on the result's short side; 720 is sharper and costs more per second than 540.")),
             ParamSpec("animate_emotion", "bool", T("迁移表情", "Transfer expressions"), default=True),
             ParamSpec("use_SR", "bool", T("超分辨率", "Super-resolution"), default=False)),
-    result=RESULT_STYLE, usage_keys=("duration", "SR"),
-    price=Price("second", {"720": 0.50, "540": 0.25}, confirmed=False), submit_rps=20, concurrency=2,
+    result=RESULT_STYLE, usage=Usage(("duration", "SR"), tier="SR"),
+    price=Price("second", {"720": 0.50, "540": 0.20}, free_quota=600), submit_rps=20, concurrency=2,
     typical_seconds=120, duration_source="input:video_url", tier_source="param:min_len",
     statuses=("PENDING", "RUNNING", "SUSPENDED", "SUCCEEDED", "FAILED", "CANCELED", "UNKNOWN"), featured=True))
 
@@ -467,7 +606,7 @@ BBOX_FACE = InputSpec("face_bbox", Kind.BBOX, T("人脸框", "Face box"), requir
 BBOX_EXT = InputSpec("ext_bbox", Kind.BBOX, T("动态区域框", "Motion box"), required=True, from_detect=True)
 
 PORTRAIT: dict[str, Any] = dict(sync=False, statuses=PORTRAIT_STATUSES)
-DETECT: dict[str, Any] = dict(sync=True, concurrency=None, price=DETECT_PRICE, result=RESULT_DETECT, usage_keys=("image_count",),
+DETECT: dict[str, Any] = dict(sync=True, concurrency=None, price=DETECT_PRICE, result=RESULT_DETECT, usage=Usage(("image_count",), seconds=None),
               typical_seconds=3, duration_source="fixed:0", user_facing=False, regions={BJ: None})
 
 EMOJI_TEMPLATES = [
@@ -487,10 +626,11 @@ EMOJI_TEMPLATES = [
 
 
 def _detect(name: str, family: Family, endpoint: str, inputs: tuple, params: tuple, rule: str, rps: float,
-            title: T, send_parameters: bool = True) -> ModelSpec:
+            title: T, send_parameters: bool = True, outputs: tuple[str, ...] = ()) -> ModelSpec:
     spec = dict(DETECT, regions={BJ: name})
     return ModelSpec(name=name, family=family, title=title, description=title, endpoint=endpoint, inputs=inputs,
-                     params=params, detect_rule=rule, submit_rps=rps, send_parameters=send_parameters, **spec)
+                     params=params, detect_rule=rule, submit_rps=rps, send_parameters=send_parameters,
+                     detect_outputs=outputs, **spec)
 
 
 MODELS += [
@@ -506,8 +646,8 @@ MODELS += [
                           help=T("单人全身、连续镜头；MP4/AVI/MOV，2–60 秒，不低于 24 帧/秒，边长 200–2048。",
                                  "One person, whole body, single continuous shot; MP4/AVI/MOV, 2–60 s, ≥ 24 fps, "
                                  "sides 200–2048 px.")),),
-        params=(), result=RESULT_TEMPLATE, usage_keys=("video_duration", "video_ratio"),
-        price=Price("second", {"*": 0.08}, confirmed=False), submit_rps=5, concurrency=1, typical_seconds=180,
+        params=(), result=RESULT_TEMPLATE, skip_if_input="template_id", produces="template_id", usage=USAGE_PORTRAIT,
+        price=Price("second", {"*": 0.08}, free_quota=1800), submit_rps=5, concurrency=1, typical_seconds=180,
         duration_source="input:video_url", send_parameters=False, user_facing=False, **PORTRAIT),
     ModelSpec(
         name="animate-anyone-gen2", family=Family.ANIMATE_ANYONE, title=T("舞动人像 AnimateAnyone", "AnimateAnyone"),
@@ -516,7 +656,7 @@ MODELS += [
         endpoint=I2V_SYNTH, regions={BJ: "animate-anyone-gen2"},
         inputs=(portrait_image(AA_IMAGE, AA_IMAGE_HELP),
                 InputSpec("video_url", Kind.VIDEO, T("动作视频", "Motion video"), limits=AA_VIDEO, one_of="motion",
-                          help=T("用于生成动作模板；已有模板 ID 时可不填。",
+                          sent=False, help=T("用于生成动作模板；已有模板 ID 时可不填。",
                                  "Used to make a motion template; not needed with a template ID.")),
                 InputSpec("template_id", Kind.TEMPLATE_ID, T("动作模板 ID", "Template ID"), one_of="motion",
                           help=T("复用之前生成的模板（AACT. 开头）。", "Reuse an earlier template (starts with AACT.)."))),
@@ -526,15 +666,15 @@ MODELS += [
                 ParamSpec("video_ratio", "str", T("画幅", "Aspect ratio"), default="9:16",
                           choices=(Choice("9:16", T("9:16", "9:16")), Choice("3:4", T("3:4", "3:4"))),
                           help=T("仅在使用照片背景时生效。", "Only with the photo's background."))),
-        result=RESULT_VIDEO, usage_keys=("video_duration", "video_ratio"),
-        price=Price("second", {"*": 0.08}, confirmed=False), submit_rps=5, concurrency=1, typical_seconds=600,
+        result=RESULT_VIDEO, usage=USAGE_PORTRAIT,
+        price=Price("second", {"*": 0.08}, free_quota=1800), submit_rps=5, concurrency=1, typical_seconds=600,
         fps=15, duration_source="input:video_url",
         chain=("animate-anyone-detect-gen2", "animate-anyone-template-gen2", "animate-anyone-gen2"), **PORTRAIT),
     # -- EMO (§8) ------------------------------------------------------------------------------
     _detect("emo-detect-v1", Family.EMO, FACE_DETECT, (portrait_image(EMO_IMAGE, EMO_IMAGE_HELP),),
             (ParamSpec("ratio", "str", T("画幅", "Ratio"), default="1:1", required=True,
                        choices=(Choice("1:1", T("1:1 头像", "1:1 head")), Choice("3:4", T("3:4 半身", "3:4 half body")))),),
-            "check_pass", 5, T("悦动人像 人脸检测", "EMO detect")),
+            "check_pass", 5, T("悦动人像 人脸检测", "EMO detect"), outputs=("face_bbox", "ext_bbox")),
     ModelSpec(
         name="emo-v1", family=Family.EMO, title=T("悦动人像 EMO", "EMO"),
         description=T("一张照片 + 一段语音，生成说话或唱歌的人像（自动先做人脸检测）。",
@@ -550,8 +690,8 @@ MODELS += [
                 ParamSpec("style_level", "str", T("动作幅度", "Motion style"), default="normal",
                           choices=(Choice("normal", T("适中", "Normal")), Choice("calm", T("平静", "Calm")),
                                    Choice("active", T("活泼", "Active"))))),
-        result=RESULT_RESULTS, usage_keys=("video_duration", "video_ratio"),
-        price=Price("second", {"1:1": 0.08, "3:4": 0.16}, confirmed=False), submit_rps=5, concurrency=1,
+        result=RESULT_RESULTS, usage=Usage(("video_duration", "video_ratio"), seconds="video_duration", tier="video_ratio"),
+        price=Price("second", {"1:1": 0.08, "3:4": 0.16}, free_quota=1800), submit_rps=5, concurrency=1,
         typical_seconds=150, fps=25, duration_source="input:audio_url", tier_source="detect:ratio",
         chain=("emo-detect-v1", "emo-v1"), featured=True, **PORTRAIT),
     # -- LivePortrait (§9) ----------------------------------------------------------------------
@@ -574,14 +714,14 @@ MODELS += [
                 ParamSpec("mouth_move_strength", "float", T("嘴型幅度", "Mouth strength"), default=1.0, min=0.0, max=1.5),
                 ParamSpec("paste_back", "bool", T("贴回原图", "Paste back into the photo"), default=True),
                 ParamSpec("head_move_strength", "float", T("头部动作幅度", "Head motion"), default=0.7, min=0.0, max=1.0)),
-        result=RESULT_RESULTS, usage_keys=("video_duration", "video_ratio"),
-        price=Price("second", {"*": 0.02}, confirmed=False), submit_rps=5, concurrency=1, typical_seconds=90,
+        result=RESULT_RESULTS, usage=USAGE_PORTRAIT,
+        price=Price("second", {"*": 0.02}, free_quota=1800), submit_rps=5, concurrency=1, typical_seconds=90,
         duration_source="input:audio_url", chain=("liveportrait-detect", "liveportrait"), **PORTRAIT),
     # -- Emoji (§10) ---------------------------------------------------------------------------
     _detect("emoji-detect-v1", Family.EMOJI, FACE_DETECT, (portrait_image(EMOJI_IMAGE, EMOJI_IMAGE_HELP),),
             (ParamSpec("ratio", "str", T("画幅", "Ratio"), default="1:1", required=True, fixed=True,
                        choices=(Choice("1:1", T("1:1", "1:1")),)),),
-            "bbox_face", 1, T("表情包 人脸检测", "Emoji detect")),
+            "bbox_face", 1, T("表情包 人脸检测", "Emoji detect"), outputs=("face_bbox", "ext_bbox")),
     ModelSpec(
         name="emoji-v1", family=Family.EMOJI, title=T("表情包 Emoji", "Emoji"),
         description=T("一张正脸照 + 20 种动态模板之一，生成表情包视频。",
@@ -591,8 +731,8 @@ MODELS += [
                 InputSpec("driven_id", Kind.CHOICE, T("表情模板", "Template"), required=True,
                           choices=tuple(Choice(v, T(zh, en)) for v, zh, en in EMOJI_TEMPLATES)),
                 BBOX_FACE, BBOX_EXT),
-        params=(), send_parameters=False, result=RESULT_VIDEO, usage_keys=("video_duration", "video_ratio"),
-        price=Price("second", {"*": 0.08}, confirmed=False), submit_rps=1, concurrency=1, typical_seconds=60,
+        params=(), send_parameters=False, result=RESULT_VIDEO, usage=USAGE_PORTRAIT,
+        price=Price("second", {"*": 0.08}, free_quota=1800), submit_rps=1, concurrency=1, typical_seconds=60,
         fps=25, duration_source="estimate:3", chain=("emoji-detect-v1", "emoji-v1"), **PORTRAIT),
     # -- VideoRetalk (§11) --------------------------------------------------------------------
     ModelSpec(
@@ -618,7 +758,7 @@ MODELS += [
                 ParamSpec("query_face_threshold", "int", T("人脸匹配阈值", "Face match threshold"), default=170,
                           min=120, max=200, help=T("越高越严格；仅在提供参考人脸时使用。",
                                                    "Higher is stricter; only with a reference face."))),
-        result=RESULT_VIDEO, usage_keys=("video_duration", "size", "video_ratio", "fps"),
-        price=Price("second", {"*": 0.08}, confirmed=False), submit_rps=1, concurrency=1, typical_seconds=180,
+        result=RESULT_VIDEO, usage=Usage(("video_duration", "size", "video_ratio", "fps"), seconds="video_duration"),
+        price=Price("second", {"*": 0.08}, free_quota=1800), submit_rps=1, concurrency=1, typical_seconds=180,
         duration_source="input:audio_url", featured=True, **PORTRAIT),
 ]

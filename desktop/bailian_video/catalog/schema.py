@@ -19,6 +19,10 @@ class Family(StrEnum):
     LIVEPORTRAIT = "liveportrait"
     EMOJI = "emoji"
     VIDEORETALK = "videoretalk"
+    R2V = "r2v"              # reference images / videos → video
+    EDIT = "edit"            # instruction edit of a video
+    ANIMATE = "animate"      # a person image moved by a driving video, or swapped into it
+    S2V = "s2v"              # digital human: portrait + speech
 
 
 class Kind(StrEnum):
@@ -32,10 +36,12 @@ class Kind(StrEnum):
     TEMPLATE_ID = "template_id"
     CHOICE = "choice"        # a string picked from a fixed list (Emoji driven_id)
     INT = "int"
+    FILE_LIST = "file_list"  # a list of images and/or videos (wan2.6-r2v ``reference_urls``)
+    MEDIA = "media"          # ``input.media``: typed items ``{type, url, …}`` (the 2026 protocol)
 
 
 #: Kinds whose value is a file (local path, URL, oss:// or data URI).
-FILE_KINDS = frozenset({Kind.IMAGE, Kind.AUDIO, Kind.VIDEO, Kind.MASK, Kind.IMAGE_LIST})
+FILE_KINDS = frozenset({Kind.IMAGE, Kind.AUDIO, Kind.VIDEO, Kind.MASK, Kind.IMAGE_LIST, Kind.FILE_LIST, Kind.MEDIA})
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,32 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class MediaField:
+    """An extra file on one media item, e.g. ``reference_voice`` (an audio clip for a reference)."""
+
+    name: str
+    label: T
+    media: str                          # "audio" | "image" | "video"
+    limits: Limits | None = None
+
+
+@dataclass(frozen=True)
+class MediaType:
+    """One ``type`` an ``input.media`` item may have, with its own limits and counts."""
+
+    type: str                           # the wire value: "first_frame", "reference_image", …
+    label: T
+    media: str                          # what the url holds: "image" | "video" | "audio" | "file" | "link"
+    limits: Limits | None = None
+    min_items: int = 0
+    max_items: int = 1
+    total_duration: float | None = None  # seconds, summed over every item of this type
+    fields: tuple[MediaField, ...] = ()
+    tag: T | None = None                # how the prompt refers to the n-th item ("图" → 图1, 图2 …)
+    data_uri: bool = False              # base64 data URIs are documented for this type
+
+
+@dataclass(frozen=True)
 class InputSpec:
     name: str
     kind: Kind
@@ -77,6 +109,22 @@ class InputSpec:
     from_detect: bool = False         # filled by the chain's detect step, not by the user
     one_of: str | None = None         # group name: at least one field of the group is needed
     media: str | None = None          # for MASK: "image" or "video"
+    sent: bool = True                 # False: taken by an earlier chain step, not sent to this model
+    # -- MEDIA only ------------------------------------------------------------------------
+    media_types: tuple[MediaType, ...] = ()
+    #: the combinations of types one request may hold (each request's set of types must fit
+    #: inside one of them); empty = any mix of the types above
+    media_sets: tuple[frozenset[str], ...] = ()
+    #: (type, needs): an item of ``type`` needs at least one item of ``needs``
+    media_requires: tuple[tuple[str, str], ...] = ()
+    #: summed over the types named: max total seconds (e.g. every reference video and audio)
+    media_total_duration: float | None = None
+    #: FILE_LIST only: which media each item may be, and the limits of each ("video", Limits(…))
+    accepts: tuple[str, ...] = ()
+    limits_by_media: tuple[tuple[str, Limits], ...] = ()
+
+    def media_type(self, name: str) -> MediaType | None:
+        return next((t for t in self.media_types if t.type == name), None)
 
     @property
     def is_file(self) -> bool:
@@ -97,6 +145,8 @@ class ParamSpec:
     stage: str | None = None           # "detect": sent to the chain's detect call, not this model
     item_choices: tuple[Choice, ...] = ()   # for str_list
     fixed: bool = False                # documented but only one value is allowed
+    #: values allowed outside ``min``/``max`` with a meaning of their own (duration -1: smart length)
+    extra: tuple[Choice, ...] = ()
 
     def choice_values(self) -> list[Any]:
         return [c.value for c in self.choices]
@@ -115,10 +165,16 @@ class FunctionSpec:
 
 @dataclass(frozen=True)
 class Price:
-    """Price per unit (second of output video, or image for detect calls), in CNY.
+    """Price per unit (second of video, or image for detect calls), in CNY.
 
     ``by_tier`` maps a tier ("480P", "1:1", "720", "*") to the unit price. ``confirmed``
     is False where the official page gives no number and the figure is an estimate.
+
+    ``switch`` names a parameter whose value picks another table from ``tables`` (keyed by
+    the value as text: ``"false"`` for ``audio=False``, ``"wan-pro"`` for a mode); values
+    not in ``tables`` use ``by_tier``. ``bill_input`` names the media types (or input
+    fields) whose seconds are billed on top of the output, at the same rate, capped at
+    ``max_input_seconds`` when the page says so.
     """
 
     unit: str                         # "second" | "image"
@@ -126,13 +182,58 @@ class Price:
     free_quota: float = 0.0           # in units
     confirmed: bool = True
     currency: str = "CNY"
+    switch: str | None = None
+    tables: dict[str, dict[str, float]] = field(default_factory=dict)
+    bill_input: tuple[str, ...] = ()
+    max_input_seconds: float | None = None
 
-    def for_tier(self, tier: str | None) -> float:
-        if tier is not None and tier in self.by_tier:
-            return self.by_tier[tier]
-        if "*" in self.by_tier:
-            return self.by_tier["*"]
-        return max(self.by_tier.values())
+    def table(self, params: dict[str, Any] | None = None) -> dict[str, float]:
+        if self.switch and params is not None:
+            value = params.get(self.switch)
+            key = str(value).lower() if isinstance(value, bool) else str(value)
+            if key in self.tables:
+                return self.tables[key]
+        return self.by_tier
+
+    def for_tier(self, tier: str | None, params: dict[str, Any] | None = None) -> float:
+        rates = self.table(params)
+        if tier is not None and tier in rates:
+            return rates[tier]
+        if "*" in rates:
+            return rates["*"]
+        return max(rates.values())
+
+
+@dataclass(frozen=True)
+class Usage:
+    """The shape of the ``usage`` object the service returns for one model.
+
+    ``keys`` are what it reports (the sandbox answers with exactly these); ``seconds`` is
+    the key that holds the billed seconds; ``tier`` the key that holds the billed tier
+    (``SR``: 720 → "720P"), when there is one.
+    """
+
+    keys: tuple[str, ...]
+    seconds: str | None = "duration"
+    tier: str | None = None
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    label: T
+    base_url: str | None              # the shared DashScope host; None where only workspace hosts exist
+    workspace_url: str                # with "{workspace}" in it
+
+
+@dataclass(frozen=True)
+class FamilySpec:
+    """How a family is presented: its tab's title, one-line blurb and what it allows."""
+
+    family: Family
+    title: T
+    blurb: T
+    allow_batch: bool = False         # a folder of images makes one task each
 
 
 @dataclass(frozen=True)
@@ -147,7 +248,7 @@ class ModelSpec:
     inputs: tuple[InputSpec, ...]
     params: tuple[ParamSpec, ...]
     result: tuple[str, ...]            # where the result sits in the task query body
-    usage_keys: tuple[str, ...]        # what the service reports in ``usage``
+    usage: Usage                       # what the service reports in ``usage``
     price: Price
     submit_rps: float
     concurrency: int | None            # None: synchronous, not limited
@@ -158,6 +259,18 @@ class ModelSpec:
     functions: dict[str, FunctionSpec] = field(default_factory=dict)
     chain: tuple[str, ...] = ()        # models run in order for one request, ending with this one
     detect_rule: str | None = None     # for detect models: "check_pass" | "pass" | "bbox_face"
+    #: for detect models: the answer's fields handed to the next step's ``from_detect`` inputs
+    detect_outputs: tuple[str, ...] = ()
+    #: for a chain step: skip it when the request already has this input (a reused template id)
+    skip_if_input: str | None = None
+    #: for a chain step: the ``output`` field it makes, handed to the next step's input of that name
+    produces: str | None = None
+    host: str = "shared"               # "shared" | "workspace" (answers only on the workspace host)
+    prices: dict[str, Price] = field(default_factory=dict)   # region -> price, where it differs
+    also_in: tuple[Family, ...] = ()   # other families (tabs) that offer this model
+    new: bool = False                  # shown as "new" in pickers
+    #: with ``prompt_extend`` on, the service answers with the rewritten ``actual_prompt``
+    rewrites_prompt: bool = True
     send_parameters: bool = True       # emoji-v1 / liveportrait-detect take no "parameters"
     user_facing: bool = True           # False for chain steps the user never picks directly
     featured: bool = False
@@ -169,6 +282,9 @@ class ModelSpec:
 
     def available_in(self, region: str) -> bool:
         return region in self.regions
+
+    def price_in(self, region: str | None) -> Price:
+        return self.prices.get(region or "", self.price)
 
     def inputs_for(self, function: str | None = None) -> tuple[InputSpec, ...]:
         if self.functions:

@@ -4,14 +4,15 @@ Every error names the field, what is wrong and what is allowed, in both language
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from ..i18n import T
-from .models import REGIONS, SIZES, size_tier
+from .kinds import KINDS, with_media
+from .models import SIZES, size_tier
+from .regions import REGIONS, region_label, valid_workspace
 from .schema import Choice, InputSpec, Kind, Limits, ModelSpec, ParamSpec
-from .values import is_blank
 
 
 class MediaLike(Protocol):
@@ -159,6 +160,8 @@ def check_param(model: ModelSpec, spec: ParamSpec, value: Any) -> list[FieldErro
                                         f"{label.en} must be {type_names[typ].en}; got {value!r}."))]
     if spec.name == "size" and spec.choices:
         return _check_size(model, spec, value)
+    if spec.extra and value in [c.value for c in spec.extra]:
+        return []
     if spec.choices and value not in spec.choice_values():
         allowed = _choice_list(spec.choices)
         if spec.fixed:
@@ -210,13 +213,15 @@ def _check_size(model: ModelSpec, spec: ParamSpec, value: str) -> list[FieldErro
 # -- the whole request ------------------------------------------------------------------------
 def validate(model: ModelSpec | str, inputs: Mapping[str, Any], params: Mapping[str, Any] | None = None, *,
              region: str | None = None, function: str | None = None,
-             media: Mapping[str, Any] | None = None, wire: bool = False, strict: bool = True) -> list[FieldError]:
+             media: Mapping[str, Any] | None = None, wire: bool = False, strict: bool = True,
+             workspace: str | None = None, need_host: bool = False) -> list[FieldError]:
     """Every problem with one request, field by field.
 
     ``media`` maps an input name to a probed file (or a list of them for image lists).
     ``wire`` checks fields a chain fills in (bounding boxes) too, as the service would;
     ``strict`` also rejects parameter names the model does not know (the service ignores them,
-    but a typo on the command line deserves a word).
+    but a typo on the command line deserves a word). ``need_host`` checks that a model (or region)
+    that answers only on a workspace host has a ``workspace`` id to go to.
     """
     from . import get  # late: the package imports this module
 
@@ -229,16 +234,20 @@ def validate(model: ModelSpec | str, inputs: Mapping[str, Any], params: Mapping[
     params = dict(params or {})
     errs: list[FieldError] = []
     if region and not spec.available_in(region):
-        labels: dict[str, T] = {}
-        for r, v in REGIONS.items():
-            if isinstance(label := v.get("label"), T):
-                labels[r] = label
-        here = labels.get(region, T(region, region))
-        where = "、".join(labels[r].zh for r in spec.regions if r in labels)
-        where_en = ", ".join(labels[r].en for r in spec.regions if r in labels)
+        here = region_label(region)
+        where = "、".join(region_label(r).zh for r in spec.regions if r in REGIONS)
+        where_en = ", ".join(region_label(r).en for r in spec.regions if r in REGIONS)
         errs.append(FieldError("region", "region", T(
             f"{spec.name} 在{here.zh}不可用（仅 {where}）；请在设置里切换地区。",
             f"{spec.name} is not available in {here.en} (only {where_en}); switch the region in Settings.")))
+    elif region and need_host and (spec.host == "workspace" or REGIONS[region].base_url is None) \
+            and not valid_workspace(workspace):
+        here = region_label(region)
+        errs.append(FieldError("workspace", "workspace", T(
+            f"{spec.name} 在{here.zh}只能通过业务空间专属域名调用：请在“设置”里填写业务空间 ID"
+            f"（或 --workspace / DASHSCOPE_WORKSPACE_ID）。",
+            f"{spec.name} in {here.en} answers only on your workspace host: enter the workspace id in Settings "
+            f"(or --workspace / DASHSCOPE_WORKSPACE_ID).")))
     if spec.functions:
         function = function or inputs.get("function")
         if function not in spec.functions:
@@ -299,72 +308,76 @@ def validate(model: ModelSpec | str, inputs: Mapping[str, Any], params: Mapping[
 def _empty_value(kind: Kind, value: Any) -> bool:
     """Not given: nothing, an empty string or list — or, for text, nothing visible (only spaces,
     line breaks, control or zero-width characters), which is sent as if it were not there."""
-    if value is None or value == "" or value == []:
-        return True
-    return kind == Kind.TEXT and is_blank(value)
+    return KINDS[kind].empty(value)
 
 
 def _check_input(spec: ModelSpec, ins: InputSpec, value: Any, info: Any) -> list[FieldError]:
-    f = f"input.{ins.name}"
-    if ins.kind == Kind.TEXT:
-        if not isinstance(value, str):
-            return [FieldError(f, "type", T(f"“{ins.label.zh}”应为文本。", f"{ins.label.en} must be text."))]
-        if ins.max_chars and len(value) > ins.max_chars:
-            return [FieldError(f, "too_long", T(
-                f"“{ins.label.zh}”有 {len(value)} 字，超过 {ins.max_chars} 字上限，多出的部分会被截断；请删减。",
-                f"{ins.label.en} has {len(value)} characters, over the {ins.max_chars} limit; the rest would be cut. "
-                f"Shorten it."))]
-        return []
-    if ins.kind == Kind.CHOICE:
-        allowed = [c.value for c in ins.choices]
-        if value not in allowed:
-            return [FieldError(f, "choice", T(f"“{ins.label.zh}”不支持 {value}；可选 {_list(allowed)}。",
-                                              f"{ins.label.en} does not support {value}; choose one of {_list(allowed)}."))]
-        return []
-    if ins.kind == Kind.INT:
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            return [FieldError(f, "type", T(f"“{ins.label.zh}”应为正整数。", f"{ins.label.en} must be a positive whole number."))]
-        return []
-    if ins.kind == Kind.BBOX:
-        good = (isinstance(value, (list, tuple)) and len(value) == 4
-                and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-                and value[2] > value[0] and value[3] > value[1])
-        if not good:
-            return [FieldError(f, "bbox", T(f"“{ins.label.zh}”应为 [x1, y1, x2, y2] 四个整数，且 x2>x1、y2>y1。",
-                                            f"{ins.label.en} must be four integers [x1, y1, x2, y2] with x2>x1, y2>y1."))]
-        return []
-    if ins.kind == Kind.TEMPLATE_ID:
-        if not isinstance(value, str) or not value.strip():
-            return [FieldError(f, "type", T(f"“{ins.label.zh}”应为文本。", f"{ins.label.en} must be text."))]
-        return []
-    # file-like
-    values = value if ins.kind == Kind.IMAGE_LIST else [value]
-    if ins.kind == Kind.IMAGE_LIST:
-        if not isinstance(value, (list, tuple)):
-            return [FieldError(f, "type", T(f"“{ins.label.zh}”应为图片列表。", f"{ins.label.en} must be a list of images."))]
-        if ins.max_items and len(value) > ins.max_items:
-            return [FieldError(f, "items", T(f"“{ins.label.zh}”最多 {ins.max_items} 张，现在 {len(value)} 张。",
-                                             f"{ins.label.en} takes at most {ins.max_items}; got {len(value)}."))]
-        if ins.min_items and len(value) < ins.min_items:
-            return [FieldError(f, "items", T(f"“{ins.label.zh}”至少需要 {ins.min_items} 张。",
-                                             f"{ins.label.en} needs at least {ins.min_items}."))]
-    errs: list[FieldError] = []
-    infos = info if isinstance(info, (list, tuple)) else [info] * len(values)
-    for i, v in enumerate(values):
-        fi = f if ins.kind != Kind.IMAGE_LIST else f"{f}[{i}]"
+    """The kind's own checks (type, counts, combinations), then every file in the value against
+    its limits (``info``: the probed file, or a list in file-slot order for list-like kinds)."""
+    kind = KINDS[ins.kind]
+    problems = kind.check(spec.name, ins, value)
+    errs = [FieldError(p.field, p.code, p.message) for p in problems]
+    if errs or not kind.is_file:
+        return errs
+    slots = kind.file_slots(ins, value)
+    infos = info if isinstance(info, (list, tuple)) else [info] * len(slots)
+    for i, slot in enumerate(slots):
+        v, target = slot.value, slot.spec
         if not isinstance(v, str) or not v:
-            errs.append(FieldError(fi, "type", T(f"“{ins.label.zh}”应为文件路径或链接。",
-                                                 f"{ins.label.en} must be a file path or a link.")))
+            errs.append(FieldError(slot.field, "type", T(f"“{target.label.zh}”应为文件路径或链接。",
+                                                         f"{target.label.en} must be a file path or a link.")))
             continue
-        if is_data_uri(v) and not ins.data_uri:
-            errs.append(FieldError(fi, "data_uri", T(
-                f"{spec.name} 的“{ins.label.zh}”不接受 base64 数据；请用本地文件（会自动上传）或 http(s) 链接。",
-                f"{spec.name} does not accept base64 data for {ins.label.en}; use a local file (uploaded for you) "
+        if is_data_uri(v) and not target.data_uri:
+            errs.append(FieldError(slot.field, "data_uri", T(
+                f"{spec.name} 的“{target.label.zh}”不接受 base64 数据；请用本地文件（会自动上传）或 http(s) 链接。",
+                f"{spec.name} does not accept base64 data for {target.label.en}; use a local file (uploaded for you) "
                 f"or an http(s) link.")))
             continue
         inf = infos[i] if i < len(infos) else None
-        if inf is not None:
-            errs.extend(check_file(spec.name, ins, inf, fi))
+        if inf is None:
+            continue
+        if ins.kind == Kind.FILE_LIST:
+            if ins.accepts and inf.kind not in ins.accepts:
+                names = {"image": T("图片", "images"), "video": T("视频", "videos"), "audio": T("音频", "audio")}
+                ok_zh = "或".join(names[a].zh for a in ins.accepts if a in names)
+                ok_en = " or ".join(names[a].en for a in ins.accepts if a in names)
+                errs.append(FieldError(slot.field, "kind", T(
+                    f"“{ins.label.zh}”只接受{ok_zh}。", f"{ins.label.en} takes only {ok_en}.")))
+                continue
+            by_media = dict(ins.limits_by_media)
+            target = with_media(replace(target, limits=by_media.get(inf.kind, target.limits)), inf.kind)
+        errs.extend(check_file(spec.name, target, inf, slot.field))
+    if ins.kind == Kind.MEDIA:
+        errs.extend(_media_durations(spec, ins, value, slots, infos))
+    return errs
+
+
+def _media_durations(spec: ModelSpec, ins: InputSpec, value: Any, slots: list[Any],
+                     infos: Sequence[Any]) -> list[FieldError]:
+    """Summed durations per media type (and over all of them) against the model's totals."""
+    totals: dict[str, float] = {}
+    for i, slot in enumerate(slots):
+        inf = infos[i] if i < len(infos) else None
+        if inf is None or not getattr(inf, "duration", None) or slot.slot[1] != "url":
+            continue
+        typ = str(value[slot.slot[0]].get("type"))
+        totals[typ] = totals.get(typ, 0.0) + float(inf.duration)
+    errs: list[FieldError] = []
+    f = f"input.{ins.name}"
+    for mt in ins.media_types:
+        got = totals.get(mt.type, 0.0)
+        if mt.total_duration is not None and got > mt.total_duration + 0.05:
+            errs.append(FieldError(f, "duration", T(
+                f"“{mt.label.zh}”合计 {got:.1f} 秒，超过 {_num(mt.total_duration)} 秒上限；请剪短或减少片段。",
+                f"{mt.label.en} add up to {got:.1f} s, over the {_num(mt.total_duration)} s limit; "
+                f"trim them or use fewer.")))
+    if ins.media_total_duration is not None:
+        got = sum(totals.values())
+        if got > ins.media_total_duration + 0.05:
+            errs.append(FieldError(f, "duration", T(
+                f"“{ins.label.zh}”里的视频和音频合计 {got:.1f} 秒，超过 {_num(ins.media_total_duration)} 秒上限。",
+                f"The videos and audio in {ins.label.en} add up to {got:.1f} s, over the "
+                f"{_num(ins.media_total_duration)} s limit.")))
     return errs
 
 

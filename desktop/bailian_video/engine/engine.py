@@ -35,6 +35,7 @@ from ..api import errors as api_errors
 from ..api.requests import build_body
 from ..api.types import TaskStatus
 from ..catalog import ModelSpec, ValidationError
+from ..catalog.kinds import KINDS
 from ..i18n import T, language
 from . import intake, outputs
 from .clients import ClientPool
@@ -368,7 +369,8 @@ class Engine:
         spec = catalog.require(request.model)
         params = {**spec.default_params(request.function), **request.params}
         return catalog.estimate(spec, params, count=count, input_durations=input_durations,
-                                chain=catalog.chain_of(spec), reuse_template=bool(request.inputs.get("template_id")))
+                                chain=catalog.chain_of(spec), region=request.region or self.settings.region,
+                                reuse_template=bool(request.inputs.get("template_id")))
 
     def expected_seconds(self, model: str) -> float:
         if self.settings.expected_override is not None:
@@ -414,7 +416,7 @@ class Engine:
         files, media = await asyncio.to_thread(intake.inspect_files, spec, request)
         errors += catalog.validate(spec, request.inputs, request.params, region=request.region,
                                    function=request.function, media=media)
-        durations = {name: f["duration"] for name, f in files.items() if isinstance(f, dict) and f.get("duration")}
+        durations = intake.input_durations(spec, request, files)
         est = self.estimate(request, 1, durations) if not errors else None
         if not errors and est is not None:
             need = int(max(est.seconds, 5.0) * intake.BYTES_PER_SECOND)
@@ -480,9 +482,7 @@ class Engine:
     # -- scheduler ----------------------------------------------------------------------------
     def _next_async_model(self, rec: TaskRecord) -> ModelSpec:
         chain = catalog.chain_of(catalog.require(rec.model))
-        steps = [m for m in chain if not m.sync]
-        if rec.request.inputs.get("template_id"):
-            steps = [m for m in steps if m.name != "animate-anyone-template-gen2"]
+        steps = [m for m in chain if not m.sync and not (m.skip_if_input and rec.request.inputs.get(m.skip_if_input))]
         idx = min(rec.chain.async_step, len(steps) - 1)
         return steps[idx]
 
@@ -591,9 +591,9 @@ class Engine:
                 if rec.chain.detect is None:
                     await self._detect(rec, step)
                 continue
-            if step.name == "animate-anyone-template-gen2":
-                if rec.request.inputs.get("template_id") or rec.chain.template_id:
-                    continue
+            if step.skip_if_input and (rec.request.inputs.get(step.skip_if_input)
+                                       or (step.produces and rec.chain.products.get(step.produces))):
+                continue
             if step.name in rec.chain.done_steps:
                 continue
             await self._submit_step(rec, step)
@@ -620,40 +620,44 @@ class Engine:
         return True
 
     async def _remote_inputs(self, rec: TaskRecord, step: ModelSpec) -> dict[str, Any]:
-        """The step's input values as the service takes them: local files uploaded (cached per model)."""
+        """The step's input values as the service takes them: local files uploaded (cached per model).
+
+        The input's kind says where its files sit (a single field, list items, media items and
+        their extra fields); each local one is replaced by its ``oss://`` URL for this model.
+        """
         client = self._client(rec)
         out: dict[str, Any] = {}
-        todo: list[tuple[str, int | None, dict[str, Any]]] = []
+        todo: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+        new: dict[str, dict[tuple[Any, ...], Any]] = {}
         for ins in step.inputs_for(rec.request.function):
             value = rec.request.inputs.get(ins.name)
-            if value in (None, "", []):
+            kind = KINDS[ins.kind]
+            if kind.empty(value):
                 continue
-            if not ins.is_file:
+            if not kind.is_file:
                 out[ins.name] = value
                 continue
             metas = rec.files.get(ins.name)
-            metas_list = metas if isinstance(metas, list) else [metas]
-            values: list[Any] = []
-            for i, m in enumerate(metas_list):
-                v = m["value"]
-                if not intake.is_local(v):
-                    values.append(v)
+            metas_list = metas if isinstance(metas, list) else [metas] if metas else []
+            slots = kind.file_slots(ins, value)
+            replaced: dict[tuple[Any, ...], Any] = {}
+            for slot, m in zip(slots, metas_list):
+                if not intake.is_local(m["value"]):
                     continue
                 cache_key = f"upload:{client.base_url}:{step.name}:{m['sha256']}"
                 cached = self.store.kv_get(cache_key)
                 if cached and cached["expires"] > self.clock() + UPLOAD_MARGIN:
-                    values.append(cached["url"])
+                    replaced[slot.slot] = cached["url"]
                     m.setdefault("uploads", {})[step.name] = cached
                 else:
-                    values.append(None)
-                    todo.append((ins.name, i if isinstance(metas, list) else None, m))
-            out[ins.name] = values if isinstance(value, list) else values[0]
+                    todo.append((ins.name, slot.slot, m))
+            new[ins.name] = replaced
         if todo:
             total = sum(int(m.get("size") or 0) for _, _, m in todo)
             self._save(rec, State.UPLOADING, bytes_done=0, bytes_total=total)
             sent_before = 0
             wire = step.name_in(rec.request.region)
-            for name, idx, m in todo:
+            for name, slot_key, m in todo:
                 base = sent_before
                 up = await client.upload_file(
                     wire, intake.local_path(m["value"]),
@@ -663,10 +667,11 @@ class Engine:
                 self.store.kv_set(f"upload:{client.base_url}:{step.name}:{m['sha256']}",
                                   {"url": up.oss_url, "expires": expires})
                 m.setdefault("uploads", {})[step.name] = {"url": up.oss_url, "expires": expires}
-                if idx is None:
-                    out[name] = up.oss_url
-                else:
-                    out[name][idx] = up.oss_url
+                new[name][slot_key] = up.oss_url
+        for name, replaced in new.items():
+            ins = step.input(name, rec.request.function)
+            if ins is not None:
+                out[name] = KINDS[ins.kind].rebuild(ins, rec.request.inputs[name], replaced)
         return out
 
     async def _detect(self, rec: TaskRecord, step: ModelSpec) -> None:
@@ -695,8 +700,7 @@ class Engine:
                 f"of one person facing the camera (only the tiny detect fee was charged; no video was paid for)."),
                 costs=False)
             raise _Stop from None
-        rec.chain.detect = {k: v for k, v in (("face_bbox", result.face_bbox), ("ext_bbox", result.ext_bbox),
-                                              ("bodystyle", result.bodystyle)) if v is not None}
+        rec.chain.detect = {k: v for k in step.detect_outputs if (v := getattr(result, k, None)) is not None}
         self._save(rec)
 
     def _later(self, rec: TaskRecord, message: T) -> None:
@@ -734,14 +738,14 @@ class Engine:
 
     async def _submit_step(self, rec: TaskRecord, step: ModelSpec) -> None:
         inputs = await self._call_guarded(rec, self._remote_inputs(rec, step))
-        if step.name == "animate-anyone-gen2":
-            inputs.pop("video_url", None)
-            inputs["template_id"] = rec.request.inputs.get("template_id") or rec.chain.template_id
-        if step.name == "animate-anyone-template-gen2":
-            inputs = {"video_url": inputs.get("video_url")}
-        if step.name in ("emo-v1", "emoji-v1"):   # the detect step's boxes, under the generation call's names
-            detect = rec.chain.detect or {}
-            inputs.update({k: detect[k] for k in ("face_bbox", "ext_bbox") if k in detect})
+        detect = rec.chain.detect or {}
+        for ins in step.inputs_for(rec.request.function):
+            if not ins.sent:                  # the form's field for an earlier step (AnimateAnyone's video)
+                inputs.pop(ins.name, None)
+            elif ins.from_detect and ins.name in detect:
+                inputs[ins.name] = detect[ins.name]
+            elif not inputs.get(ins.name) and rec.chain.products.get(ins.name):
+                inputs[ins.name] = rec.chain.products[ins.name]   # made by an earlier step (a template id)
         params = {} if step.name != rec.model else dict(rec.request.params)
         body = build_body(step, inputs, params, region=rec.request.region, function=rec.request.function)
         # Committed before the request leaves: a crash from here on is reconciled, never re-sent blindly.

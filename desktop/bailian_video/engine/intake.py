@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import catalog
 from ..catalog import ModelSpec, ValidationError
+from ..catalog.kinds import KINDS
 from ..catalog.values import is_local, local_path  # noqa: F401  (the engine's callers use these names)
 from ..i18n import T
 from .records import Request
@@ -25,40 +26,70 @@ def file_sha256(path: str) -> str:
 
 
 def inspect_files(spec: ModelSpec, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Hash and probe local files (run it in a worker thread). Returns (file metadata, probe results)."""
+    """Hash and probe local files (run it in a worker thread). Returns (file metadata, probe results).
+
+    Each file input gets one metadata entry — or, for kinds that hold several files (image lists,
+    media lists), a list of entries in file-slot order, each with its ``slot`` inside the value.
+    """
     from ..media.probe import MediaError, probe
 
     files: dict[str, Any] = {}
     media: dict[str, Any] = {}
     for ins in spec.inputs_for(request.function):
         value = request.inputs.get(ins.name)
-        if not ins.is_file or value in (None, "", []):
+        kind = KINDS[ins.kind]
+        if not kind.is_file or kind.empty(value):
             continue
-        values = value if isinstance(value, list) else [value]
         infos, metas = [], []
-        for v in values:
+        for slot in kind.file_slots(ins, value):
+            v = slot.value
             meta: dict[str, Any] = {"value": v}
+            if kind.listed:
+                meta["slot"] = list(slot.slot)
             info = None
             if is_local(v):
                 path = local_path(v)
+                label = slot.spec.label
                 try:
                     info = probe(path)
                 except (MediaError, OSError) as e:
                     msg = getattr(e, "message", None)
                     zh, en = (msg.zh, msg.en) if isinstance(msg, T) else (str(e), str(e))
-                    raise ValidationError([catalog.FieldError(f"input.{ins.name}", "unreadable", T(
-                        f"无法读取“{ins.label.zh}”：{path}（{zh}）。请确认文件完整、格式正确；尚未提交也未扣费。",
-                        f"Cannot read {ins.label.en}: {path} ({en}). Check that the file is complete and valid; "
+                    raise ValidationError([catalog.FieldError(slot.field, "unreadable", T(
+                        f"无法读取“{label.zh}”：{path}（{zh}）。请确认文件完整、格式正确；尚未提交也未扣费。",
+                        f"Cannot read {label.en}: {path} ({en}). Check that the file is complete and valid; "
                         f"nothing was submitted or charged."))]) from e
                 meta.update(sha256=file_sha256(path), size=info.size_bytes, duration=info.duration,
-                            width=info.width, height=info.height)
+                            width=info.width, height=info.height, kind=info.kind)
             metas.append(meta)
             infos.append(info)
-        files[ins.name] = metas if isinstance(value, list) else metas[0]
-        media[ins.name] = infos if isinstance(value, list) else infos[0]
+        if not metas:
+            continue
+        files[ins.name] = metas if kind.listed else metas[0]
+        media[ins.name] = infos if kind.listed else infos[0]
         if all(i is None for i in infos):
             media.pop(ins.name)
     return files, media
+
+
+def input_durations(spec: ModelSpec, request: Request, files: dict[str, Any]) -> dict[str, float]:
+    """Seconds of each timed input, for estimates: by field name (a list's videos summed), and for
+    media lists also by item type (``reference_video``: every reference video together)."""
+    out: dict[str, float] = {}
+    for name, f in files.items():
+        metas = f if isinstance(f, list) else [f]
+        total = sum(float(m.get("duration") or 0.0) for m in metas if isinstance(m, dict))
+        if total:
+            out[name] = total
+        ins = spec.input(name, request.function)
+        if ins is not None and ins.kind == catalog.Kind.MEDIA:
+            items = request.inputs.get(name) or []
+            for m in metas:
+                slot = m.get("slot") or []
+                if len(slot) == 2 and slot[1] == "url" and m.get("duration"):
+                    typ = str(items[slot[0]].get("type"))
+                    out[typ] = out.get(typ, 0.0) + float(m["duration"])
+    return out
 
 
 def request_key(spec: ModelSpec, request: Request, files: dict[str, Any]) -> str:
@@ -66,7 +97,13 @@ def request_key(spec: ModelSpec, request: Request, files: dict[str, Any]) -> str
     inputs: dict[str, Any] = {}
     for k, v in request.inputs.items():
         f = files.get(k)
-        if isinstance(f, list):
+        if isinstance(f, list) and f and "slot" in f[0] and isinstance(v, list) and v and isinstance(v[0], dict):
+            items = json.loads(json.dumps(v))
+            for x in f:
+                i, key = x["slot"]
+                items[i][key] = x.get("sha256") or x["value"]
+            inputs[k] = items
+        elif isinstance(f, list):
             inputs[k] = [x.get("sha256") or x["value"] for x in f]
         elif isinstance(f, dict):
             inputs[k] = f.get("sha256") or f["value"]

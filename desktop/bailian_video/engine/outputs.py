@@ -132,7 +132,7 @@ def sidecar_data(rec: TaskRecord, full_paths: bool = False) -> dict[str, Any]:
         "seed": rec.request.params.get("seed"),
         "task_id": rec.task_id,
         "request_ids": rec.request_ids,
-        "chain": {k: v for k, v in rec.chain.to_json().items() if k in ("detect", "template_id", "step_task_ids")
+        "chain": {k: v for k, v in rec.chain.to_json().items() if k in ("detect", "products", "step_task_ids")
                   and v},
         "usage": rec.usage,
         "cost_estimate": rec.cost_estimate,

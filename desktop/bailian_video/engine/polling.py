@@ -201,16 +201,19 @@ class Poller:
     async def _step_succeeded(self, rec: TaskRecord, step: ModelSpec, info: Any) -> None:
         eng = self.engine
         billed = rec.chain.billed_units
-        step_cost = catalog.actual_cost(step, info.usage, rec.request.params if step.name == rec.model else {})
-        usage_secs = next((float(info.usage[k]) for k in ("duration", "output_video_duration", "video_duration")
-                           if isinstance(info.usage.get(k), (int, float))), None)
+        step_cost = catalog.actual_cost(step, info.usage, rec.request.params if step.name == rec.model else {},
+                                        region=rec.request.region)
+        key = step.usage.seconds
+        raw = (info.usage or {}).get(key) if key else None
+        usage_secs = float(raw) if isinstance(raw, (int, float)) and not isinstance(raw, bool) else None
         if usage_secs is not None:
             billed[step.name] = billed.get(step.name, 0.0) + usage_secs
         if step.name not in rec.chain.done_steps:
             rec.chain.done_steps.append(step.name)
         rec.chain.step_costs[step.name] = step_cost
         if step.name != rec.model:  # a chain step (AnimateAnyone template): go on to the paid generation
-            rec.chain.template_id = info.template_id
+            if step.produces:
+                rec.chain.products[step.produces] = info.output.get(step.produces)
             rec.chain.async_step += 1
             eng._save(rec, State.WAITING, task_id=None, service_status=info.raw_status)
             eng._wake_scheduler.set()

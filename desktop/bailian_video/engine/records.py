@@ -116,10 +116,10 @@ class ChainState:
     """Where a task is on its way through a model's chain (detect → template → generation), and
     what the engine learned on the way. Persisted with the record."""
 
-    detect: dict[str, Any] | None = None          # the detect step's boxes (face_bbox, ext_bbox, bodystyle)
+    detect: dict[str, Any] | None = None          # the detect step's hand-offs (its ``detect_outputs``)
     detect_cost: float = 0.0
     billed_units: dict[str, float] = field(default_factory=dict)   # model -> seconds (or images) billed
-    template_id: str | None = None                # AnimateAnyone's template, made by the template step
+    products: dict[str, Any] = field(default_factory=dict)   # what chain steps made (``produces``): template_id
     async_step: int = 0                           # index among the chain's asynchronous steps
     done_steps: list[str] = field(default_factory=list)
     step_costs: dict[str, float | None] = field(default_factory=dict)
@@ -143,7 +143,14 @@ class ChainState:
         d = dict(d or {})
         known = {k: d[k] for k in cls.__dataclass_fields__ if k in d and d[k] is not None}
         known["candidates"] = [Candidate.from_json(c) for c in d.get("candidates") or [] if isinstance(c, dict)]
+        if d.get("template_id"):   # records written before chain products were data
+            known.setdefault("products", {}).setdefault("template_id", d["template_id"])
         return cls(**known)
+
+    @property
+    def template_id(self) -> str | None:
+        value = self.products.get("template_id")
+        return value if isinstance(value, str) else None
 
 
 @dataclass

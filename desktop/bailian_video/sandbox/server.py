@@ -654,7 +654,7 @@ class Sandbox(StorageOrigins):
             return {}
         out = {"orig_prompt": prompt}
         if spec.param("prompt_extend") is not None and params.get("prompt_extend", True) \
-                and not spec.name.startswith("wan2.6") and not inputs.get("template"):
+                and spec.rewrites_prompt and not inputs.get("template"):
             out["actual_prompt"] = (f"{prompt}。画面细节丰富，光影柔和自然，镜头平稳推进，主体清晰，"
                                     f"整体风格写实，色彩和谐。")
         return out
