@@ -45,13 +45,14 @@ class AppContext:
                      sandbox_task_seconds: float = 3.0, sandbox_faults: str = "",
                      settings: EngineSettings | None = None, start: bool = True, kind: str = "app",
                      client_options: dict[str, Any] | None = None, clock: Any = None,
-                     external_sandbox: bool = False) -> AppContext:
+                     external_sandbox: bool = False, workspace: str | None = None) -> AppContext:
         """``sandbox``: start the built-in sandbox and use its store. ``external_sandbox``: the sandbox
         store, against a sandbox already running at ``base_url`` (``bailian-video sandbox``, tests)."""
         ddir = resolve_data_dir(data_dir)
         ddir.mkdir(parents=True, exist_ok=True)
         settings = settings or EngineSettings()
         settings.region = region
+        settings.workspace = workspace or settings.workspace
         if out_dir:
             settings.out_dir = Path(out_dir)
         sb = None
@@ -69,7 +70,7 @@ class AppContext:
         backend = SANDBOX if sandbox or external_sandbox else SERVICE
         clients = ClientPool(api_key, backend=backend, base_url=base_url, client_options=client_options)
         try:
-            clients.for_region(region)   # refuses at once what can never work (the key over plain http, say)
+            clients.for_region(region, settings.workspace)   # refuses at once what can never work (the key over plain http, say)
             # Opening the store and reading the history (10,000 tasks: ~0.3 s) happens off the event loop,
             # which under qasync is the UI thread.
             store = await asyncio.to_thread(TaskStore, db, backend)

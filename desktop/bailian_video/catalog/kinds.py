@@ -291,13 +291,24 @@ class MediaKind(KindSpec):
             problems.append(Problem(f, "combination", T(
                 f"{model} 不能同时使用 {got_zh}；可用的组合：{combos_zh}。",
                 f"{model} cannot combine {got_en}; the combinations it takes are: {combos_en}.")))
+        labels = {t.type: t.label for t in ins.media_types}
         for typ, needs in ins.media_requires:
-            if counts.get(typ) and not counts.get(needs):
-                a, b = ins.media_type(typ), ins.media_type(needs)
-                if a and b:
-                    problems.append(Problem(f, "requires", T(
-                        f"使用“{a.label.zh}”时还需要“{b.label.zh}”。",
-                        f"{a.label.en} needs {b.label.en} too.")))
+            options = [n for n in needs.split("|") if n in labels]
+            if counts.get(typ) and typ in labels and options and not any(counts.get(n) for n in options):
+                problems.append(Problem(f, "requires", T(
+                    f"使用“{labels[typ].zh}”时还需要“{'”或“'.join(labels[n].zh for n in options)}”。",
+                    f"{labels[typ].en} needs {' or '.join(labels[n].en for n in options)} too.")))
+        for group, lo, hi in ins.media_counts:
+            n = sum(counts.get(t, 0) for t in group)
+            names_zh = "、".join(labels[t].zh for t in types if t in group)
+            names_en = " and ".join(labels[t].en for t in types if t in group)
+            if n > hi:
+                problems.append(Problem(f, "items", T(
+                    f"{model} 的{names_zh}合计最多 {hi} 个，现在 {n} 个；请删掉 {n - hi} 个。",
+                    f"{model} takes at most {hi} {names_en} together; got {n}. Remove {n - hi}.")))
+            elif n < lo:
+                problems.append(Problem(f, "required", T(
+                    f"{model} 需要至少 {lo} 个{names_zh}。", f"{model} needs at least {lo} of {names_en}.")))
         return problems
 
     def parse_cli(self, ins: InputSpec, raw: str, current: Any, absolute: Callable[[str], str]) -> Any:

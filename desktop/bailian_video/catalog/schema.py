@@ -115,8 +115,10 @@ class InputSpec:
     #: the combinations of types one request may hold (each request's set of types must fit
     #: inside one of them); empty = any mix of the types above
     media_sets: tuple[frozenset[str], ...] = ()
-    #: (type, needs): an item of ``type`` needs at least one item of ``needs``
+    #: (type, needs): an item of ``type`` needs at least one item of ``needs`` ("a|b": of either)
     media_requires: tuple[tuple[str, str], ...] = ()
+    #: (types, min, max): how many items of these types together (references: 1–5 images and videos)
+    media_counts: tuple[tuple[frozenset[str], int, int], ...] = ()
     #: summed over the types named: max total seconds (e.g. every reference video and audio)
     media_total_duration: float | None = None
     #: FILE_LIST only: which media each item may be, and the limits of each ("video", Limits(…))

@@ -28,9 +28,15 @@ class ClientPool:
         self._options = dict(client_options or {})
         self._clients: dict[str, Any] = {}
 
-    def base_url_for_new(self, region: str) -> str:
-        """Where a new task of ``region`` is created (recorded on the task for its whole life)."""
-        return self.custom_base_url or catalog.base_url(region)
+    def base_url_for_new(self, region: str, spec: catalog.ModelSpec | None = None,
+                         workspace: str | None = None) -> str:
+        """Where a new task of ``region`` is created (recorded on the task for its whole life): the
+        shared host of the region, or the workspace host for a model (or region) that has only that."""
+        if self.custom_base_url:
+            return self.custom_base_url
+        if spec is not None:
+            return catalog.model_base_url(spec, region, workspace)
+        return catalog.base_url(region, workspace)
 
     def for_base_url(self, base_url: str, region: str) -> Any:
         key = base_url.rstrip("/")
@@ -48,8 +54,8 @@ class ClientPool:
             return self.for_base_url(self.base_url_for_new(region), region)
         return self.for_base_url(rec.base_url or self.base_url_for_new(region), region)
 
-    def for_region(self, region: str) -> Any:
-        return self.for_base_url(self.base_url_for_new(region), region)
+    def for_region(self, region: str, workspace: str | None = None) -> Any:
+        return self.for_base_url(self.base_url_for_new(region, workspace=workspace), region)
 
     async def aclose(self) -> None:
         clients, self._clients = list(self._clients.values()), {}

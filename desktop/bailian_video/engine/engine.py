@@ -59,6 +59,7 @@ class EngineSettings:
     out_dir: Path = field(default_factory=default_output_dir)
     name_template: str = outputs.DEFAULT_TEMPLATE
     region: str = catalog.BEIJING
+    workspace: str | None = None       # the region's workspace id (wan3.0 and Frankfurt answer only there)
     global_concurrency: int = 8
     model_concurrency: dict[str, int] = field(default_factory=dict)   # user's lower limits
     poll_min: float = 2.0
@@ -182,7 +183,7 @@ class Engine:
     @property
     def client(self) -> Any:
         """The client new tasks of the current region go to."""
-        return self.clients.for_region(self.settings.region)
+        return self.clients.for_region(self.settings.region, self.settings.workspace)
 
     def _client(self, rec: TaskRecord) -> Any:
         return self.clients.for_record(rec)
@@ -415,7 +416,8 @@ class Engine:
                 f"(random) to get different videos, or make just one.")))
         files, media = await asyncio.to_thread(intake.inspect_files, spec, request)
         errors += catalog.validate(spec, request.inputs, request.params, region=request.region,
-                                   function=request.function, media=media)
+                                   function=request.function, media=media, workspace=self.settings.workspace,
+                                   need_host=self.clients.custom_base_url is None)
         durations = intake.input_durations(spec, request, files)
         est = self.estimate(request, 1, durations) if not errors else None
         if not errors and est is not None:
@@ -447,7 +449,7 @@ class Engine:
                 return SubmitResult([], duplicate_of=dup)
         batch = batch or (uuid.uuid4().hex[:12] if p.count > 1 else None)
         expected = self.expected_seconds(spec.name)
-        base_url = self.clients.base_url_for_new(request.region)
+        base_url = self.clients.base_url_for_new(request.region, spec, self.settings.workspace)
         created = []
         for _ in range(p.count):
             req = Request.from_json(json.loads(json.dumps(request.to_json())))
