@@ -295,11 +295,12 @@ def test_a_store_refuses_to_open_for_the_other_backend(tmp_path):
 
 # -- a region switch, errors while polling -------------------------------------------------------
 def test_a_region_switch_with_tasks_in_flight_strands_nothing(tmp_path, monkeypatch):
-    from bailian_video import catalog
+    from bailian_video.catalog import regions
     with running_sandbox(task_seconds=3.0, data_dir=tmp_path / "bj") as bj, \
             running_sandbox(task_seconds=0.5, data_dir=tmp_path / "sg") as sg:
-        urls = {"cn-beijing": bj.base_url, "ap-southeast-1": sg.base_url}
-        monkeypatch.setattr(catalog, "base_url", lambda region: urls[region])   # the two regions' hosts
+        for rid_, url in (("cn-beijing", bj.base_url), ("ap-southeast-1", sg.base_url)):   # the two regions' hosts
+            r = regions.REGIONS[rid_]
+            monkeypatch.setitem(regions.REGIONS, rid_, regions.Region(r.id, r.label, url, url))
 
         async def go():
             settings = fast_settings(tmp_path / "out", expected_override=3.0)

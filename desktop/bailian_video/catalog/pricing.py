@@ -46,7 +46,9 @@ def tier_of(spec: ModelSpec, params: Mapping[str, Any]) -> str | None:
         return None
     if src == "size":
         p = spec.param("size")
-        return size_tier(str(params.get("size") or (p.default if p else "")))
+        size = str(params.get("size") or (p.default if p else ""))
+        own = next((c.tier for c in (p.choices if p else ()) if c.value == size and c.tier), None)
+        return own or size_tier(size)
     kind, _, name = src.partition(":")
     p = spec.param(name)
     value = params.get(name, p.default if p else None)
