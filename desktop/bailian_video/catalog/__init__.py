@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import models_happyhorse, models_kling, models_pixverse, models_vidu, models_wan
 from .models import MODELS as _LEGACY
 from .models import SIZES, size_tier
+from .pricing import Estimate, actual_cost, estimate, output_seconds, tier_of
 from .regions import (
     BEIJING,
     FRANKFURT,
@@ -17,7 +18,6 @@ from .regions import (
     region_label,
     valid_workspace,
 )
-from .pricing import Estimate, actual_cost, estimate, output_seconds, tier_of
 from .schema import (
     FILE_KINDS,
     Choice,

@@ -229,7 +229,7 @@ class MediaKind(KindSpec):
             if mt.media != "link" and item.get("url"):
                 out.append(FileSlot((i, "url"), item["url"], media_item_spec(ins, mt), f"input.{ins.name}[{i}].url"))
             for fld in mt.fields:
-                if item.get(fld.name):
+                if fld.media in _MEDIA_KIND and item.get(fld.name):
                     out.append(FileSlot((i, fld.name), item[fld.name], media_item_spec(ins, mt, fld.name),
                                         f"input.{ins.name}[{i}].{fld.name}"))
         return out
@@ -264,6 +264,20 @@ class MediaKind(KindSpec):
             counts[mt.type] = counts.get(mt.type, 0) + 1
             if not isinstance(item.get("url"), str) or not item.get("url"):
                 problems.append(_not_a_file(f"{f}[{i}].url", mt.label))
+            for fl in mt.fields:
+                v = item.get(fl.name)
+                if v is None:
+                    continue
+                ok = isinstance(v, bool) if fl.media == "bool" else isinstance(v, str) and bool(v)
+                if ok and fl.choices and v not in fl.choices:
+                    problems.append(Problem(f"{f}[{i}].{fl.name}", "choice", T(
+                        f"“{fl.label.zh}”只能是 {_list(fl.choices)}，收到 {v}。",
+                        f"{fl.label.en} must be one of {_list(fl.choices)}; got {v}.")))
+                elif not ok:
+                    want = {"bool": T("开或关（true/false）", "true or false"), "text": T("文本", "text")}.get(
+                        fl.media, T("文件路径或链接", "a file path or a link"))
+                    problems.append(Problem(f"{f}[{i}].{fl.name}", "type", T(
+                        f"“{fl.label.zh}”应为{want.zh}。", f"{fl.label.en} must be {want.en}.")))
             allowed = {"type", "url", *(fl.name for fl in mt.fields)}
             for key in item:
                 if key not in allowed:
@@ -323,7 +337,13 @@ class MediaKind(KindSpec):
             if "=" not in part:
                 raise ValueError(f"--media: {part!r} in {raw!r} is not FIELD=PATH_OR_URL")
             key, val = (x.strip() for x in part.split("=", 1))
-            item[key] = absolute(val)
+            fld = next((fl for fl in mt.fields if fl.name == key), None) if mt is not None else None
+            if fld is not None and fld.media == "bool":
+                item[key] = val.lower() in ("1", "true", "yes", "on")
+            elif fld is not None and fld.media == "text":
+                item[key] = val
+            else:
+                item[key] = absolute(val)
         return [*(current or []), item]
 
 

@@ -80,7 +80,7 @@ FIRST_FRAME = MediaType(
 REF_LIMITS = Limits(formats=HH_IMAGE_FORMATS, max_bytes=20 * MB, min_side=400)
 REFERENCE_IMAGES = MediaType(
     "reference_image", T("参考图", "Reference image"), "image", min_items=1, max_items=9, data_uri=True,
-    limits=REF_LIMITS, tag=T("Image ", "Image "))
+    limits=REF_LIMITS, tag=T("[Image {n}]", "[Image {n}]"))
 
 EDIT_VIDEO = MediaType(
     "video", T("要编辑的视频", "Video to edit"), "video", min_items=1, max_items=1,

@@ -16,7 +16,19 @@ from typing import Any
 from ..i18n import T
 from .models import MB, RESULT_VIDEO, VIDEO_GEN
 from .regions import BEIJING
-from .schema import Choice, Family, InputSpec, Kind, Limits, MediaType, ModelSpec, ParamSpec, Price, Usage
+from .schema import (
+    Choice,
+    Family,
+    InputSpec,
+    Kind,
+    Limits,
+    MediaField,
+    MediaType,
+    ModelSpec,
+    ParamSpec,
+    Price,
+    Usage,
+)
 
 V3 = "kling/kling-v3-video-generation"
 OMNI = "kling/kling-v3-omni-video-generation"
@@ -35,9 +47,12 @@ LAST = MediaType("last_frame", T("尾帧图片", "Last frame"), "image", limits=
 # Reference pictures plus subjects (element_list) may number 7 alone, 4 next to a video; the
 # subjects are not offered here, so 7 is the ceiling for the pictures themselves.
 REFER = MediaType("refer", T("参考图", "Reference image"), "image", max_items=7, limits=IMAGE,
-                  tag=T("image_", "image_"))
-BASE = MediaType("base", T("要编辑的视频", "Video to edit"), "video", limits=VIDEO, tag=T("video_", "video_"))
-FEATURE = MediaType("feature", T("参考视频", "Reference video"), "video", limits=VIDEO, tag=T("video_", "video_"))
+                  tag=T("<<<image_{n}>>>", "<<<image_{n}>>>"))
+KEEP_SOUND = MediaField("keep_original_sound", T("保留原声", "Keep the original sound"), "text", choices=("yes", "no"))
+BASE = MediaType("base", T("要编辑的视频", "Video to edit"), "video", limits=VIDEO, fields=(KEEP_SOUND,),
+                 tag=T("<<<video_{n}>>>", "<<<video_{n}>>>"))
+FEATURE = MediaType("feature", T("参考视频", "Reference video"), "video", limits=VIDEO, fields=(KEEP_SOUND,),
+                    tag=T("<<<video_{n}>>>", "<<<video_{n}>>>"))
 
 IMAGE_HELP = T("图片为 JPG/PNG（不能带透明通道），宽高 300–8000 像素，长宽比不超过 2.5:1，不超过 10 MB。",
                "Pictures: JPG/PNG without transparency, sides 300–8000 px, no more than 2.5:1, up to 10 MB.")
@@ -118,7 +133,7 @@ SILENT = {"std": 0.6, "pro": 0.8}
 WITH_SOUND = {"std": 0.9, "pro": 1.2}
 
 COMMON: dict[str, Any] = dict(family=Family.T2V, endpoint=VIDEO_GEN, sync=False, result=RESULT_VIDEO,
-                              statuses=STATUSES, usage=USAGE, submit_rps=5, concurrency=10, typical_seconds=180,
+                              statuses=STATUSES, usage=USAGE, submit_rps=5, concurrency=10, pool="kling", typical_seconds=180,
                               duration_source="param:duration", tier_source="param:mode", rewrites_prompt=False,
                               new=True)
 

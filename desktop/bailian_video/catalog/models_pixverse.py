@@ -4,7 +4,7 @@ Facts come from the four PixVerse API pages (t2v, it2v, kf2v, r2v), ``model-pric
 (爱诗 sections) and ``rate-limit.md`` (爱诗系列). Every model runs in Beijing only and is
 billed per output second by resolution tier, with audio priced apart (no free quota).
 Per API key the c1 models share 5 running tasks, the v6 ones another 5 and the v5.6 ones
-another 5 (``concurrency=5`` on each; the pools themselves are not in the schema).
+another 5 (a ``pool`` per version with ``concurrency=5``).
 Media are public http(s) URLs only (no base64).
 """
 from __future__ import annotations
@@ -24,7 +24,19 @@ from .models import (
     prompt,
 )
 from .regions import BEIJING
-from .schema import Choice, Family, InputSpec, Kind, Limits, MediaType, ModelSpec, ParamSpec, Price, Usage
+from .schema import (
+    Choice,
+    Family,
+    InputSpec,
+    Kind,
+    Limits,
+    MediaField,
+    MediaType,
+    ModelSpec,
+    ParamSpec,
+    Price,
+    Usage,
+)
 
 # -- sizes (t2v, r2v): W*H per resolution tier, as the pages list them -----------------------
 _WIDE = ("16:9", "4:3", "1:1", "3:4", "9:16", "3:2", "2:3", "21:9")
@@ -108,7 +120,7 @@ def _model(name: str, family: Family, version: str, title: T, description: T, in
     return ModelSpec(
         name=name, family=family, title=title, description=description, endpoint=VIDEO_GEN, sync=False,
         regions={BEIJING: name}, inputs=inputs, params=params + (AUDIO, WATERMARK, SEED), result=RESULT_VIDEO,
-        usage=usage, price=price(version), submit_rps=5, concurrency=5, typical_seconds=90,
+        usage=usage, price=price(version), submit_rps=5, concurrency=5, pool=f"pixverse-{version}", typical_seconds=90,
         duration_source="param:duration", tier_source=tier_source, new=True, rewrites_prompt=False)
 
 
@@ -151,7 +163,9 @@ def kf2v(name: str, version: str, title: T, description: T) -> ModelSpec:
 
 
 def r2v(name: str, version: str, title: T, description: T) -> ModelSpec:
-    refs = MediaType("image_url", T("参考图片", "Reference image"), "image", IMAGE, min_items=1, max_items=7)
+    refs = MediaType("image_url", T("参考图片", "Reference image"), "image", IMAGE, min_items=1, max_items=7,
+                     fields=(MediaField("ref_name", T("主体名称", "Subject name"), "text"),),
+                     tag=T("@{name}", "@{name}"))
     inputs = (_media_input(T("1–7 张图片，画面里的人物或物体会出现在视频中。" + IMAGE_HELP.zh,
                              "1–7 images whose people or objects appear in the video. " + IMAGE_HELP.en), refs),
               prompt(PROMPT_CHARS[version], required=True))

@@ -4,7 +4,7 @@ Facts come from the four Vidu API pages (text2video, img2video, start-end2video,
 reference2video), ``model-pricing.md`` (Vidu sections) and ``rate-limit.md`` (Vidu 系列).
 Every Vidu model runs in Beijing only, is billed per output second by resolution tier
 (the same price with or without audio, no free quota), and all 17 share one pool of 5
-running tasks per API key (``concurrency=5`` on each; the pool itself is not in the schema).
+running tasks per API key (``pool="vidu"`` with ``concurrency=5``).
 Media are public http(s) URLs only (no base64).
 """
 from __future__ import annotations
@@ -80,7 +80,7 @@ def _model(name: str, family: Family, title: T, description: T, inputs: tuple[In
     return ModelSpec(
         name=name, family=family, title=title, description=description, endpoint=VIDEO_GEN, sync=False,
         regions={BEIJING: name}, inputs=inputs, params=params + (WATERMARK, SEED), result=RESULT_VIDEO,
-        usage=usage, price=Price("second", prices, free_quota=0), submit_rps=5, concurrency=5,
+        usage=usage, price=Price("second", prices, free_quota=0), submit_rps=5, concurrency=5, pool="vidu",
         typical_seconds=120, fps=fps, duration_source="param:duration", tier_source="param:resolution",
         new=True, rewrites_prompt=False, statuses=STATUSES)
 

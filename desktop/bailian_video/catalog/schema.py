@@ -69,12 +69,14 @@ class Choice:
 
 @dataclass(frozen=True)
 class MediaField:
-    """An extra file on one media item, e.g. ``reference_voice`` (an audio clip for a reference)."""
+    """An extra field of one media item: a file (``reference_voice``, an audio clip for a
+    reference), a short text (``ref_name``) or a switch (``keep_original_sound``)."""
 
     name: str
     label: T
-    media: str                          # "audio" | "image" | "video"
+    media: str                          # "audio" | "image" | "video" (a file) | "text" | "bool"
     limits: Limits | None = None
+    choices: tuple[str, ...] = ()       # for text: the only values allowed
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,9 @@ class MediaType:
     max_items: int = 1
     total_duration: float | None = None  # seconds, summed over every item of this type
     fields: tuple[MediaField, ...] = ()
-    tag: T | None = None                # how the prompt refers to the n-th item ("图" → 图1, 图2 …)
+    #: how the prompt refers to the n-th item of this type: a prefix ("图" → 图1, 图2 …) or a
+    #: pattern with ``{n}`` ("[Image {n}]", "<<<image_{n}>>>")
+    tag: T | None = None
     data_uri: bool = False              # base64 data URIs are documented for this type
 
 
@@ -268,6 +272,9 @@ class ModelSpec:
     #: for a chain step: the ``output`` field it makes, handed to the next step's input of that name
     produces: str | None = None
     host: str = "shared"               # "shared" | "workspace" (answers only on the workspace host)
+    #: models that share one concurrency limit (Vidu: 5 running tasks across all of its models);
+    #: ``concurrency`` is then the pool's limit
+    pool: str | None = None
     prices: dict[str, Price] = field(default_factory=dict)   # region -> price, where it differs
     also_in: tuple[Family, ...] = ()   # other families (tabs) that offer this model
     new: bool = False                  # shown as "new" in pickers

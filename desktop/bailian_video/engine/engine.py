@@ -404,6 +404,9 @@ class Engine:
         if not self._owner:   # the owner may have other folders configured: say where this one goes
             request.out_dir = request.out_dir or str(self.settings.out_dir)
             request.name_template = request.name_template or self.settings.name_template
+        for p in spec.params_for(request.function):   # the wire requires it; the catalogue has its default
+            if p.required and p.default is not None and request.params.get(p.name) is None:
+                request.params[p.name] = p.default
         errors: list[catalog.FieldError] = []
         if count < 1:
             errors.append(catalog.FieldError("count", "range", T(
@@ -493,13 +496,25 @@ class Engine:
         user = self.settings.model_concurrency.get(model.name)
         return max(1, min(limit, user)) if user else limit
 
+    def _limit_for_key(self, key: str) -> int:
+        """The limit of a model, or of a pool its models share (the pool's own limit, and the lowest
+        any of its models was given by the user)."""
+        spec = catalog.get(key)
+        if spec is not None:
+            return self._limit_for(spec)
+        return min((self._limit_for(m) for m in catalog.MODELS if m.pool == key), default=1_000_000)
+
+    @staticmethod
+    def _pool(model: ModelSpec) -> str:
+        return model.pool or model.name
+
     def _in_flight(self) -> tuple[int, dict[str, int]]:
         total, per = 0, dict[str, int]()
         for rec in (self._records[i] for i in self._active):
             if rec.state in (State.VALIDATING, State.UPLOADING, State.DETECTING, State.SUBMITTING, State.QUEUED,
                              State.RUNNING) or rec.id in self._drivers:
                 total += 1
-                m = self._next_async_model(rec).name
+                m = self._pool(self._next_async_model(rec))
                 per[m] = per.get(m, 0) + 1
         return total, per
 
@@ -520,14 +535,15 @@ class Engine:
         """Start as many waiting tasks as the limits allow; returns how long to sleep."""
         if not self._owner:
             return 5.0
-        waiting = [Waiting(r.id, self._next_async_model(r).name, r.chain.not_before)
+        waiting = [Waiting(r.id, m.name, r.chain.not_before, pool=m.pool or "")
                    for r in (self._records[i] for i in self._active)
-                   if r.state == State.WAITING and r.id not in self._drivers]
+                   if r.state == State.WAITING and r.id not in self._drivers
+                   for m in (self._next_async_model(r),)]
         if not waiting:
             return 5.0
         total, per = self._in_flight()
         limits = Limits(self.settings.global_concurrency,
-                        per_model=lambda m: self._limit_for(catalog.require(m)),
+                        per_model=self._limit_for_key,
                         submit_gap=lambda m: 1.0 / catalog.require(m).submit_rps if self.settings.service_limits
                         else 0.0)
         now = self.clock()

@@ -10,19 +10,25 @@ class Waiting:
     id: int
     model: str               # the model of the task's next paid step
     not_before: float = 0.0  # a transient error asked it to wait until then
+    pool: str = ""           # the concurrency pool it counts against ("" = its model's own)
+
+    @property
+    def key(self) -> str:
+        return self.pool or self.model
 
 
 @dataclass(frozen=True)
 class Limits:
     global_concurrency: int
-    per_model: Callable[[str], int]          # how many of a model may be in flight
+    per_model: Callable[[str], int]          # how many of a model (or of a shared pool) may be in flight
     submit_gap: Callable[[str], float]       # seconds between two submissions of a model (its RPS limit)
 
 
 def plan(waiting: Iterable[Waiting], in_flight: int, per_model: dict[str, int], limits: Limits, now: float,
          model_backoff: dict[str, float], last_submit: dict[str, float]) -> tuple[list[Waiting], float]:
     """The tasks to start now (oldest first, one per model per pass so a big batch cannot starve the
-    others) and how long to sleep before planning again. ``per_model``/``last_submit`` are not changed."""
+    others) and how long to sleep before planning again. ``per_model`` counts in-flight tasks by
+    concurrency key (a shared pool's name, else the model's); it and ``last_submit`` are not changed."""
     started: list[Waiting] = []
     started_models: set[str] = set()
     counts = dict(per_model)
@@ -40,7 +46,7 @@ def plan(waiting: Iterable[Waiting], in_flight: int, per_model: dict[str, int], 
         if w.not_before > now:
             next_wake = min(next_wake, w.not_before - now)
             continue
-        if counts.get(w.model, 0) >= limits.per_model(w.model):
+        if counts.get(w.key, 0) >= limits.per_model(w.key):
             continue
         gap = limits.submit_gap(w.model)
         last = last_submit.get(w.model)
@@ -49,7 +55,7 @@ def plan(waiting: Iterable[Waiting], in_flight: int, per_model: dict[str, int], 
             continue
         started.append(w)
         started_models.add(w.model)
-        counts[w.model] = counts.get(w.model, 0) + 1
+        counts[w.key] = counts.get(w.key, 0) + 1
         total += 1
     if started:
         next_wake = min(next_wake, 0.05)
