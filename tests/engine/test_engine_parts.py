@@ -34,6 +34,17 @@ def test_plan_respects_global_and_per_model_limits_backoff_and_rps():
     assert [w.id for w in started] == [0]          # the global limit of 3 leaves room for one
 
 
+def test_models_sharing_a_pool_share_its_limit():
+    """Vidu's 17 models share 5 running tasks: two of them count against one limit."""
+    limits = Limits(global_concurrency=10, per_model=lambda key: 5 if key == "vidu" else 2, submit_gap=lambda m: 0.0)
+    waiting = [Waiting(1, "vidu/q3", pool="vidu"), Waiting(2, "vidu/q2", pool="vidu"), Waiting(3, "wan")]
+    started, _ = plan(waiting, 4, {"vidu": 4}, limits, now=100.0, model_backoff={}, last_submit={})
+    assert [w.id for w in started] == [1, 3]       # one pool slot left, and the other model is not in the pool
+    from bailian_video import catalog
+    vidu = [m for m in catalog.MODELS if m.name.startswith("vidu/")]
+    assert len(vidu) == 17 and {m.pool for m in vidu} == {"vidu"} and {m.concurrency for m in vidu} == {5}
+
+
 # -- poller ----------------------------------------------------------------------------------------
 def test_poll_interval_is_sparse_early_dense_near_the_end_and_backs_off_when_overdue():
     assert poll_interval(expected=120, elapsed=0, poll_min=2, poll_max=30) == 30
