@@ -173,7 +173,7 @@ MODELS: list[ModelSpec] = [
                           choices=(Choice("auto", T("由模型决定", "Let the model decide")),
                                    Choice("origin", T("保留原视频的声音", "Keep the original sound")))),
                 HH_WATERMARK, SEED),
-        usage=USAGE_PLAIN, typical_seconds=120, duration_source="input:video",
+        usage=USAGE_PLAIN, typical_seconds=120, duration_source="input:video", max_seconds=15,
         **_prices(10, bill_input=("video",)), **COMMON),
 ]
 

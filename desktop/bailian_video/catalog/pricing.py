@@ -81,10 +81,12 @@ def output_seconds(spec: ModelSpec, params: Mapping[str, Any],
         d = (input_durations or {}).get(arg)
         if d is None:
             return 0.0, False
-        if spec.name == "videoretalk" and not params.get("video_extension"):
-            vd = (input_durations or {}).get("video_url")
-            if vd is not None:
-                d = min(d, vd)
+        if spec.capped_by and not (spec.uncapped_by and params.get(spec.uncapped_by)):
+            cap = (input_durations or {}).get(spec.capped_by)
+            if cap is not None:
+                d = min(d, cap)
+        if spec.max_seconds is not None:
+            d = min(d, spec.max_seconds)
         return float(d), True
     if kind == "estimate":
         return float(arg), False

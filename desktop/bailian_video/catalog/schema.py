@@ -262,6 +262,11 @@ class ModelSpec:
     fps: int | None = None             # output frame rate when fixed
     duration_source: str = "fixed:5"   # "fixed:N" | "param:duration" | "input:<field>" | "estimate:N"
     tier_source: str | None = None     # "size" | "param:<name>" | "detect:<name>" | None
+    #: the output is at most this long (HappyHorse edit: the first 15 s of the source) …
+    max_seconds: float | None = None
+    #: … and no longer than this input (VideoRetalk: the video), unless the ``uncapped_by`` switch is on
+    capped_by: str | None = None
+    uncapped_by: str | None = None
     functions: dict[str, FunctionSpec] = field(default_factory=dict)
     chain: tuple[str, ...] = ()        # models run in order for one request, ending with this one
     detect_rule: str | None = None     # for detect models: "check_pass" | "pass" | "bbox_face"

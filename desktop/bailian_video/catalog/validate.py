@@ -158,7 +158,7 @@ def check_param(model: ModelSpec, spec: ParamSpec, value: Any) -> list[FieldErro
     if not ok_type:
         return [FieldError(f, "type", T(f"“{label.zh}”应为{type_names[typ].zh}，收到 {value!r}。",
                                         f"{label.en} must be {type_names[typ].en}; got {value!r}."))]
-    if spec.name == "size" and spec.choices:
+    if spec.choices and all(c.tier and "*" in str(c.value) for c in spec.choices):   # W*H sizes by tier
         return _check_size(model, spec, value)
     if spec.extra and value in [c.value for c in spec.extra]:
         return []
@@ -168,7 +168,7 @@ def check_param(model: ModelSpec, spec: ParamSpec, value: Any) -> list[FieldErro
             return [FieldError(f, "fixed", T(
                 f"{model.name} 的“{label.zh}”只能是 {allowed}（服务不支持其他值），收到 {value}。",
                 f"{model.name} only supports {label.en} = {allowed}; got {value}."))]
-        if spec.name == "resolution" and isinstance(value, str) and "*" in value:
+        if all(c.tier == c.value for c in spec.choices) and isinstance(value, str) and "*" in value:   # tiers
             return [FieldError(f, "choice", T(
                 f"“{label.zh}”填档位而不是尺寸，画幅跟随图片；可选 {allowed}。",
                 f"{label.en} takes a tier, not a W*H size (the image sets the aspect ratio); choose one of {allowed}."))]
