@@ -760,5 +760,6 @@ MODELS += [
                                                    "Higher is stricter; only with a reference face."))),
         result=RESULT_VIDEO, usage=Usage(("video_duration", "size", "video_ratio", "fps"), seconds="video_duration"),
         price=Price("second", {"*": 0.08}, free_quota=1800), submit_rps=1, concurrency=1, typical_seconds=180,
-        duration_source="input:audio_url", featured=True, **PORTRAIT),
+        duration_source="input:audio_url", capped_by="video_url", uncapped_by="video_extension", featured=True,
+        **PORTRAIT),
 ]
