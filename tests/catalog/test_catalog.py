@@ -140,7 +140,7 @@ def test_file_limits(model, field, info, code, words):
 def test_file_limits_through_validate_and_lists():
     errs = catalog.validate("wanx2.1-vace-plus", {"function": "image_reference", "prompt": "x",
                                                   "ref_images_url": ["/a.png", "/b.gif"]},
-                            media={"ref_images_url": [Info(), Info(format="gif")]})
+                            {"obj_or_bg": ["obj", "bg"]}, media={"ref_images_url": [Info(), Info(format="gif")]})
     assert [e.field for e in errs] == ["input.ref_images_url[1]"]
 
 
@@ -157,10 +157,10 @@ def test_cost_estimates():
     emo = catalog.require("emo-v1")
     est = catalog.estimate(emo, {"ratio": "1:1"}, input_durations={"audio_url": 12}, chain=catalog.chain_of(emo))
     assert est.amount == pytest.approx(0.004 + 12 * 0.08)
-    assert est.confirmed is False and [line.model for line in est.lines] == ["emo-detect-v1", "emo-v1"]
+    assert est.confirmed is True and [line.model for line in est.lines] == ["emo-detect-v1", "emo-v1"]
     wan26 = catalog.require("wan2.6-t2v")
     e26 = catalog.estimate(wan26, {"duration": 10, "size": "1280*720"})
-    assert e26.amount == pytest.approx(6.0) and e26.confirmed is False
+    assert e26.amount == pytest.approx(6.0) and e26.confirmed is True     # on the price page now
     assert catalog.actual_cost(t2v, {"video_duration": 5, "video_ratio": "832*480"}, {"size": "832*480"}) == \
         pytest.approx(0.7)
     assert catalog.actual_cost(wan26, {"duration": 10, "SR": 1080}, {}) == pytest.approx(10.0)

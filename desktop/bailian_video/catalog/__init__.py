@@ -3,6 +3,7 @@ cost estimates, scheduling and the sandbox."""
 from __future__ import annotations
 
 from . import models_happyhorse, models_kling, models_pixverse, models_vidu, models_wan
+from .families import FAMILIES, FAMILY_ORDER, family_spec
 from .models import MODELS as _LEGACY
 from .models import SIZES, size_tier
 from .pricing import Estimate, actual_cost, estimate, output_seconds, tier_of
@@ -22,6 +23,7 @@ from .schema import (
     FILE_KINDS,
     Choice,
     Family,
+    FamilySpec,
     FunctionSpec,
     InputSpec,
     Kind,
@@ -42,10 +44,6 @@ for _m in MODELS:
     for _regional in _m.regions.values():
         if _regional:
             _BY_NAME.setdefault(_regional, _m)
-
-FAMILY_ORDER = [Family.T2V, Family.I2V, Family.KF2V, Family.VACE, Family.STYLE, Family.ANIMATE_ANYONE,
-                Family.EMO, Family.LIVEPORTRAIT, Family.EMOJI, Family.VIDEORETALK]
-
 
 def get(name: str) -> ModelSpec | None:
     """A model by its canonical or regional name (``wan2.1-t2v-turbo`` finds ``wanx2.1-t2v-turbo``)."""
@@ -86,7 +84,8 @@ def model_base_url(spec: ModelSpec, region: str, workspace: str | None = None) -
 
 __all__ = [
     "BEIJING", "FRANKFURT", "MODELS", "SINGAPORE", "VIRGINIA", "REGIONS", "Region", "Usage", "WorkspaceNeeded",
-    "hosts_of", "model_base_url", "region_label", "valid_workspace", "SIZES", "FAMILY_ORDER", "FILE_KINDS", "Choice", "Estimate", "Family",
+    "hosts_of", "model_base_url", "region_label", "valid_workspace", "SIZES", "FAMILIES", "FAMILY_ORDER", "FILE_KINDS", "Choice", "Estimate", "Family",
+    "FamilySpec", "family_spec",
     "FieldError", "FunctionSpec", "InputSpec", "Kind", "Limits", "ModelSpec", "ParamSpec", "Price",
     "ValidationError", "actual_cost", "all_models", "base_url", "by_family", "chain_of", "check_file",
     "check_param", "estimate", "get", "output_seconds", "require", "size_tier", "tier_of", "validate",

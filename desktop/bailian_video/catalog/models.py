@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..i18n import T
-from .regions import BEIJING, FRANKFURT, REGIONS, SINGAPORE, VIRGINIA
+from .regions import BEIJING, FRANKFURT, SINGAPORE, VIRGINIA
 from .schema import Choice, Family, FunctionSpec, InputSpec, Kind, Limits, ModelSpec, ParamSpec, Price, Usage
 
 # -- endpoints (§1.3) -------------------------------------------------------------------
@@ -264,7 +264,7 @@ MODELS: list[ModelSpec] = [
         submit_rps=5, concurrency=5, typical_seconds=180, fps=24, duration_source="param:duration",
         **T2V_COMMON),
     ModelSpec(
-        name="wan2.6-t2v", rewrites_prompt=False, usage=USAGE_WAN26_T2V, title=T("万相2.6（有声、多镜头）", "Wan 2.6 (audio, multi-shot)"),
+        name="wan2.6-t2v", rules=("regional_params",), rewrites_prompt=False, usage=USAGE_WAN26_T2V, title=T("万相2.6（有声、多镜头）", "Wan 2.6 (audio, multi-shot)"),
         description=T("2–15 秒，支持多镜头叙事与配音；720P / 1080P。",
                       "2–15 s with multi-shot storytelling and audio; 720P / 1080P."),
         # Virginia: the US deployment's own id (rate-limit.md 美国, model-pricing.md 美国); Frankfurt: the
@@ -308,7 +308,7 @@ MODELS += [
         price=wan_price({"480P": 0.10, "720P": 0.20, "1080P": 0.48}, 50),
         submit_rps=2, concurrency=2, typical_seconds=60, fps=30, **I2V_COMMON),
     ModelSpec(
-        name="wanx2.1-i2v-turbo", usage=USAGE_WAN21, title=T("万相2.1 极速版", "Wan 2.1 Turbo"),
+        name="wanx2.1-i2v-turbo", rules=("effect_template",), usage=USAGE_WAN21, title=T("万相2.1 极速版", "Wan 2.1 Turbo"),
         description=T("性价比高，可选 3/4/5 秒与特效模板；480P / 720P。",
                       "Economical; 3/4/5 s and effect templates; 480P / 720P."),
         regions=regions("wanx2.1-i2v-turbo", "wan2.1-i2v-turbo"),
@@ -319,7 +319,7 @@ MODELS += [
         submit_rps=2, concurrency=2,
         typical_seconds=180, fps=30, duration_source="param:duration", **I2V_COMMON),
     ModelSpec(
-        name="wanx2.1-i2v-plus", usage=USAGE_WAN21, title=T("万相2.1 专业版", "Wan 2.1 Plus"),
+        name="wanx2.1-i2v-plus", rules=("effect_template",), usage=USAGE_WAN21, title=T("万相2.1 专业版", "Wan 2.1 Plus"),
         description=T("细节丰富、质感更好；720P，5 秒。", "Rich detail and texture; 720P, 5 s."),
         regions=regions("wanx2.1-i2v-plus", "wan2.1-i2v-plus"),
         inputs=(wan_image("img_url", FIRST_FRAME), prompt(800), NEG_PROMPT, I2V_PLUS_EFFECTS),
@@ -340,7 +340,7 @@ MODELS += [
         submit_rps=5, concurrency=5, typical_seconds=180, fps=24, duration_source="param:duration",
         **I2V_COMMON),
     ModelSpec(
-        name="wan2.6-i2v", rewrites_prompt=False, usage=USAGE_WAN25, title=T("万相2.6（有声、多镜头）", "Wan 2.6 (audio, multi-shot)"),
+        name="wan2.6-i2v", rules=("regional_params",), rewrites_prompt=False, usage=USAGE_WAN25, title=T("万相2.6（有声、多镜头）", "Wan 2.6 (audio, multi-shot)"),
         description=T("2–15 秒，支持多镜头与配音；720P / 1080P。", "2–15 s, multi-shot and audio; 720P / 1080P."),
         regions={BEIJING: "wan2.6-i2v", SINGAPORE: "wan2.6-i2v", VIRGINIA: "wan2.6-i2v-us", FRANKFURT: "wan2.6-i2v"},
         inputs=(wan_image("img_url", FIRST_FRAME, max_mb=20), prompt(1500), NEG_PROMPT, WAN_AUDIO),
@@ -386,7 +386,7 @@ def kf2v_inputs(*effects: InputSpec) -> tuple[InputSpec, ...]:
 
 MODELS += [
     ModelSpec(
-        name="wanx2.1-kf2v-plus", usage=USAGE_WAN21, title=T("万相2.1 首尾帧 专业版", "Wan 2.1 KF2V Plus"),
+        name="wanx2.1-kf2v-plus", rules=("effect_template",), usage=USAGE_WAN21, title=T("万相2.1 首尾帧 专业版", "Wan 2.1 KF2V Plus"),
         description=T("给出首帧和尾帧，生成丝滑过渡；720P，5 秒。",
                       "Give a first and a last frame for a smooth transition; 720P, 5 s."),
         regions=regions("wanx2.1-kf2v-plus", "wan2.1-kf2v-plus"),
@@ -534,7 +534,7 @@ VACE_FUNCTIONS = {
 }
 
 MODELS.append(ModelSpec(
-    name="wanx2.1-vace-plus", family=Family.VACE, title=T("万相2.1 通用视频编辑", "Wan 2.1 VACE"),
+    name="wanx2.1-vace-plus", rules=("vace",), family=Family.VACE, title=T("万相2.1 通用视频编辑", "Wan 2.1 VACE"),
     description=T("多图参考、视频重绘、局部编辑、延展与扩展画面；720P，最长 5 秒。",
                   "Reference images, repainting, local edits, extension and outpainting; 720P, up to 5 s."),
     endpoint=VIDEO_GEN, sync=False, regions=regions("wanx2.1-vace-plus", "wan2.1-vace-plus"),

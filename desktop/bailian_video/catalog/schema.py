@@ -280,6 +280,8 @@ class ModelSpec:
     #: models that share one concurrency limit (Vidu: 5 running tasks across all of its models);
     #: ``concurrency`` is then the pool's limit
     pool: str | None = None
+    #: checks across fields that plain limits cannot say, by name (see ``catalog/rules.py``)
+    rules: tuple[str, ...] = ()
     prices: dict[str, Price] = field(default_factory=dict)   # region -> price, where it differs
     also_in: tuple[Family, ...] = ()   # other families (tabs) that offer this model
     new: bool = False                  # shown as "new" in pickers

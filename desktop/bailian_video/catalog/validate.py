@@ -301,7 +301,7 @@ def validate(model: ModelSpec | str, inputs: Mapping[str, Any], params: Mapping[
                 errs.append(FieldError(f"parameters.{name}", "unknown", T(
                     f"{spec.name} 没有参数 {name}；可用：{_list(sorted(known_params))}。",
                     f"{spec.name} has no parameter {name}; it takes {_list(sorted(known_params))}.")))
-    errs.extend(_cross_checks(spec, function, inputs, params))
+    errs.extend(_cross_checks(spec, function, inputs, params, region, media))
     return errs
 
 
@@ -382,17 +382,9 @@ def _media_durations(spec: ModelSpec, ins: InputSpec, value: Any, slots: list[An
 
 
 def _cross_checks(spec: ModelSpec, function: str | None, inputs: Mapping[str, Any],
-                  params: Mapping[str, Any]) -> list[FieldError]:
-    errs: list[FieldError] = []
-    if function == "image_reference":
-        refs = inputs.get("ref_images_url") or []
-        kinds = params.get("obj_or_bg")
-        if kinds is not None and isinstance(kinds, (list, tuple)):
-            if len(kinds) != len(refs):
-                errs.append(FieldError("parameters.obj_or_bg", "items", T(
-                    f"“每张参考图的用途”需与参考图一一对应：{len(refs)} 张图，{len(kinds)} 个用途。",
-                    f"Use of each image must match the images one to one: {len(refs)} images, {len(kinds)} uses.")))
-            if list(kinds).count("bg") > 1:
-                errs.append(FieldError("parameters.obj_or_bg", "items", T(
-                    "“背景”最多只能有一张。", "At most one image can be the background.")))
-    return errs
+                  params: Mapping[str, Any], region: str | None = None,
+                  media: Mapping[str, Any] | None = None) -> list[FieldError]:
+    if not spec.rules:
+        return []
+    from .rules import run  # late: the rules build on this module's FieldError
+    return run(spec, region, function, inputs, params, media)
