@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-HEADLESS = {"generate", "batch", "tasks", "sandbox"}
+HEADLESS = {"generate", "batch", "tasks", "models", "sandbox"}
 #: Headless commands that work in a data folder (and so log there); ``sandbox`` keeps its own console.
 LOGGED = {"generate", "batch", "tasks"}
 

@@ -1,18 +1,21 @@
-"""Headless commands over the same engine as the GUI: generate, batch, tasks, sandbox."""
+"""Headless commands over the same engine as the GUI: generate, batch, tasks, models, sandbox."""
 from __future__ import annotations
 
 import argparse
 import asyncio
 import csv
+import dataclasses
 import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from . import catalog
 from .catalog import Kind, ValidationError
+from .catalog.kinds import KINDS
 from .catalog.values import is_remote, local_path
 from .engine import Request, State, TaskRecord
 from .engine.intake import CONSENT_AMOUNT, CONSENT_VIDEOS, needs_consent
@@ -57,7 +60,11 @@ def _guess(raw: str) -> Any:
 
 
 def build_request(spec: catalog.ModelSpec, prompt: str | None, negative: str | None, inputs: list[str],
-                  params: list[str], function: str | None, region: str, out_dir: str | None) -> Request:
+                  params: list[str], function: str | None, region: str, out_dir: str | None,
+                  media: list[str] | None = None) -> Request:
+    """The request a command line asks for. Every ``--input FIELD=VALUE`` is read by its field's kind
+    (a list field repeats it, a bounding box is JSON, a file becomes an absolute path …), and every
+    ``--media TYPE=PATH_OR_URL[;FIELD=PATH_OR_URL]`` adds one item, in order, to the model's media input."""
     req_inputs: dict[str, Any] = {}
     if prompt is not None:
         req_inputs["prompt"] = prompt
@@ -67,15 +74,16 @@ def build_request(spec: catalog.ModelSpec, prompt: str | None, negative: str | N
         if "=" not in item:
             raise UsageError(f"--input takes FIELD=PATH_OR_URL, got {item!r}")
         name, value = item.split("=", 1)
-        ins = spec.input(name, function)
-        if ins is not None and ins.kind == Kind.IMAGE_LIST:
-            req_inputs.setdefault(name, []).append(_abs(value))
-        elif ins is not None and ins.kind in (Kind.BBOX, Kind.INT):
-            req_inputs[name] = _guess(value)
-        elif ins is not None and ins.is_file:
-            req_inputs[name] = _abs(value)
-        else:
-            req_inputs[name] = value
+        _read_cli_value(spec, function, req_inputs, name.strip(), value, _abs)
+    if media:
+        ins = media_input(spec, function)
+        if ins is None:
+            raise UsageError(str(T(
+                f"{spec.name} 不接受 --media（它没有素材列表输入）；它接受：{takes(spec, function, 'zh')}。",
+                f"{spec.name} takes no --media (it has no media list input); it takes: "
+                f"{takes(spec, function, 'en')}.")))
+        for raw in media:
+            _read_cli_value(spec, function, req_inputs, ins.name, raw, _abs, flag="--media")
     req_params: dict[str, Any] = {}
     for item in params:
         if "=" not in item:
@@ -83,6 +91,43 @@ def build_request(spec: catalog.ModelSpec, prompt: str | None, negative: str | N
         name, value = item.split("=", 1)
         req_params[name] = parse_param(spec, name, value, function)
     return Request(spec.name, req_inputs, req_params, function=function, region=region, out_dir=out_dir)
+
+
+def media_input(spec: catalog.ModelSpec, function: str | None = None) -> catalog.InputSpec | None:
+    """The model's ``input.media`` list (the input of kind MEDIA), if it has one."""
+    return next((i for i in spec.inputs_for(function) if i.kind == Kind.MEDIA), None)
+
+
+def takes(spec: catalog.ModelSpec, function: str | None, lang: str) -> str:
+    """What a model's command line takes, for messages: ``--prompt, --input img_url=…, --media TYPE=…``."""
+    out = []
+    for ins in spec.inputs_for(function):
+        if ins.from_detect:
+            continue
+        if ins.name == "prompt":
+            out.append("--prompt")
+        elif ins.name == "negative_prompt":
+            out.append("--negative-prompt")
+        elif ins.kind == Kind.MEDIA:
+            types = "|".join(t.type for t in ins.media_types)
+            out.append(f"--media {types}=…")
+        else:
+            out.append(f"--input {ins.name}=… ({ins.label.get(lang)})")
+    return ", ".join(out) or "-"
+
+
+def _read_cli_value(spec: catalog.ModelSpec, function: str | None, inputs: dict[str, Any], name: str, raw: str,
+                    absolute: Callable[[str], str], flag: str = "--input") -> None:
+    """One value from the command line (or a batch cell), read by its field's kind; fields the model does
+    not have are kept as given (validation names them and what the model takes)."""
+    ins = spec.input(name, function)
+    if ins is None:
+        inputs[name] = raw
+        return
+    try:
+        inputs[name] = KINDS[ins.kind].parse_cli(ins, raw, inputs.get(name), absolute)
+    except ValueError as e:
+        raise UsageError(f"{flag}: {e}" if not str(e).startswith(flag) else str(e)) from None
 
 
 def _abs(value: str) -> str:
@@ -225,6 +270,9 @@ async def _context(args: argparse.Namespace):
     except InsecureConnectionError as e:   # the key would travel in clear text
         _err(e.explain())
         raise SystemExit(EXIT_CONFIG) from None
+    except catalog.WorkspaceNeeded as e:   # Frankfurt has only workspace hosts
+        _err(e.message)
+        raise SystemExit(EXIT_USAGE) from None
     owner = ctx.engine.owner_text()
     if owner is not None:
         _err(T(f"这个数据文件夹里的任务正由{owner.zh}运行；新任务交给它运行，这里等待结果（它退出后由这里接手）。",
@@ -239,7 +287,20 @@ async def _create_context(args: argparse.Namespace, key: str | None, base_url: s
     return await AppContext.create(data_dir=args.data_dir, api_key=key, region=args.region, base_url=base_url,
                                   sandbox=args.sandbox, sandbox_task_seconds=args.sandbox_task_seconds,
                                   out_dir=getattr(args, "out", None), settings=settings, kind="cli",
-                                  client_options=options)
+                                  client_options=options, workspace=args.workspace)
+
+
+def _custom_base_url(args: argparse.Namespace) -> bool:
+    """Everything goes to one URL (the sandbox, --base-url, $DASHSCOPE_HTTP_BASE_URL): no hosts to pick."""
+    return bool(args.sandbox or args.base_url or os.environ.get("DASHSCOPE_HTTP_BASE_URL"))
+
+
+def where_problems(spec: catalog.ModelSpec, args: argparse.Namespace) -> list[catalog.FieldError]:
+    """The catalogue's word on where ``spec`` can run: not offered in ``--region``, or it (or the region)
+    answers only on a workspace host and no ``--workspace`` is set. Checked before anything else happens."""
+    errs = catalog.validate(spec, {}, {}, region=args.region, workspace=args.workspace, strict=False,
+                            need_host=not _custom_base_url(args))
+    return [e for e in errs if e.field in ("region", "workspace")]
 
 
 async def _wait_and_report(ctx: Any, ids: list[int], as_json: bool, extra: list[dict[str, Any]] | None = None) -> int:
@@ -277,9 +338,14 @@ async def cmd_generate(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         req = build_request(spec, args.prompt, args.negative_prompt, args.input or [], args.param or [],
-                            args.function, args.region, args.out)
+                            args.function, args.region, args.out, media=args.media or [])
     except UsageError as e:
         _err(e)
+        return EXIT_USAGE
+    where = where_problems(spec, args)
+    if where:   # before the key, the task store or any file is touched: nothing can be uploaded or paid
+        for fe in where:
+            _err(fe)
         return EXIT_USAGE
     ctx = await _context(args)
     try:
@@ -415,19 +481,43 @@ def _check_row(n: int, item: Any) -> BatchRow:
 
 
 def _row_request(row: dict[str, Any], base: Path, args: argparse.Namespace) -> Request:
+    """A batch row as a request: files relative to the batch file's folder, every value read by its
+    field's kind (text cells like the command line's ``--input``/``--media``, JSON values as they are)."""
     spec = catalog.require(str(row["model"]))
     function = row.get("function")
-    inputs = dict(row.get("inputs") or {})
+
+    def absolute(value: str) -> str:
+        if is_remote(value) or Path(local_path(value)).expanduser().is_absolute():
+            return _abs(value)
+        return _abs(str(base / local_path(value)))
+
+    inputs: dict[str, Any] = {}
+    for k, v in (row.get("inputs") or {}).items():
+        ins = spec.input(k, function)
+        if ins is None or v is None:
+            inputs[k] = v
+            continue
+        kind = KINDS[ins.kind]
+        if isinstance(v, str) and kind.listed and v.lstrip().startswith("["):
+            try:
+                v = json.loads(v)          # a CSV cell holding a JSON list
+            except ValueError:
+                pass
+        if isinstance(v, str):
+            try:
+                inputs[k] = kind.parse_cli(ins, v, None, absolute)
+            except ValueError:
+                inputs[k] = v              # validation says what the field takes
+            continue
+        new = {fs.slot: absolute(fs.value) for fs in kind.file_slots(ins, v)
+               if isinstance(fs.value, str) and fs.value}
+        try:
+            inputs[k] = kind.rebuild(ins, v, new) if new else v
+        except (TypeError, ValueError, AttributeError):
+            inputs[k] = v
     for k in ("prompt", "negative_prompt"):
         if row.get(k) is not None:
             inputs[k] = row[k]
-    for k, v in list(inputs.items()):
-        ins = spec.input(k, function)
-        if ins is not None and ins.is_file:
-            vals = v if isinstance(v, list) else [v]
-            vals = [_abs(str(x) if Path(str(x)).is_absolute() or is_remote(str(x)) else str(base / str(x)))
-                    for x in vals]
-            inputs[k] = vals if ins.kind == Kind.IMAGE_LIST else vals[0]
     params = {k: (parse_param(spec, k, v, function) if isinstance(v, str) else v)
               for k, v in (row.get("params") or {}).items()}
     return Request(spec.name, inputs, params, function=function, region=args.region, out_dir=args.out)
@@ -648,10 +738,317 @@ async def cmd_tasks(args: argparse.Namespace) -> int:
         await ctx.close()
 
 
+# -- the catalogue, readable ----------------------------------------------------------------------
+def _t(text: T | None) -> dict[str, str] | None:
+    return None if text is None else {"zh": text.zh, "en": text.en}
+
+
+def _limits_json(limits: catalog.Limits | None) -> dict[str, Any] | None:
+    if limits is None:
+        return None
+    out = {k: (list(v) if isinstance(v, tuple) else v) for k, v in dataclasses.asdict(limits).items()
+           if v is not None and v is not False and v != ()}
+    return out or None
+
+
+def _choice_json(c: catalog.Choice) -> dict[str, Any]:
+    out = {"value": c.value, "label": _t(c.label)}
+    if c.tier:
+        out["tier"] = c.tier
+    return out
+
+
+def _input_json(ins: catalog.InputSpec) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": ins.name, "kind": ins.kind.value, "label": _t(ins.label), "required": ins.required,
+                           "cli": _cli_form(ins)}
+    if ins.help is not None:
+        out["help"] = _t(ins.help)
+    for key in ("max_chars", "min_items", "max_items", "one_of", "media"):
+        if getattr(ins, key) is not None:
+            out[key] = getattr(ins, key)
+    if ins.from_detect:
+        out["from_detect"] = True
+    if not ins.sent:
+        out["sent"] = False
+    if ins.data_uri:
+        out["data_uri"] = True
+    if ins.limits is not None:
+        out["limits"] = _limits_json(ins.limits)
+    if ins.choices:
+        out["choices"] = [_choice_json(c) for c in ins.choices]
+    if ins.accepts:
+        out["accepts"] = list(ins.accepts)
+    if ins.limits_by_media:
+        out["limits_by_media"] = {m: _limits_json(lim) for m, lim in ins.limits_by_media}
+    if ins.kind == Kind.MEDIA:
+        out["media_types"] = [{
+            "type": mt.type, "label": _t(mt.label), "media": mt.media, "min_items": mt.min_items,
+            "max_items": mt.max_items, "limits": _limits_json(mt.limits),
+            **({"total_duration": mt.total_duration} if mt.total_duration is not None else {}),
+            **({"tag": _t(mt.tag)} if mt.tag is not None else {}),
+            **({"data_uri": True} if mt.data_uri else {}),
+            "fields": [{"name": f.name, "label": _t(f.label), "media": f.media, "limits": _limits_json(f.limits),
+                        **({"choices": list(f.choices)} if f.choices else {})} for f in mt.fields],
+        } for mt in ins.media_types]
+        order = [t.type for t in ins.media_types]
+        out["media_sets"] = [[t for t in order if t in s] for s in ins.media_sets]
+        out["media_requires"] = [{"type": t, "needs": needs.split("|")} for t, needs in ins.media_requires]
+        out["media_counts"] = [{"types": [t for t in order if t in g], "min": lo, "max": hi}
+                               for g, lo, hi in ins.media_counts]
+        if ins.media_total_duration is not None:
+            out["media_total_duration"] = ins.media_total_duration
+    return out
+
+
+def _param_json(p: catalog.ParamSpec) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": p.name, "type": p.type, "label": _t(p.label), "default": p.default,
+                           "required": p.required}
+    if p.choices:
+        out["choices"] = [_choice_json(c) for c in p.choices]
+    if p.min is not None or p.max is not None:
+        out["range"] = [p.min, p.max]
+    if p.extra:
+        out["extra"] = [_choice_json(c) for c in p.extra]
+    if p.item_choices:
+        out["item_choices"] = [_choice_json(c) for c in p.item_choices]
+    if p.stage:
+        out["stage"] = p.stage
+    if p.fixed:
+        out["fixed"] = True
+    if p.help is not None:
+        out["help"] = _t(p.help)
+    return out
+
+
+def _price_json(price: catalog.Price) -> dict[str, Any]:
+    out: dict[str, Any] = {"unit": price.unit, "currency": price.currency, "by_tier": dict(price.by_tier),
+                           "free_quota": price.free_quota, "confirmed": price.confirmed}
+    if price.switch:
+        out["switch"] = price.switch
+        out["tables"] = {k: dict(v) for k, v in price.tables.items()}
+    if price.bill_input:
+        out["bill_input"] = list(price.bill_input)
+        out["max_input_seconds"] = price.max_input_seconds
+    return out
+
+
+def _cli_form(ins: catalog.InputSpec) -> str:
+    """How the command line spells an input."""
+    if ins.from_detect:
+        return ""
+    if ins.name == "prompt":
+        return "--prompt TEXT"
+    if ins.name == "negative_prompt":
+        return "--negative-prompt TEXT"
+    if ins.kind == Kind.MEDIA:
+        return "--media TYPE=PATH_OR_URL[;FIELD=PATH_OR_URL]"
+    kind = KINDS[ins.kind]
+    value = "PATH_OR_URL" if kind.is_file else "VALUE"
+    return f"--input {ins.name}={value}" + (" (repeat)" if kind.listed else "")
+
+
+def model_json(m: catalog.ModelSpec) -> dict[str, Any]:
+    """One model as ``models --json`` prints it: everything the catalogue says about it."""
+    used_by = [o.name for o in catalog.MODELS if m.name in o.chain and o.name != m.name]
+    out: dict[str, Any] = {
+        "name": m.name, "family": m.family.value, "also_in": [f.value for f in m.also_in],
+        "title": _t(m.title), "description": _t(m.description),
+        "user_facing": m.user_facing, "chain_step": not m.user_facing, "used_by": used_by,
+        "new": m.new, "featured": m.featured,
+        "regions": dict(m.regions), "host": m.host, "endpoint": m.endpoint, "sync": m.sync,
+        "inputs": [_input_json(i) for i in m.inputs],
+        "params": [_param_json(p) for p in m.params],
+        "functions": {name: {"label": _t(fn.label), "description": _t(fn.description),
+                             "inputs": [_input_json(i) for i in fn.inputs],
+                             "params": [_param_json(p) for p in fn.params]} for name, fn in m.functions.items()},
+        "price": {r: _price_json(m.price_in(r)) for r in m.regions},
+        "free_quota": {r: m.price_in(r).free_quota for r in m.regions},
+        "limits": {"submit_rps": m.submit_rps, "concurrency": m.concurrency, "pool": m.pool},
+        "chain": list(m.chain),
+        "output": {"fps": m.fps, "duration_source": m.duration_source, "tier_source": m.tier_source,
+                   "max_seconds": m.max_seconds, "capped_by": m.capped_by, "uncapped_by": m.uncapped_by,
+                   "typical_seconds": m.typical_seconds},
+        "rules": list(m.rules),
+    }
+    if m.detect_rule:
+        out["detect"] = {"rule": m.detect_rule, "outputs": list(m.detect_outputs), "skip_if_input": m.skip_if_input,
+                         "produces": m.produces}
+    return out
+
+
+def select_models(family: str | None, region: str | None) -> list[catalog.ModelSpec]:
+    """The catalogue's models in order: of ``family`` (their own or also offered there), available in ``region``."""
+    out = []
+    for m in catalog.MODELS:
+        if family and m.family.value != family and family not in {f.value for f in m.also_in}:
+            continue
+        if region and not m.available_in(region):
+            continue
+        out.append(m)
+    return out
+
+
+def _num(v: Any) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _limits_text(lim: catalog.Limits | None) -> str:
+    if lim is None:
+        return ""
+    parts = []
+    if lim.formats:
+        parts.append("/".join(lim.formats))
+    if lim.max_bytes:
+        parts.append(f"≤{lim.max_bytes / 2**20:g}MB")
+    if lim.min_side or lim.max_side:
+        parts.append(f"{lim.min_side or ''}–{lim.max_side or ''}px")
+    if lim.max_aspect:
+        parts.append(f"≤{lim.max_aspect:g}:1")
+    if lim.min_duration is not None or lim.max_duration is not None:
+        lo = _num(lim.min_duration) if lim.min_duration is not None else ""
+        hi = _num(lim.max_duration) if lim.max_duration is not None else ""
+        parts.append(f"{lo}–{hi}s")
+    if lim.min_fps or lim.max_fps:
+        parts.append(f"{_num(lim.min_fps or '')}–{_num(lim.max_fps or '')}fps")
+    if lim.no_alpha:
+        parts.append(str(T("无透明", "no alpha")))
+    return ", ".join(parts)
+
+
+def _input_lines(ins: catalog.InputSpec, indent: str) -> list[str]:
+    need = str(T("必填", "required")) if ins.required else str(T("可选", "optional"))
+    if ins.from_detect:
+        need = str(T("由检测步骤填写", "filled by the detect step"))
+    head = f"{indent}{ins.name} [{ins.kind.value}] {ins.label} — {need}"
+    extra = []
+    if ins.max_chars:
+        extra.append(str(T(f"≤{ins.max_chars} 字", f"≤{ins.max_chars} chars")))
+    if ins.min_items or ins.max_items:
+        extra.append(f"{ins.min_items or 0}–{ins.max_items or ''}")
+    if ins.limits_by_media:
+        extra.append("; ".join(f"{m}: {_limits_text(lim)}" for m, lim in ins.limits_by_media))
+    elif ins.limits is not None:
+        extra.append(_limits_text(ins.limits))
+    if ins.choices:
+        extra.append("|".join(str(c.value) for c in ins.choices))
+    form = _cli_form(ins)
+    lines = [head + (f"  ({', '.join(e for e in extra if e)})" if any(extra) else "") + (f"  {form}" if form else "")]
+    if ins.kind == Kind.MEDIA:
+        for mt in ins.media_types:
+            fields = "".join(f"; {f.name}={f.media}" + (f"({'|'.join(f.choices)})" if f.choices else "")
+                             for f in mt.fields)
+            lim = _limits_text(mt.limits)
+            lines.append(f"{indent}  {mt.type}={mt.media}{fields}  ×{mt.min_items}–{mt.max_items}  {mt.label}"
+                         + (f"  ({lim})" if lim else ""))
+        order = [t.type for t in ins.media_types]
+        if ins.media_sets:
+            sets = " | ".join("+".join(t for t in order if t in s) for s in ins.media_sets)
+            lines.append(f"{indent}  {T('可用组合', 'combinations')}: {sets}")
+        for typ, needs in ins.media_requires:
+            lines.append(f"{indent}  {T(f'{typ} 需要', f'{typ} needs')} {' | '.join(needs.split('|'))}")
+        for group, lo, hi in ins.media_counts:
+            lines.append(f"{indent}  {'+'.join(t for t in order if t in group)}: {T('合计', 'together')} {lo}–{hi}")
+        if ins.media_total_duration is not None:
+            lines.append(f"{indent}  {T('总时长', 'total duration')} ≤{ins.media_total_duration:g}s")
+    return lines
+
+
+def _param_text(p: catalog.ParamSpec) -> str:
+    text = p.name
+    if p.default is not None:
+        text += f"={p.default}"
+    if p.choices:
+        text += f" ({'|'.join(str(c.value) for c in p.choices)})"
+    elif p.min is not None or p.max is not None:
+        text += f" ({_num(p.min) if p.min is not None else ''}–{_num(p.max) if p.max is not None else ''}"
+        text += "".join(f"|{c.value}" for c in p.extra) + ")"
+    elif p.type == "bool":
+        text += " (true|false)"
+    if p.stage:
+        text += f" [{p.stage}]"
+    if p.required:
+        text += "*"
+    return text
+
+
+def _price_text(price: catalog.Price) -> str:
+    unit = str(T("秒", "s")) if price.unit == "second" else str(T("张", "image"))
+    rates = ", ".join(f"{tier} ¥{v:g}/{unit}" for tier, v in price.by_tier.items())
+    out = rates + ("" if price.confirmed else str(T("（估计）", " (estimate)")))
+    for key, table in price.tables.items():
+        out += f"; {price.switch}={key}: " + ", ".join(f"{tier} ¥{v:g}/{unit}" for tier, v in table.items())
+    if price.bill_input:
+        cap = f" ≤{price.max_input_seconds:g}s" if price.max_input_seconds else ""
+        out += str(T(f"；另计输入 {'+'.join(price.bill_input)} 的时长{cap}",
+                     f"; plus the seconds of {'+'.join(price.bill_input)}{cap}"))
+    if price.free_quota:
+        out += str(T(f"；免费额度 {price.free_quota:g} {unit}", f"; free quota {price.free_quota:g} {unit}"))
+    return out
+
+
+def model_text(m: catalog.ModelSpec) -> list[str]:
+    """A few lines about one model for ``models`` (text)."""
+    marks = []
+    if m.new:
+        marks.append(str(T("新", "new")))
+    if not m.user_facing:
+        marks.append(str(T("链步骤", "chain step")))
+    if m.host == "workspace":
+        marks.append(str(T("需业务空间", "workspace host")))
+    fams = "/".join([m.family.value, *(f.value for f in m.also_in)])
+    lines = [f"{m.name}  [{fams}]  {m.title}" + (f"  ({', '.join(marks)})" if marks else "")]
+    regions = ", ".join(r if wire == m.name else f"{r}={wire}" for r, wire in m.regions.items())
+    lines.append(f"  {T('地区', 'regions')}: {regions}")
+    if m.chain:
+        lines.append(f"  {T('步骤', 'chain')}: {' → '.join(m.chain)}")
+    for name, fn in m.functions.items():
+        lines.append(f"  {T('功能', 'function')} {name}: {fn.label}")
+        for ins in fn.inputs:
+            lines.extend(_input_lines(ins, "    "))
+        if fn.params:
+            lines.append(f"    {T('参数', 'params')}: " + "; ".join(_param_text(p) for p in fn.params))
+    if m.inputs:
+        lines.append(f"  {T('输入', 'inputs')}:")
+        for ins in m.inputs:
+            lines.extend(_input_lines(ins, "    "))
+    if m.params:
+        lines.append(f"  {T('参数', 'params')}: " + "; ".join(_param_text(p) for p in m.params))
+    seen: dict[str, list[str]] = {}
+    for r in m.regions:
+        seen.setdefault(_price_text(m.price_in(r)), []).append(r)
+    for text, regions_ in seen.items():
+        lines.append(f"  {T('价格', 'price')} ({', '.join(regions_)}): {text}")
+    conc = str(m.concurrency) if m.concurrency is not None else "-"
+    pool = str(T(f"（与 {m.pool} 共享）", f" (shared: {m.pool})")) if m.pool else ""
+    lines.append(f"  {T('限制', 'limits')}: {_num(m.submit_rps)} {T('次/秒', 'rps')}, "
+                 f"{T('并发', 'concurrency')} {conc}{pool}")
+    return lines
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    models = select_models(args.family, args.region)
+    if not models:
+        _err(T("没有符合条件的模型。", "No model matches."))
+    if args.json:
+        text = json.dumps([model_json(m) for m in models], ensure_ascii=False, indent=2)
+    else:
+        text = "\n\n".join("\n".join(model_text(m)) for m in models)
+    try:
+        if text or args.json:
+            print(text, flush=True)
+    except BrokenPipeError:   # `models | head`: the reader had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--base-url", help="DashScope base URL (…/api/v1); also $DASHSCOPE_HTTP_BASE_URL")
-    common.add_argument("--region", default=catalog.BEIJING, choices=list(catalog.REGIONS))
+    common.add_argument("--region", default=catalog.BEIJING, choices=list(catalog.REGIONS),
+                        help="where tasks run (default cn-beijing)")
+    common.add_argument("--workspace", metavar="ID", default=os.environ.get("DASHSCOPE_WORKSPACE_ID") or None,
+                        help="the region's workspace id, for models (wan3.0) and regions (eu-central-1) that answer "
+                             "only on a workspace host; also $DASHSCOPE_WORKSPACE_ID")
     common.add_argument("--data-dir", help="where the task database lives (also $BAILIAN_VIDEO_HOME)")
     common.add_argument("--sandbox", action="store_true", help="run against an embedded local sandbox (free)")
     common.add_argument("--sandbox-task-seconds", type=float, default=3.0, help=argparse.SUPPRESS)
@@ -680,7 +1077,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--prompt")
     g.add_argument("--negative-prompt")
     g.add_argument("--function", help="VACE function (image_reference, video_repainting, …)")
-    g.add_argument("--input", action="append", metavar="FIELD=PATH_OR_URL")
+    g.add_argument("--input", action="append", metavar="FIELD=PATH_OR_URL",
+                   help="an input field; repeat it for list fields (--input reference_urls=a.png "
+                        "--input reference_urls=b.mp4)")
+    g.add_argument("--media", action="append", metavar="TYPE=PATH_OR_URL[;FIELD=PATH_OR_URL]",
+                   help="one item of the model's input.media, in order, e.g. "
+                        "'reference_image=cat.png;reference_voice=meow.wav' (see: models)")
     g.add_argument("--param", action="append", metavar="NAME=VALUE")
     g.add_argument("--out", help="output folder")
     g.add_argument("--count", type=int, default=1)
@@ -692,6 +1094,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--no-wait", action="store_true")
     b.add_argument("--force", action="store_true")
     b.add_argument("--skip-bad-rows", action="store_true", help="run the good rows even if some rows are bad")
+    m = sub.add_parser("models", help="every model the app knows: inputs, parameters, prices, regions, limits")
+    m.add_argument("--family", choices=[f.value for f in catalog.Family], help="only this family (tab)")
+    m.add_argument("--region", choices=list(catalog.REGIONS), help="only models available in this region")
+    m.add_argument("--json", action="store_true", help="a JSON array, one object per model")
     t = sub.add_parser("tasks", parents=[common],
                        help="list, show, resume, cancel, retry-download, adopt, resubmit")
     t.add_argument("action", choices=["list", "show", "resume", "cancel", "retry-download", "adopt", "resubmit",
@@ -715,6 +1121,13 @@ def main(argv: list[str]) -> int:
     if args.command == "tasks" and args.id is not None and not str(args.id).isdigit():
         _err(T(f"任务号应该是数字（如 tasks show 3），收到 {args.id!r}。",
                f"A task number is a whole number (e.g. tasks show 3); got {args.id!r}."))
+        return EXIT_USAGE
+    if args.command == "models":
+        return cmd_models(args)
+    if args.workspace is not None and not catalog.valid_workspace(args.workspace):
+        _err(T(f"业务空间 ID {args.workspace!r} 无效：应为控制台显示的 ID（字母、数字和短横线）。",
+               f"The workspace id {args.workspace!r} is not valid: use the id the console shows (letters, digits "
+               f"and dashes)."))
         return EXIT_USAGE
     handler = {"generate": cmd_generate, "batch": cmd_batch, "tasks": cmd_tasks}[args.command]
     from .engine.store import StoreError

@@ -33,6 +33,13 @@
     </message>
 </context>
 <context>
+    <name>ChoiceEditor</name>
+    <message>
+        <source>Not set (the model decides)</source>
+        <translation>不指定（由模型决定）</translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <source>Copied to the clipboard.</source>
@@ -308,6 +315,30 @@
         <translation>未知类型的文件</translation>
     </message>
     <message>
+        <source>“%1” takes at most %2 files; not used: %3</source>
+        <translation>“%1”最多 %2 个文件；未使用：%3</translation>
+    </message>
+    <message>
+        <source>Could not read %1: %2.</source>
+        <translation>无法读取 %1：%2。</translation>
+    </message>
+    <message>
+        <source>“%1” takes %2 files.</source>
+        <translation>“%1”只接受 %2 文件。</translation>
+    </message>
+    <message>
+        <source>It is %1, over the %2 limit.</source>
+        <translation>文件 %1，超过 %2 上限。</translation>
+    </message>
+    <message>
+        <source>a document</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>an image or a video</source>
+        <translation>图片或视频</translation>
+    </message>
+    <message>
         <source>“%1” takes at most %2 files; remove one first.</source>
         <translation>“%1”最多放 %2 个文件；请先移除一个。</translation>
     </message>
@@ -322,6 +353,10 @@
     <message>
         <source>Videos (*.mp4 *.mov *.avi *.mkv *.flv *.ts *.mpg)</source>
         <translation>视频 (*.mp4 *.mov *.avi *.mkv *.flv *.ts *.mpg)</translation>
+    </message>
+    <message>
+        <source>Documents (%1)</source>
+        <translation>文档 (%1)</translation>
     </message>
     <message>
         <source>All files (*)</source>
@@ -355,6 +390,34 @@
             <numerusform>批量：%n 张图片，每张生成一个视频。</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Drop up to %n images or videos here</source>
+        <translation>
+            <numerusform>最多可拖入 %n 个图片或视频</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Drop an image or a video here</source>
+        <translation>把图片或视频拖到这里</translation>
+    </message>
+    <message numerus="yes">
+        <source>Drop up to %n audio files here</source>
+        <translation>
+            <numerusform>最多可拖入 %n 段音频</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Drop up to %n videos here</source>
+        <translation>
+            <numerusform>最多可拖入 %n 段视频</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Drop up to %n documents here</source>
+        <translation>
+            <numerusform>最多可拖入 %n 个文档</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Drop an image here</source>
         <translation>把图片拖到这里</translation>
@@ -378,6 +441,10 @@
         <translation>把图片拖到这里（拖入多张则批量生成）</translation>
     </message>
     <message>
+        <source>Drop a document here</source>
+        <translation>把文档拖到这里</translation>
+    </message>
+    <message>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
@@ -399,89 +466,6 @@
     </message>
 </context>
 <context>
-    <name>Families</name>
-    <message>
-        <source>Text to video</source>
-        <translation>文生视频</translation>
-    </message>
-    <message>
-        <source>Image to video</source>
-        <translation>图生视频</translation>
-    </message>
-    <message>
-        <source>First &amp; last frame</source>
-        <translation>首尾帧</translation>
-    </message>
-    <message>
-        <source>Video editing</source>
-        <translation>视频编辑</translation>
-    </message>
-    <message>
-        <source>Style transform</source>
-        <translation>风格重绘</translation>
-    </message>
-    <message>
-        <source>AnimateAnyone</source>
-        <translation>舞动人像</translation>
-    </message>
-    <message>
-        <source>EMO</source>
-        <translation>悦动人像</translation>
-    </message>
-    <message>
-        <source>LivePortrait</source>
-        <translation>灵动人像</translation>
-    </message>
-    <message>
-        <source>Emoji</source>
-        <translation>表情包</translation>
-    </message>
-    <message>
-        <source>VideoRetalk</source>
-        <translation>声动人像</translation>
-    </message>
-    <message>
-        <source>Describe a scene in a sentence or two and get a video of it.</source>
-        <translation>用一两句话描述一个画面，生成对应的视频。</translation>
-    </message>
-    <message>
-        <source>Bring a photo to life: it becomes the first frame of the video.</source>
-        <translation>让照片动起来：照片将作为视频的第一帧。</translation>
-    </message>
-    <message>
-        <source>Give the first and the last frame; the model fills in the motion between.</source>
-        <translation>给出第一帧和最后一帧，模型补全中间的运动。</translation>
-    </message>
-    <message>
-        <source>Edit a video: repaint it, change one part, extend it, or widen the frame.</source>
-        <translation>编辑视频：重绘、局部修改、延展，或扩展画面。</translation>
-    </message>
-    <message>
-        <source>Turn a whole video into a cartoon, comic, paper-art or ink-wash style.</source>
-        <translation>把整段视频转换成卡通、漫画、纸艺或水墨等风格。</translation>
-    </message>
-    <message>
-        <source>Make the person in a photo dance like the person in a video.</source>
-        <translation>让照片里的人跟着视频里的人跳舞。</translation>
-    </message>
-    <message>
-        <source>A portrait photo and a voice clip make a talking or singing portrait.</source>
-        <translation>一张人像照片加一段语音，生成说话或唱歌的人像视频。</translation>
-    </message>
-    <message>
-        <source>A portrait photo and speech make a natural presenter video.</source>
-        <translation>一张人像照片加一段语音，生成自然的播报视频。</translation>
-    </message>
-    <message>
-        <source>A face photo and a template make an animated emoji.</source>
-        <translation>一张正脸照加一个模板，生成动态表情包。</translation>
-    </message>
-    <message>
-        <source>Give a person in a video new speech, with matching lips.</source>
-        <translation>给视频中的人物换一段语音，口型自动对上。</translation>
-    </message>
-</context>
-<context>
     <name>FamilyTab</name>
     <message>
         <source>/s</source>
@@ -497,6 +481,7 @@
     </message>
     <message>
         <source>Please fix the fields marked in red.</source>
+        <extracomment>editors whose value is files (not remembered as text between runs)</extracomment>
         <translation>请修改标红的项目。</translation>
     </message>
     <message>
@@ -644,6 +629,10 @@
         <translation>查看它</translation>
     </message>
     <message>
+        <source>documents</source>
+        <translation>文档</translation>
+    </message>
+    <message>
         <source>Loaded the settings and the seed of an earlier task: Generate repeats it exactly.</source>
         <translation>已载入之前任务的设置和种子：点“生成”会完全重复它。</translation>
     </message>
@@ -654,6 +643,18 @@
     <message>
         <source>Make a batch?</source>
         <translation>批量生成？</translation>
+    </message>
+    <message>
+        <source>%1 on: %2</source>
+        <translation>%1 开启：%2</translation>
+    </message>
+    <message>
+        <source>%1 off: %2</source>
+        <translation>%1 关闭：%2</translation>
+    </message>
+    <message>
+        <source>%1 “%2”: %3</source>
+        <translation>%1“%2”：%3</translation>
     </message>
     <message numerus="yes">
         <source>You dropped %n images. Make one video from each?</source>
@@ -700,8 +701,16 @@
         <translation>不是图片、音频或视频文件：%1</translation>
     </message>
     <message>
+        <source>%1 · new</source>
+        <translation>%1 · 新</translation>
+    </message>
+    <message>
         <source>not in %1</source>
         <translation>%1不可用</translation>
+    </message>
+    <message>
+        <source>needs a workspace id</source>
+        <translation>需要业务空间 ID</translation>
     </message>
     <message>
         <source>Price per second of finished video, by resolution. Only successful videos are billed.</source>
@@ -714,6 +723,10 @@
     <message>
         <source>%1 is not available in %2. Pick another model, or switch the region in Settings.</source>
         <translation>%1 在%2不可用。请换一个模型，或在设置里切换地区。</translation>
+    </message>
+    <message>
+        <source>%1 answers only on your own workspace host in %2: enter the workspace id in Settings.</source>
+        <translation>%1 在%2只能通过你的业务空间专属域名调用：请在“设置”里填写业务空间 ID。</translation>
     </message>
     <message>
         <source>&amp;Model:</source>
@@ -771,6 +784,10 @@
         <translation>链接</translation>
     </message>
     <message>
+        <source>Document</source>
+        <translation>文档</translation>
+    </message>
+    <message>
         <source>No preview</source>
         <translation>无预览</translation>
     </message>
@@ -806,6 +823,10 @@
     <message>
         <source>Could not start the backend: %1</source>
         <translation>无法启动后端：%1</translation>
+    </message>
+    <message>
+        <source>%1 · workspace %2</source>
+        <translation>%1 · 业务空间 %2</translation>
     </message>
     <message>
         <source>● Not connected</source>
@@ -914,6 +935,78 @@
     <message>
         <source>About</source>
         <translation>关于</translation>
+    </message>
+</context>
+<context>
+    <name>MediaEditor</name>
+    <message>
+        <source>This model takes no media of type %1; those items were left out.</source>
+        <extracomment>extra fields of loaded items ({type, url, reference_voice …}) kept as they were, by (type, url)</extracomment>
+        <translation>这个模型不接受 %1 类型的素材；这些素材已略去。</translation>
+    </message>
+</context>
+<context>
+    <name>MediaSection</name>
+    <message>
+        <source>A web link starts with http:// or https://.</source>
+        <extracomment>problems shown while editing (the rest wait for Generate: an empty form is not an error yet)</extracomment>
+        <translation>网页链接应以 http:// 或 https:// 开头。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Up to %n</source>
+        <translation>
+            <numerusform>最多 %n 个</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exactly %n</source>
+        <translation>
+            <numerusform>需要正好 %n 个</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>%1–%2 个</translation>
+    </message>
+    <message>
+        <source>up to %1 MB</source>
+        <translation>不超过 %1 MB</translation>
+    </message>
+    <message>
+        <source>sides %1–%2 px</source>
+        <translation>边长 %1–%2 像素</translation>
+    </message>
+    <message>
+        <source>sides at least %1 px</source>
+        <translation>边长至少 %1 像素</translation>
+    </message>
+    <message>
+        <source>sides up to %1 px</source>
+        <translation>边长不超过 %1 像素</translation>
+    </message>
+    <message>
+        <source>%1–%2 s</source>
+        <translation>%1–%2 秒</translation>
+    </message>
+    <message>
+        <source>up to %1 s</source>
+        <translation>不超过 %1 秒</translation>
+    </message>
+    <message>
+        <source>%1 s in all</source>
+        <translation>合计不超过 %1 秒</translation>
+    </message>
+    <message>
+        <source>In the prompt: %1</source>
+        <translation>提示词中写作：%1</translation>
+    </message>
+    <message>
+        <source>Also takes: %1</source>
+        <translation>还可附带：%1</translation>
+    </message>
+    <message>
+        <source>A web page for the model to read: https://…</source>
+        <translation>让模型读取的网页：https://…</translation>
     </message>
 </context>
 <context>
@@ -1224,6 +1317,18 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
 <context>
     <name>SettingsDialog</name>
     <message>
+        <source>“%1” is not a workspace ID: use letters, digits and dashes only, as the console shows it.</source>
+        <translation>“%1”不是业务空间 ID：只能包含字母、数字和短横线，请照控制台上显示的填写。</translation>
+    </message>
+    <message>
+        <source>%1 has only workspace hosts: enter your workspace ID.</source>
+        <translation>%1只提供业务空间专属域名：请填写你的业务空间 ID。</translation>
+    </message>
+    <message>
+        <source>Optional. Wan 3.0, and every model in Germany (Frankfurt), answer only on your workspace&apos;s own host. The Model Studio console shows the ID of each workspace.</source>
+        <translation>可选。万相3.0 以及德国（法兰克福）的所有模型只能通过你的业务空间专属域名调用。百炼控制台里可以看到每个业务空间的 ID。</translation>
+    </message>
+    <message>
         <source>Where should finished videos go?</source>
         <translation>生成的视频保存到哪里？</translation>
     </message>
@@ -1358,6 +1463,14 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
         <translation>地区(&amp;R)：</translation>
     </message>
     <message>
+        <source>&amp;Workspace ID:</source>
+        <translation>业务空间 ID(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>Optional: the ID as the Model Studio console shows it</source>
+        <translation>可选：照百炼控制台上显示的填写</translation>
+    </message>
+    <message>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
@@ -1449,7 +1562,7 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
     <name>TextEditor</name>
     <message>
         <source>Describe the video: who or what, where, how it moves, the camera, the light…</source>
-        <extracomment>the editor shows its own label (check boxes)</extracomment>
+        <extracomment>the label of a choice combo&apos;s &quot;leave it out&quot; entry (shown translated) the editor shows its own label (check boxes)</extracomment>
         <translation>描述视频：主体是谁或什么、在哪里、怎样运动、镜头、光线…</translation>
     </message>
     <message>

@@ -42,6 +42,9 @@ def assets(tmp_path_factory: pytest.TempPathFactory) -> Path:
     samples.make_video(d / "clip.mp4", 640, 360, 2.0, fps=25, with_audio=True, text="clip")
     samples.make_video(d / "dance.mp4", 360, 640, 2.0, fps=25, with_audio=True, text="dance")
     samples.make_video(d / "speaker.mp4", 640, 640, 2.0, fps=25, with_audio=False, text="speaker")
+    samples.make_video(d / "other.mp4", 480, 360, 2.0, fps=25, with_audio=False, text="other")
+    samples.make_video(d / "kling.mp4", 720, 720, 3.0, fps=24, with_audio=True, text="base")   # Kling: ≥ 720 px, 3–10 s
+    samples.make_image(d / "hat.png", 480, 480, text="hat", color=(230, 200, 60))
     (d / "notes.txt").write_text("not a media file")
     return d
 

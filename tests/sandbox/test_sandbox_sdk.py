@@ -95,3 +95,29 @@ def test_emo_chain_detect_over_http_then_the_sdk_generic_async_api(sdk, tmp_path
     info = downloaded(done.output["results"]["video_url"], tmp_path)
     assert info.has_audio
     assert sdk.tasks[done.output["task_id"]].params["style_level"] == "active"
+
+
+def test_sdk_media_list_wan27_i2v(sdk, tmp_path, assets, asset_url):
+    """dashscope 2.x ``client.videos.generate``: wan2.7-i2v goes out on the media-list protocol; a local
+    first frame is uploaded (getPolicy + PostObject) and sent as oss://, a URL as it is."""
+    with dashscope.Client(api_key=KEY, base_url=sdk.base_url) as client:
+        job = client.videos.generate(model="wan2.7-i2v", prompt="the picture comes alive",
+                                     media=[{"type": "first_frame", "url": "file://" + str(assets / "wide.png")}],
+                                     resolution="720P", duration=2, poll_interval=0.1, timeout=60)
+        assert job.status == "SUCCEEDED", job
+        task = sdk.tasks[job.task_id]
+        item = task.inputs["media"][0]
+        assert item["type"] == "first_frame" and item["url"].startswith("oss://dashscope-instant/")
+        assert sdk.stats.uploads == 1 and sdk.stats.auth_leaks == 0
+        assert job.usage.duration == 2 and job.usage.SR == 720
+        info = downloaded(job.video_url, tmp_path)
+        assert (info.width, info.height) == (1280, 720) and abs(info.duration - 2) < 0.1 and info.has_audio
+
+        job = client.videos.generate(model="wan2.7-i2v",
+                                     media=[{"type": "first_clip", "url": asset_url("clip.mp4")}],
+                                     resolution="720P", duration=3, poll_interval=0.1, timeout=60)
+        assert job.status == "SUCCEEDED", job
+        assert sdk.tasks[job.task_id].inputs["media"] == [{"type": "first_clip", "url": asset_url("clip.mp4")}]
+        assert sdk.stats.uploads == 1
+        info = downloaded(job.video_url, tmp_path)
+        assert abs(info.duration - 3) < 0.1

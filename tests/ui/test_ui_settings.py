@@ -7,6 +7,7 @@ import asyncio
 import keyring
 import pytest
 from keyring.backends import fail
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from ui_helpers import click, open_app, until
 
@@ -145,6 +146,9 @@ def test_region_marks_models_and_output_settings_reach_the_engine(qtbot, run, da
             i2v = app.tab("i2v")
             flash = i2v.model_combo.findData("wan2.2-i2v-flash")
             assert "not in Singapore" in i2v.model_combo.itemText(flash)
+            # prices are the region's own (and Singapore has no free quota)
+            assert i2v.spec.name == "wan2.2-i2v-plus"
+            assert i2v.price.text() == "¥0.15/s 480P · ¥0.73/s 1080P"
             # generating an unavailable model is refused at the model picker, in words
             tab = app.tab("emo")
             await tab._generate()
@@ -169,4 +173,66 @@ def test_first_run_without_a_key_offers_the_sandbox(qtbot, run, data_dir):
             app.window.update_badge()
             assert app.session.is_sandbox and "Sandbox" in app.window.badge.text()
             await asyncio.sleep(0)
+    run(go())
+
+
+def test_region_and_workspace_are_saved_and_reach_the_engine(qtbot, run, data_dir, memory_keyring, service):
+    async def go():
+        async with open_app(data_dir) as app:
+            task, dlg = await open_settings(app)
+            assert [dlg.region_combo.itemText(i) for i in range(dlg.region_combo.count())] == [
+                "China (Beijing)", "Singapore", "US (Virginia)", "Germany (Frankfurt)"]
+            click(qtbot, dlg.service_radio)
+            qtbot.keyClicks(dlg.key_edit, "sk-test-frankfurt-0001")
+            dlg.region_combo.setFocus()
+            qtbot.keyClick(dlg.region_combo, Qt.Key.Key_End)
+            assert dlg.region() == "eu-central-1"
+            click(qtbot, ok_button(dlg))                   # Frankfurt has only workspace hosts: not without one
+            assert dlg.isVisible() and not task.done()
+            assert "has only workspace hosts" in dlg.workspace_note.text()
+            assert dlg.workspace_note.property("error") is True
+            qtbot.keyClicks(dlg.workspace_edit, "bad id!")
+            click(qtbot, ok_button(dlg))
+            assert dlg.isVisible() and "is not a workspace ID" in dlg.workspace_note.text()
+            dlg.workspace_edit.clear()
+            qtbot.keyClicks(dlg.workspace_edit, "ws-test-42")
+            assert dlg.workspace_note.property("error") is False
+            click(qtbot, ok_button(dlg))
+            assert await task is True
+            s, c = app.session, app.config
+            assert (c.region, c.workspace) == ("eu-central-1", "ws-test-42")
+            assert (s.region, s.workspace) == ("eu-central-1", "ws-test-42")
+            assert s.engine.settings.workspace == "ws-test-42" and s.engine.settings.region == "eu-central-1"
+            await until(lambda: "Alibaba Cloud" in app.window.badge.text(), 5, "the badge to say service")
+            assert app.window.badge.text() == "● Alibaba Cloud · Germany (Frankfurt) · workspace ws-test-42"
+        # a restart keeps both, and the dialog shows them
+        async with open_app(data_dir, sandbox=False) as app2:
+            s = app2.session
+            assert (s.region, s.workspace, s.mode) == ("eu-central-1", "ws-test-42", "service")
+            assert s.engine.settings.workspace == "ws-test-42"
+            task, dlg = await open_settings(app2)
+            assert dlg.region() == "eu-central-1" and dlg.workspace_edit.text() == "ws-test-42"
+            dlg.workspace_edit.clear()                   # Beijing needs none: clearing it is fine there
+            dlg.region_combo.setCurrentIndex(dlg.region_combo.findData("cn-beijing"))
+            click(qtbot, ok_button(dlg))
+            assert await task is True
+            assert (app2.config.region, app2.config.workspace, s.workspace) == ("cn-beijing", "", "")
+            assert app2.window.badge.text() == "● Alibaba Cloud · China (Beijing)"
+    run(go())
+
+
+def test_models_that_need_a_workspace_say_so_in_the_picker(qtbot, run, data_dir):
+    async def go():
+        async with open_app(data_dir, sandbox=False, start=False) as app:
+            app.config.backend = "service"
+            tab = app.tab("t2v")
+            tab.retranslate_model()
+            i = tab.model_combo.findData("wan3.0-video")
+            assert tab.model_combo.itemText(i).endswith("— needs a workspace id")
+            assert "needs a workspace id" not in tab.model_combo.itemText(tab.model_combo.findData("wan2.7-t2v"))
+            tab.set_model("wan3.0-video")
+            assert tab.model_error.isVisible() and "workspace id in Settings" in tab.model_error.text()
+            app.session.workspace = "ws-test-42"
+            tab.retranslate_model()
+            assert "workspace" not in tab.model_combo.itemText(i) and not tab.model_error.isVisible()
     run(go())

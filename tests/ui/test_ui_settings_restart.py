@@ -17,7 +17,7 @@ import json, sys
 from bailian_video.ui.config import UiConfig
 c = UiConfig(sys.argv[1])
 print(json.dumps(dict(backend=c.backend, language=c.language, region=c.region, out_dir=str(c.out_dir),
-                      confirm_videos=c.confirm_videos, confirm_amount=c.confirm_amount)))
+                      confirm_videos=c.confirm_videos, confirm_amount=c.confirm_amount, workspace=c.workspace)))
 """
 
 WRITE = """
@@ -27,6 +27,7 @@ c = UiConfig(sys.argv[1])
 c.backend = "sandbox"
 c.language = "en"
 c.region = "ap-southeast-1"
+c.workspace = "ws-test-42"
 c.confirm_videos = 6
 c.confirm_amount = 35.5
 c.sync()
@@ -54,12 +55,14 @@ def test_backend_language_and_region_survive_a_restart(data_dir: Path) -> None:
     assert got["backend"] == "sandbox"
     assert got["language"] == "en"
     assert got["region"] == "ap-southeast-1"          # a Singapore user stays in Singapore
+    assert got["workspace"] == "ws-test-42"
+    assert "workspace=ws-test-42" in text.split("[app]", 1)[1]       # with the other app settings
     assert (got["confirm_videos"], got["confirm_amount"]) == (6, 35.5)
 
 
 def test_fresh_folder_has_the_defaults(data_dir: Path) -> None:
     got = read_back(data_dir)
-    assert (got["backend"], got["language"], got["region"]) == ("", "", "cn-beijing")
+    assert (got["backend"], got["language"], got["region"], got["workspace"]) == ("", "", "cn-beijing", "")
     assert (got["confirm_videos"], got["confirm_amount"]) == (4, 20.0)
 
 

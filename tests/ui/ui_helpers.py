@@ -122,6 +122,15 @@ def choose(qtbot: Any, combo: QComboBox, text: str) -> None:
     raise AssertionError(f"{text!r} is not among {[combo.itemText(i) for i in range(combo.count())]}")
 
 
+def choose_at(qtbot: Any, combo: QComboBox, index: int) -> None:
+    """Pick the ``index``-th entry with the keyboard (Home, then Down that many times)."""
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(index):
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentIndex() == index, (combo.currentIndex(), index)
+
+
 def type_into(qtbot: Any, tab: Any, field: str, text: str) -> None:
     ed = tab.input_editors[field]
     widget = ed.edit

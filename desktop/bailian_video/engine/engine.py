@@ -687,9 +687,9 @@ class Engine:
                 m.setdefault("uploads", {})[step.name] = {"url": up.oss_url, "expires": expires}
                 new[name][slot_key] = up.oss_url
         for name, replaced in new.items():
-            ins = step.input(name, rec.request.function)
-            if ins is not None:
-                out[name] = KINDS[ins.kind].rebuild(ins, rec.request.inputs[name], replaced)
+            spec_in = step.input(name, rec.request.function)
+            if spec_in is not None:
+                out[name] = KINDS[spec_in.kind].rebuild(spec_in, rec.request.inputs[name], replaced)
         return out
 
     async def _detect(self, rec: TaskRecord, step: ModelSpec) -> None:

@@ -37,15 +37,20 @@ import av
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from .probe import MediaError, _flatten, _is_real_video, _open_av, load_image, probe
+from .probe import MediaError, _flatten, _is_real_video, _open_av, first_frame, load_image, probe
 
 __all__ = [
     "AUDIO_RATE",
     "STYLE_NAMES",
     "RenderResult",
+    "reference_board",
+    "render_animate",
+    "render_continuation",
+    "render_edit",
     "render_image_motion",
     "render_images",
     "render_portrait",
+    "render_references",
     "render_restyle",
     "render_retalk",
     "render_text",
@@ -1388,3 +1393,293 @@ def render_images(out: PathLike, images: Sequence[ImageInput], width: int, heigh
 
     return _encode(out, W, H, fps, n, frame, audio=audio_arr, label=label)
 
+
+
+# =============================================================================================
+# 6. continuing a clip, reference scenes, instruction edits, animating a person
+# =============================================================================================
+def _caption_overlay(text: str, width: int, height: int, lines: int = 2) -> _Overlay | None:
+    """``text`` in a translucent box across the top (at most ``lines`` lines, ellipsized)."""
+    text = (text or "").strip().replace("\n", " ")
+    if not text:
+        return None
+    size = max(10, min(40, int(min(width, height) / 16)))
+    font = _font(size, bold=True)
+    margin = max(4, int(min(width, height) * 0.025))
+    max_w = width - 4 * margin
+    wrapped = _wrap(text, font, max_w)
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        wrapped[-1] = _ellipsize(wrapped[-1], font, max_w)
+    lh = int(math.ceil(size * 1.3))
+    pad = max(3, size // 3)
+    tw = int(math.ceil(max(font.getlength(ln) for ln in wrapped))) if wrapped else 1
+    bw, bh = min(width - 2 * margin, tw + 2 * pad), lh * len(wrapped) + pad
+    bw, bh = bw + bw % 2, bh + bh % 2
+    alpha = Image.new("L", (bw, bh), 0)
+    ImageDraw.Draw(alpha).rounded_rectangle((0, 0, bw - 1, bh - 1), radius=max(2, pad), fill=160)
+    fill = Image.new("L", (bw, bh), 0)
+    draw = ImageDraw.Draw(fill)
+    for k, ln in enumerate(wrapped):
+        draw.text((pad, pad // 2 + k * lh), ln, font=font, fill=255)
+    a = np.maximum(np.asarray(alpha), np.asarray(fill))
+    col = np.repeat(np.asarray(fill)[:, :, None], 3, axis=2)
+    return _Overlay(a, col, (width - bw) // 2, margin)
+
+
+def _cover(im: Image.Image, w: int, h: int) -> Image.Image:
+    """``im`` scaled to cover w×h and centre-cropped."""
+    s = max(w / im.width, h / im.height)
+    sw, sh = max(w, round(im.width * s)), max(h, round(im.height * s))
+    im = im.resize((sw, sh), Image.Resampling.BICUBIC, reducing_gap=3.0)
+    x, y = (sw - w) // 2, (sh - h) // 2
+    return im.crop((x, y, x + w, y + h))
+
+
+def _picture(path: PathLike, media: str, max_side: int) -> Image.Image:
+    """An image, or a frame from the middle of a video, as RGB."""
+    if media != "video":
+        return load_image(path, max_side)
+    info = probe(path, deep=False)
+    n = max(1, _frame_count(info.duration or 0.04, 25))
+    pick = n // 2
+    w, h = info.width or 2, info.height or 2
+    s = min(1.0, max_side / max(w, h))
+    for k, arr in enumerate(_iter_video(path, _even(w * s), _even(h * s), 25, n)):
+        if k >= pick:
+            return Image.fromarray(np.array(arr))
+    return first_frame(path, max_side)
+
+
+def render_continuation(out: PathLike, clip: PathLike, width: int, height: int, duration: float, fps: float,
+                        last: ImageInput | None = None, text: str | None = None, audio: PathLike | None = None,
+                        audio_from_clip: bool = False, label: str | None = None) -> RenderResult:
+    """A clip continued: the clip's own frames first (scaled to the frame), then its last frame moves on
+    (towards ``last`` when given), with ``text`` shown over the new part. ``duration`` is the total."""
+    W, H = _check_size(width, height)
+    n = _frame_count(duration, fps)
+    fps = float(_rate(fps))
+    info = probe(clip)
+    if info.kind != "video":
+        raise MediaError(clip, f"is {info.kind}, not a video")
+    n_clip = min(n, _frame_count(info.duration or 1 / fps, fps))
+    end = _Still(last, W, H, 1.15) if last is not None else None
+    caption = _caption_overlay(text or "", W, H)
+    audio_arr = None
+    if audio is not None:
+        audio_arr = _require_audio(audio, n / fps + 0.1)
+    elif audio_from_clip and info.has_audio:
+        audio_arr = _decode_audio(clip, n / fps + 0.1)
+
+    def frames() -> Iterator[np.ndarray]:
+        tail = None
+        for arr in _iter_video(clip, W, H, fps, n_clip, "rgb24"):
+            tail = arr
+            yield arr
+        if tail is None or n_clip >= n:
+            return
+        still = _Still(Image.fromarray(np.array(tail)), W, H, 1.2)
+        tx, ty = _PANS[still.seed % len(_PANS)]
+        rest = n - n_clip
+        for j in range(rest):
+            p = (j + 1) / rest
+            e = _smoothstep(p) * 0.7 + p * 0.3
+            fa = still.view(1.0 + 0.15 * e, 0.5 + (tx - 0.5) * e, 0.5 + (ty - 0.5) * e)
+            frame = _blend(fa, end.view(1.1 - 0.1 * p), _smoothstep((p - 0.3) / 0.6)) if end is not None else fa
+            if caption is not None:
+                frame = np.array(frame)
+                caption.apply(frame, W, H)
+            yield frame
+
+    return _encode(out, W, H, fps, n, frames(), audio=audio_arr, label=label)
+
+
+def _backdrop(width: int, height: int, seed: int) -> Image.Image:
+    """A soft two-colour diagonal gradient picked by ``seed``."""
+    rng = np.random.default_rng(int(seed) & 0xFFFFFFFF)
+    h0 = float(rng.random())
+    a, b = _hsv(h0, 0.45, 0.32), _hsv(h0 + 0.3, 0.5, 0.18)
+    ys = np.linspace(0, 1, height, dtype=np.float32)[:, None]
+    xs = np.linspace(0, 1, width, dtype=np.float32)[None, :]
+    t = np.clip(0.6 * ys + 0.4 * xs, 0, 1)[:, :, None]
+    return Image.fromarray((a * (1 - t) + b * t).astype(np.uint8), "RGB")
+
+
+def reference_board(refs: Sequence[dict], width: int, height: int, text: str = "", seed: int = 0) -> Image.Image:
+    """The still a reference scene is made of: one card per reference (``{"tag", "path", "media"}``),
+    each picture whole and labelled with its tag (图1, 视频1 …), the prompt along the bottom."""
+    W, H = _even(width), _even(height)
+    canvas = _backdrop(W, H, seed)
+    draw = ImageDraw.Draw(canvas)
+    short = min(W, H)
+    gap = max(4, int(short * 0.03))
+    band = 0
+    text = (text or "").strip()
+    if text:
+        font, lines, lh = _layout(text, W - 4 * gap, H * 0.2, max(12, int(short / 14)), max(10, int(short / 30)))
+        band = lh * len(lines) + 2 * gap
+        y = H - band + gap
+        for ln in lines:
+            draw.text(((W - font.getlength(ln)) / 2, y), ln, font=font, fill=(245, 245, 245))
+            y += lh
+    n = max(1, len(refs))
+    area_h = H - band
+    best = None
+    for cols in range(1, n + 1):
+        rows = math.ceil(n / cols)
+        cw, ch = (W - gap * (cols + 1)) / cols, (area_h - gap * (rows + 1)) / rows
+        score = min(cw, ch)
+        if best is None or score > best[0]:
+            best = (score, cols, rows, cw, ch)
+    assert best is not None
+    _, cols, rows, cw, ch = best
+    tag_size = max(10, int(min(cw, ch) / 9))
+    tag_font = _font(tag_size, bold=True)
+    for k, ref in enumerate(refs):
+        r, c = divmod(k, cols)
+        in_row = min(cols, n - r * cols)
+        x0 = (W - (in_row * cw + (in_row - 1) * gap)) / 2 + c * (cw + gap)
+        y0 = gap + r * (ch + gap)
+        pic = _picture(ref["path"], str(ref.get("media", "image")), int(max(cw, ch) * 1.5) + 8)
+        fit = _contain(pic, max(2, int(cw) - 8), max(2, int(ch) - 8))
+        draw.rounded_rectangle((x0, y0, x0 + cw, y0 + ch), radius=max(3, gap // 2), fill=(236, 236, 232))
+        canvas.paste(fit, (int(x0 + (cw - fit.width) / 2), int(y0 + (ch - fit.height) / 2)))
+        tag = str(ref.get("tag") or f"{k + 1}")
+        tw = tag_font.getlength(tag)
+        pad = max(2, tag_size // 4)
+        draw.rounded_rectangle((x0 + 2, y0 + 2, x0 + 2 + tw + 2 * pad, y0 + 2 + tag_size * 1.3 + pad),
+                               radius=pad, fill=(200, 40, 40))
+        draw.text((x0 + 2 + pad, y0 + 2 + pad // 2), tag, font=tag_font, fill=(255, 255, 255))
+    return canvas
+
+
+def render_references(out: PathLike, refs: Sequence[dict], width: int, height: int, duration: float, fps: float,
+                      text: str = "", seed: int = 0, audio: PathLike | None = None, first: ImageInput | None = None,
+                      label: str | None = None) -> RenderResult:
+    """A reference scene: every reference visible on its own labelled card (images whole, videos by a
+    frame from their middle), the prompt below, the camera slowly moving in. With ``first`` the video
+    opens on that picture and dissolves into the scene."""
+    if not refs:
+        raise ValueError("render_references needs at least one reference")
+    W, H = _check_size(width, height)
+    n = _frame_count(duration, fps)
+    fps = float(_rate(fps))
+    move = _motion(_Still(reference_board(refs, W, H, text, seed), W, H, 1.1), n, zoom_to=1.08)
+    start = _Still(first, W, H, 1.1) if first is not None else None
+    audio_arr = _require_audio(audio, n / fps + 0.1) if audio is not None else None
+
+    def frame(i: int) -> np.ndarray:
+        if start is None:
+            return move(i)
+        p = i / (n - 1) if n > 1 else 1.0
+        w = _smoothstep((p - 0.15) / 0.4)
+        return start.full() if w <= 0.0 else _blend(start.view(1.0 + 0.05 * p), move(i), w)
+
+    return _encode(out, W, H, fps, n, frame, audio=audio_arr, label=label)
+
+
+#: Looks an instruction edit gives its source (an RGB tint and how strongly it is laid over).
+_EDIT_LOOKS = ((255, 150, 60), (60, 140, 255), (120, 220, 110), (230, 80, 200), (250, 230, 90), (90, 230, 230))
+
+
+def render_edit(out: PathLike, video: PathLike, text: str, width: int, height: int, duration: float, fps: float,
+                refs: Sequence[PathLike] = (), look: int = 0, audio: PathLike | None = None,
+                audio_from_input: bool = False, label: str | None = None) -> RenderResult:
+    """An instruction edit: the source video's frames, visibly changed (a colour look, a little
+    posterized), the instruction across the top and the reference pictures in a strip at the bottom."""
+    info = probe(video)
+    if info.kind != "video":
+        raise MediaError(video, f"is {info.kind}, not a video")
+    W, H = _check_size(width, height)
+    n = _frame_count(duration, fps)
+    fps = float(_rate(fps))
+    tint = np.array(_EDIT_LOOKS[int(look) % len(_EDIT_LOOKS)], np.uint16)
+    caption = _caption_overlay(text, W, H)
+    strip = None
+    if refs:
+        th = max(8, _even(min(W, H) * 0.2))
+        thumbs = [_contain(load_image(p, th * 4), th * 2, th) for p in refs]
+        sw = sum(t.width for t in thumbs) + 4 * (len(thumbs) + 1)
+        board = Image.new("RGB", (_even(sw), th + 8 - (th + 8) % 2), (250, 250, 250))
+        x = 4
+        for t in thumbs:
+            board.paste(t, (x, 4 + (th - t.height) // 2))
+            x += t.width + 4
+        if board.width > W:
+            board = board.resize((_even(W - 8), _even(board.height * (W - 8) / board.width)))
+        arr = np.asarray(board)
+        margin = max(4, int(min(W, H) * 0.025))
+        strip = _Overlay(np.full(arr.shape[:2], 235, np.uint8), arr, margin, H - arr.shape[0] - margin)
+    audio_arr = None
+    if audio is not None:
+        audio_arr = _require_audio(audio, n / fps + 0.1)
+    elif audio_from_input and info.has_audio:
+        audio_arr = _decode_audio(video, n / fps + 0.1)
+
+    def edit(img: np.ndarray, i: int) -> np.ndarray:
+        rgb = img[..., :3].astype(np.uint16)
+        rgb = (rgb & 0xE0) + 16                         # posterize a little
+        rgb = (rgb * 150 + tint * 106) >> 8             # then lay the look over it
+        frame = rgb.astype(np.uint8)
+        if caption is not None:
+            caption.apply(frame, W, H)
+        if strip is not None:
+            strip.apply(frame, W, H)
+        return frame
+
+    return _encode(out, W, H, fps, n, _iter_video(video, W, H, fps, n, "rgb24"), audio=audio_arr, label=label,
+                   transform=edit)
+
+
+def render_animate(out: PathLike, image: ImageInput, video: PathLike, width: int, height: int, duration: float,
+                   fps: float, mode: str = "move", label: str | None = None) -> RenderResult:
+    """A person moved by a driving video. ``move``: the photo (its own background) moves for the video's
+    length, the driving video playing in a corner; ``mix``: the driving video with the person from the
+    photo standing in it, following its motion."""
+    W, H = _check_size(width, height)
+    n = _frame_count(duration, fps)
+    fps = float(_rate(fps))
+    info = probe(video)
+    if info.kind != "video":
+        raise MediaError(video, f"is {info.kind}, not a video")
+    vw, vh = info.width or 2, info.height or 2
+    if mode == "mix":
+        ph = _even(H * 0.55)
+        pw = _even(max(2, min(W * 0.6, ph * 0.75)))
+        card = np.asarray(_cover(_as_image(image, max(pw, ph) * 2), pw, ph))
+        cy, cu, cv = _rgb_to_yuv420(card)
+
+        def mixed() -> Iterator[np.ndarray]:
+            for i, arr in enumerate(_iter_video(video, W, H, fps, n, "yuv420p")):
+                frame = np.array(arr)
+                py, pu, pv = _yuv_planes(frame, W, H)
+                t = i / fps
+                x = _even((W - pw) / 2 + (W - pw) * 0.25 * math.sin(2 * math.pi * t / 3.0))
+                y = _even((H - ph) * (0.6 + 0.25 * math.sin(2 * math.pi * t / 1.6)))
+                py[y:y + ph, x:x + pw] = cy
+                pu[y // 2:(y + ph) // 2, x // 2:(x + pw) // 2] = cu
+                pv[y // 2:(y + ph) // 2, x // 2:(x + pw) // 2] = cv
+                yield frame
+
+        return _encode(out, W, H, fps, n, mixed(), audio=None, label=label)
+    still = _Still(image, W, H, 1.2)
+    move = _motion(still, n, zoom_to=1.12)
+    iw = _even(max(2, W * 0.3))
+    ih = _even(max(2, iw * vh / vw))
+    if ih > H // 2:
+        ih = _even(H // 2)
+        iw = _even(max(2, ih * vw / vh))
+    m = _even(max(4, min(W, H) * 0.03))
+
+    def moved() -> Iterator[np.ndarray]:
+        for i, arr in enumerate(_iter_video(video, iw, ih, fps, n, "yuv420p")):
+            frame = np.array(move(i))
+            py, pu, pv = _yuv_planes(frame, W, H)
+            sy, su, sv = _yuv_planes(arr, iw, ih)
+            y0 = H - ih - m
+            py[y0:y0 + ih, m:m + iw] = sy
+            pu[y0 // 2:(y0 + ih) // 2, m // 2:(m + iw) // 2] = su
+            pv[y0 // 2:(y0 + ih) // 2, m // 2:(m + iw) // 2] = sv
+            yield frame
+
+    return _encode(out, W, H, fps, n, moved(), audio=None, label=label)

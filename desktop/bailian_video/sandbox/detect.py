@@ -51,39 +51,46 @@ def ext_box(w: int, h: int, face: list[int], ratio: str) -> list[int]:
     return [x1, y1, x1 + bw, y1 + bh]
 
 
+def _body_check(spec: ModelSpec) -> bool:
+    """Whole-person checks (the ``aa-detect`` endpoint) answer ``bodystyle``/``reason``; face checks
+    (``face-detect``) answer ``humanoid`` and ``code``/``message``."""
+    return spec.endpoint.rstrip("/").endswith("aa-detect")
+
+
 def detect_body(spec: ModelSpec, params: dict[str, Any], info: Any, found: bool,
                 problems: list[FieldError], request_id: str) -> dict[str, Any]:
-    """The detect answer (HTTP 200) for one image."""
+    """The detect answer (HTTP 200) for one image, in the dialect of ``spec.detect_rule``, with the
+    fields ``spec.detect_outputs`` names (the boxes the next step takes) when a face is found."""
     usage = {"image_count": 1}
     w = int(info.width or 0) if info is not None else 0
     h = int(info.height or 0) if info is not None else 0
     reason = problems[0].message.en if problems else "No human face detected."
-    name = spec.name
-    if name == "emo-detect-v1":
-        if not found:
-            out: dict[str, Any] = {"check_pass": False, "humanoid": False, "code": "",
-                                   "message": (reason if problems else
-                                               "The input image has no human body. Please upload other image with "
-                                               "single person.")}
-        else:
-            face = face_box(w, h)
-            out = {"check_pass": True, "face_bbox": face, "ext_bbox": ext_box(w, h, face, params.get("ratio", "1:1")),
-                   "humanoid": True}
-    elif name == "liveportrait-detect":
+    rule = spec.detect_rule
+    face = face_box(w, h) if found else []
+    boxes = {"face_bbox": face, "ext_bbox": ext_box(w, h, face, params.get("ratio", "1:1"))} if found else {}
+    out: dict[str, Any]
+    if rule == "pass":
         out = {"pass": True, "message": ""} if found else {"pass": False, "message": reason}
-    elif name == "emoji-detect-v1":
+    elif rule == "bbox_face":
+        # this dialect names the boxes bbox_face / ext_bbox_face on the wire
         if not found:
             out = {"code": "InvalidFile.FacePose",
                    "message": "The pose of the detected face is invalid, please upload other image with the expected "
                               "oriention."}
         else:
-            face = face_box(w, h)
             out = {"bbox_face": face, "ext_bbox_face": ext_box(w, h, face, "1:1")}
-    else:  # animate-anyone-detect-gen2
+    elif _body_check(spec):
         if not found:
             out = {"check_pass": False, "reason": (reason if problems else
                                                    "The input image has no human body or multi human bodies. Please "
                                                    "upload other image with single person.")}
         else:
             out = {"check_pass": True, "bodystyle": "full" if h >= 1.3 * w else "half"}
+    else:   # check_pass on a face: the boxes the chain hands on, and whether a person was seen
+        if not found:
+            out = {"check_pass": False, "humanoid": False, "code": "",
+                   "message": (reason if problems else
+                               "The input image has no human body. Please upload other image with single person.")}
+        else:
+            out = {"check_pass": True, **{k: boxes[k] for k in spec.detect_outputs if k in boxes}, "humanoid": True}
     return {"output": out, "usage": usage, "request_id": request_id}

@@ -108,7 +108,7 @@ class MultipartError(ValueError):
 def _header_params(value: str, header: str) -> dict[str, str]:
     msg = Message()
     msg[header] = value
-    return {k.lower(): (v if isinstance(v, str) else v[2]) for k, v in msg.get_params(header=header)[1:]}
+    return {k.lower(): (v if isinstance(v, str) else v[2]) for k, v in (msg.get_params(header=header) or [])[1:]}
 
 
 def parse_multipart(body: bytes, content_type: str) -> tuple[dict[str, str], tuple[str, str, bytes] | None]:
@@ -139,12 +139,12 @@ def parse_multipart(body: bytes, content_type: str) -> tuple[dict[str, str], tup
             name, _, value = line.partition(":")
             headers[name.strip().lower()] = value.strip()
         disp = _header_params(headers.get("content-disposition", ""), "content-disposition")
-        name = disp.get("name")
-        if name is None:
+        field_name = disp.get("name")
+        if field_name is None:
             continue
-        if "filename" in disp or name == "file":
+        if "filename" in disp or field_name == "file":
             file_part = (disp.get("filename") or "file", headers.get("content-type", "application/octet-stream"),
                          data)
         else:
-            fields[name] = data.decode("utf-8", "replace")
+            fields[field_name] = data.decode("utf-8", "replace")
     return fields, file_part

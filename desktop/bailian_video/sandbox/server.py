@@ -27,12 +27,13 @@ from collections.abc import Callable
 from concurrent.futures import CancelledError, Future
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, cast
 
 from .. import catalog
 from ..catalog import FieldError, Kind, ModelSpec
+from ..catalog.kinds import FileSlot
 from . import detect as detect_mod
-from . import jobs
+from . import jobs, readers
 from .faults import EARLY_KINDS, FaultPlan, FaultSpecError, describe_kinds
 from .httpd import BodyTooLarge, Request, Response, Server
 from .inputs import InputError, ResolvedFile, Resolver
@@ -457,44 +458,34 @@ class Sandbox(StorageOrigins):
     def _first_error(errs: list[FieldError]) -> str:
         return "; ".join(f"{e.field}: {e.message.en}" for e in errs[:3])
 
-    def _resolve_files(self, spec: ModelSpec, function: str | None, inputs: dict[str, Any], req: Request,
-                       rid: str, model: str) -> tuple[dict[str, Any], dict[str, Any], Response | None]:
-        """Download/resolve and probe every file input; file-limit errors become InvalidFile.*."""
+    def _fetcher(self, req: Request, model: str) -> readers.Fetch:
+        """How this request's files are fetched: oss:// only with the resolve header, data: URIs where
+        the slot allows them, http(s) on loopback."""
         assert self._resolver is not None
+        resolver = self._resolver
         oss = (req.header("X-DashScope-OssResourceResolve") or "").strip().lower() == "enable"
-        files: dict[str, Any] = {}
-        infos: dict[str, Any] = {}
-        for ins in spec.inputs_for(function):
-            if not ins.is_file:
-                continue
-            value = inputs.get(ins.name)
-            if value in (None, "", []):
-                continue
-            values = value if ins.kind == Kind.IMAGE_LIST else [value]
-            got: list[ResolvedFile] = []
-            got_info: list[Any] = []
-            for i, v in enumerate(values):
-                field = f"input.{ins.name}" + (f"[{i}]" if ins.kind == Kind.IMAGE_LIST else "")
-                try:
-                    rf = self._resolver.resolve(v, field, model, oss_resolve=oss, data_uri=ins.data_uri)
-                except InputError as exc:
-                    return files, infos, self._error(exc.status, exc.code, exc.message, rid)
-                from ..media import probe as media_probe
-                try:
-                    info = media_probe.probe(rf.path)
-                except media_probe.MediaError as exc:
-                    return files, infos, self._error(400, "InvalidParameter.UnsupportedFileFormat",
-                                                     f"{field}: Input files format not supported. ({exc})", rid)
-                errs = catalog.check_file(spec.name, ins, info, field)
-                if errs:
-                    e = errs[0]
-                    return files, infos, self._error(400, FILE_CODES.get(e.code, "InvalidFile"),
-                                                     f"{e.field}: {e.message.en}", rid)
-                got.append(rf)
-                got_info.append(info)
-            files[ins.name] = got if ins.kind == Kind.IMAGE_LIST else got[0]
-            infos[ins.name] = got_info if ins.kind == Kind.IMAGE_LIST else got_info[0]
-        return files, infos, None
+
+        def fetch(slot: FileSlot) -> ResolvedFile:
+            return resolver.resolve(slot.value, slot.field, model, oss_resolve=oss, data_uri=slot.spec.data_uri)
+
+        return fetch
+
+    def _read_files(self, spec: ModelSpec, function: str | None, inputs: dict[str, Any], params: dict[str, Any],
+                    req: Request, rid: str, model: str) -> tuple[readers.Read | None, Response | None]:
+        """Fetch and probe every file of the request (every file slot of every input), then validate the
+        request with what the files are; file-limit errors become the service's InvalidFile.* codes."""
+        try:
+            got = readers.read(spec, function, inputs, self._fetcher(req, model))
+        except InputError as exc:
+            return None, self._error(exc.status, exc.code, exc.message, rid)
+        errs = [e for e in catalog.validate(spec, inputs, params, function=function, media=got.media(), wire=True,
+                                            strict=False) if e.code != "too_long"]
+        if errs:
+            e = errs[0]
+            if e.code in FILE_CODES:
+                return None, self._error(400, FILE_CODES[e.code], f"{e.field}: {e.message.en}", rid)
+            return None, self._error(400, "InvalidParameter", self._first_error(errs), rid)
+        return got, None
 
     # -- task creation ----------------------------------------------------------------------------
     def _create(self, req: Request, rel: str, *, foreign: bool = False, at: float | None = None) -> Response:
@@ -529,12 +520,14 @@ class Sandbox(StorageOrigins):
         for ins in spec.inputs_for(function):   # the service truncates over-long text
             if ins.max_chars and isinstance(inputs.get(ins.name), str):
                 inputs[ins.name] = inputs[ins.name][:ins.max_chars]
-        if spec.name == "animate-anyone-gen2" and not inputs.get("template_id"):
-            return self._error(400, "InvalidParameter", "input.template_id: Template ID is required.", rid)
-        files, infos, bad = self._resolve_files(spec, function, inputs, req, rid, model)
+        for ins in spec.inputs_for(function):   # a template id on the wire (its video was used up earlier)
+            if ins.kind == Kind.TEMPLATE_ID and not inputs.get(ins.name):
+                return self._error(400, "InvalidParameter", f"input.{ins.name}: Template ID is required.", rid)
+        got, bad = self._read_files(spec, function, inputs, params, req, rid, model)
         if bad is not None:
             return bad
-        bad = self._check_boxes(spec, inputs, infos, rid)
+        assert got is not None
+        bad = self._check_boxes(spec, inputs, got.infos(), rid)
         if bad is not None:
             return bad
         fired: dict[str, Any] = {}
@@ -543,7 +536,7 @@ class Sandbox(StorageOrigins):
                      **self.faults.take("create", ("moderation", "fail"), exclusive=True)}
         for kind in fired:
             self.stats.add("faults", key=kind)
-        task = self._new_task(req, rid, spec, model, rel, function, inputs, params, files, infos, fired,
+        task = self._new_task(req, rid, spec, model, rel, function, inputs, params, got, fired,
                               foreign=foreign, at=at)
         self.stats.add("creations", key=model)
         if foreign:
@@ -570,7 +563,7 @@ class Sandbox(StorageOrigins):
         return None
 
     def _new_task(self, req: Request, rid: str, spec: ModelSpec, model: str, rel: str, function: str | None,
-                  inputs: dict[str, Any], params: dict[str, Any], files: dict[str, Any], infos: dict[str, Any],
+                  inputs: dict[str, Any], params: dict[str, Any], got: readers.Read,
                   fired: dict[str, Any], *, foreign: bool = False, at: float | None = None) -> Task:
         now = self.clock()
         full = {**spec.default_params(function), **params}
@@ -593,22 +586,24 @@ class Sandbox(StorageOrigins):
             task.fail = ("InternalError.Algo", MSG_ALGO)
         task.expire_url = "expire" in fired
         template: Template | None = None
-        if spec.name == "animate-anyone-template-gen2":
-            vinfo = infos["video_url"]
+        template_input = next((i.name for i in spec.inputs_for(function) if i.kind == Kind.TEMPLATE_ID), None)
+        if spec.produces == "template_id":          # a template step: its video becomes a motion template
+            video = next(r for r in got.all() if r.media == "video")
+            vinfo = video.info
             task.template_id = f"AACT.sandbox.{uuid.uuid4().hex}"
             task.info["duration"] = float(vinfo.duration or 0.0)
-            self.registry.add_template(Template(task.template_id, task.task_id, files["video_url"].path,
+            self.registry.add_template(Template(task.template_id, task.task_id, video.file.path,
                                                 float(vinfo.duration or 0.0), int(vinfo.width or 0),
                                                 int(vinfo.height or 0), bool(vinfo.has_audio)))
-        elif spec.name == "animate-anyone-gen2":
-            template = self.registry.template(str(inputs.get("template_id")))
+        elif template_input is not None:             # a step that uses a template made earlier
+            template = self.registry.template(str(inputs.get(template_input)))
             src = self.tasks.get(template.task_id) if template else None
             if template is None or src is None or src.status(now) != SUCCEEDED:
                 template = None
                 task.fail = task.fail or ("InvalidFile.Template.Content", "Invalid template content.")
         plan = None
         if task.fail is None:
-            plan = jobs.plan(spec, function, inputs, full, files, infos, template=template, info=task.info)
+            plan = jobs.plan(spec, function, inputs, full, got, template=template, info=task.info, sent=set(params))
         tf: Future[RenderOutput | None] = Future()
         task.future = tf
         self.tasks.add(task)
@@ -675,27 +670,23 @@ class Sandbox(StorageOrigins):
         inputs = body.get("input")
         if not isinstance(inputs, dict) or not inputs:
             return self._error(400, "BadRequest.EmptyInput", "Required input parameter missing from request.", rid)
-        params = body.get("parameters") if isinstance(body.get("parameters"), dict) else {}
+        params: dict[str, Any] = body["parameters"] if isinstance(body.get("parameters"), dict) else {}
         if not spec.send_parameters:
             params = {}
         errs = catalog.validate(spec, inputs, params, wire=True, strict=False)
         if errs:
             return self._error(400, "InvalidParameter", self._first_error(errs), rid)
-        value = inputs["image_url"]
-        oss = (req.header("X-DashScope-OssResourceResolve") or "").strip().lower() == "enable"
         try:
-            rf = self._resolver.resolve(value, "input.image_url", str(body["model"]), oss_resolve=oss, data_uri=False)
+            got = readers.read(spec, None, inputs, self._fetcher(req, str(body["model"])))
         except InputError as exc:
             return self._error(exc.status, exc.code, exc.message, rid)
-        from ..media import probe as media_probe
-        try:
-            info = media_probe.probe(rf.path)
-        except media_probe.MediaError:
-            return self._error(400, "InvalidParameter.UnsupportedFileFormat", "Input files format not supported.", rid)
-        ins = spec.input("image_url")
-        assert ins is not None
-        problems = catalog.check_file(spec.name, ins, info, "input.image_url")
-        found = not problems and not detect_mod.looks_faceless(str(rf.path), rf.name)
+        reads = got.all()
+        if not reads:
+            return self._error(400, "BadRequest.EmptyInput", "Required input parameter missing from request.", rid)
+        problems = [e for r in reads for e in catalog.check_file(spec.name, r.slot.spec, cast(Any, r.info), r.field)]
+        first = reads[0]
+        info = first.info
+        found = not problems and not detect_mod.looks_faceless(str(first.file.path), first.file.name)
         self.stats.add("detects", key=spec.name)
         full = {**spec.default_params(), **params}
         return Response.json(200, detect_mod.detect_body(spec, full, info, found, problems, rid))

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from ..catalog import Family, ModelSpec, size_tier
+from ..catalog import ModelSpec
+from .shapes import ratio_name, tier_short
 
 CST = timezone(timedelta(hours=8))   # the service reports Beijing time
 
@@ -18,7 +19,6 @@ PENDING, RUNNING, SUCCEEDED, FAILED, CANCELED, UNKNOWN = (
 PRE, POST = "PRE-PROCESSING", "POST-PROCESSING"
 TERMINAL = frozenset({SUCCEEDED, FAILED, CANCELED, UNKNOWN})
 PENDING_SHARE = 0.2          # the first 20 % of a task's time is spent queued
-PHASED = frozenset({Family.ANIMATE_ANYONE, Family.VIDEORETALK})
 
 
 def wire_time(ts: float) -> str:
@@ -98,11 +98,10 @@ class Task:
             return PENDING
         if frac >= 1.0 and self.render_done():
             return FAILED if (self.fail or self.render_error()) else SUCCEEDED
-        if self.spec.family in PHASED:
-            if frac < 0.35:
-                return PRE
-            if frac < 0.85:
-                return RUNNING
+        # phases the model's page lists (spec.statuses): PRE-PROCESSING, then RUNNING, then POST-PROCESSING
+        if frac < 0.35 and PRE in self.spec.statuses:
+            return PRE
+        if frac >= 0.85 and POST in self.spec.statuses:
             return POST
         return RUNNING
 
@@ -166,61 +165,117 @@ class Task:
         return {**self.list_entry(now), "prompt": self.prompt, "foreign": self.foreign}
 
 
-def _short_side(size: str) -> int:
-    tier = size_tier(size)
-    if tier:
-        return int(tier[:-1])
-    w, h = (int(x) for x in size.split("*"))
-    return min(w, h)
+#: Animate's modes as its ``usage.video_ratio`` names them.
+MODE_WORDS = {"wan-std": "standard", "wan-pro": "pro"}
+
+
+@dataclass
+class Facts:
+    """What one finished task's ``usage`` is made from."""
+
+    task: Task
+    out: RenderOutput | None
+
+    @property
+    def spec(self) -> ModelSpec:
+        return self.task.spec
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.task.params
+
+    @property
+    def info(self) -> dict[str, Any]:
+        return self.task.info
+
+    @property
+    def whole(self) -> bool:
+        """Seconds are whole numbers when the length was asked for (a parameter, a fixed length) and
+        to the hundredth when it follows an input — except the style transform's ``(duration, SR)``
+        report, which counts whole seconds of its input."""
+        return not self.spec.duration_source.startswith("input:") or self.spec.usage.keys == ("duration", "SR")
+
+    def secs(self, x: float, at_least_one: bool = True) -> float | int:
+        if self.whole:
+            return max(1, round(x)) if at_least_one else round(x)
+        return round(x, 2)
+
+    @property
+    def output(self) -> float:
+        return self.out.duration if self.out else float(self.info.get("duration", 0.0))
+
+    @property
+    def input_billed(self) -> float:
+        return float(self.info.get("input_billed", 0.0))
+
+    @property
+    def short(self) -> int:
+        n = tier_short(self.spec, self.params)
+        if n is None and self.out is not None:
+            n = min(self.out.width, self.out.height)
+        return int(n or 0)
+
+    def video_ratio(self) -> str:
+        spec = self.spec
+        if spec.usage.tier == "video_ratio" and spec.tier_source:
+            kind, _, name = spec.tier_source.partition(":")
+            if kind == "detect":
+                return str(self.info.get(name, "1:1"))
+            value = self.params.get(name)
+            return MODE_WORDS.get(str(value), str(value))
+        if any(p.name == "size" for p in spec.params):
+            return str(self.params.get("size") or self.size())
+        return "standard"
+
+    def size(self) -> str:
+        if self.info.get("size"):
+            return str(self.info["size"])
+        return f"{self.out.width}*{self.out.height}" if self.out else ""
+
+    def ratio(self) -> str:
+        """The ratio the output has: the one asked for when it made the frame, else the nearest named one."""
+        if self.info.get("out_ratio"):
+            return str(self.info["out_ratio"])
+        value = self.params.get("ratio")
+        if isinstance(value, str) and value != "adaptive":
+            return value
+        return ratio_name(self.out.width, self.out.height) if self.out else "16:9"
+
+    def audio(self) -> bool:
+        if self.spec.param("audio") is not None:
+            return bool(self.params.get("audio"))
+        return bool(self.out.has_audio) if self.out else False
+
+    def sr(self) -> int | str:
+        """Third-party models (ids with a provider prefix, ``kling/…``) report the tier as text, as their
+        pages show; Wan and HappyHorse as a number."""
+        return str(self.short) if "/" in self.spec.name else self.short
+
+
+#: Each ``usage`` key the service reports, and how the sandbox answers it.
+USAGE_VALUES: dict[str, Callable[[Facts], Any]] = {
+    "duration": lambda f: f.secs(f.output + f.input_billed),            # billed: output + billed input
+    "video_duration": lambda f: f.secs(f.output + f.input_billed),
+    "output_video_duration": lambda f: f.secs(f.output),
+    "input_video_duration": lambda f: f.secs(float(f.info.get("input_video", 0.0)), at_least_one=False),
+    "SR": lambda f: f.sr(),
+    "size": lambda f: f.size(),
+    "ratio": lambda f: f.ratio(),
+    "video_ratio": lambda f: f.video_ratio(),
+    "video_count": lambda f: 1,
+    "image_count": lambda f: 1,
+    "audio": lambda f: f.audio(),
+    "fps": lambda f: int(f.info.get("fps") or (round(f.out.fps) if f.out else f.spec.fps or 30)),
+    "shot_type": lambda f: str(f.params.get("shot_type") or "single"),
+    "reference_type": lambda f: str(f.info.get("reference_type") or "image"),
+    "mode": lambda f: f.params.get("mode"),
+}
 
 
 def usage_for(task: Task, out: RenderOutput | None) -> dict[str, Any]:
-    """The model's own ``usage`` keys (§1.6 of the wire reference)."""
-    spec, name, p, info = task.spec, task.spec.name, task.params, task.info
-    dur = out.duration if out else float(info.get("duration", 0.0))
-    secs = round(dur)
-    fam = spec.family
-    size = f"{out.width}*{out.height}" if out else ""
-    tier = info.get("tier")        # "480P" … for I2V/KF2V, set when the render was planned
-    tier_sr = int(str(tier)[:-1]) if tier else (min(out.width, out.height) if out else 0)
-    if fam == Family.T2V:
-        if name.startswith("wan2.6"):
-            return {"duration": float(secs), "size": p.get("size", size), "input_video_duration": 0,
-                    "output_video_duration": secs, "video_count": 1, "SR": _short_side(p.get("size", size))}
-        return {"video_duration": secs, "video_ratio": p.get("size", size), "video_count": 1}
-    if fam == Family.I2V:
-        if name.startswith("wan2.6"):
-            u: dict[str, Any] = {"duration": secs, "input_video_duration": 0, "output_video_duration": secs,
-                                 "video_count": 1, "SR": tier_sr}
-            if name == "wan2.6-i2v-flash":
-                u["audio"] = bool(p.get("audio", True))
-            return u
-        if name.startswith("wan2.5"):
-            return {"duration": secs, "input_video_duration": 0, "output_video_duration": secs, "video_count": 1,
-                    "SR": tier_sr}
-        if name.startswith("wan2.2"):
-            return {"duration": secs, "SR": tier_sr, "video_count": 1}
-        return {"video_duration": secs, "video_ratio": "standard", "video_count": 1}
-    if fam == Family.KF2V:
-        if name.startswith("wan2.2"):
-            return {"video_duration": secs, "video_count": 1, "SR": tier_sr}
-        return {"video_duration": secs, "video_ratio": "standard", "video_count": 1}
-    if fam == Family.VACE:
-        return {"video_duration": secs, "video_ratio": "standard", "video_count": 1}
-    if fam == Family.STYLE:
-        return {"duration": max(1, secs), "SR": int(p.get("min_len", 720))}
-    if fam == Family.ANIMATE_ANYONE:
-        return {"video_duration": round(dur, 2), "video_ratio": "standard"}
-    if fam == Family.EMO:
-        return {"video_duration": round(dur, 2), "video_ratio": info.get("ratio", "1:1")}
-    if fam == Family.LIVEPORTRAIT:
-        return {"video_duration": round(dur, 2), "video_ratio": "standard"}
-    if fam == Family.EMOJI:
-        return {"video_duration": max(1, secs), "video_ratio": "standard"}
-    if fam == Family.VIDEORETALK:
-        return {"video_duration": round(dur, 2), "size": info.get("input_size", size), "video_ratio": "standard",
-                "fps": info.get("input_fps", int(out.fps) if out else 25)}
-    return {"video_duration": round(dur, 2)}
+    """The model's own ``usage``: exactly the keys of ``spec.usage``, each answered per :data:`USAGE_VALUES`."""
+    facts = Facts(task, out)
+    return {key: USAGE_VALUES[key](facts) for key in task.spec.usage.keys}
 
 
 class TaskStore:

@@ -98,6 +98,15 @@ class UiConfig:
     def region(self, value: str) -> None:
         self._set(f"{APP}/region", value)
 
+    @property
+    def workspace(self) -> str:
+        """The workspace id of the region ('' when none): Wan 3.0 and Frankfurt answer only on its host."""
+        return str(self._get(f"{APP}/workspace", "") or "").strip()
+
+    @workspace.setter
+    def workspace(self, value: str | None) -> None:
+        self._set(f"{APP}/workspace", (value or "").strip())
+
     # -- spending ----------------------------------------------------------------------------
     @property
     def confirm_videos(self) -> int:

@@ -9,6 +9,7 @@ import asyncio
 import os
 import time
 from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,8 @@ from PySide6.QtWidgets import (
 )
 
 from .. import catalog
-from ..catalog import InputSpec, Kind
+from ..catalog import FieldError, InputSpec, Kind
+from ..catalog.kinds import with_media
 from ..catalog.values import is_local, is_remote, local_path
 from .media_jobs import Preview, guess_kind, load_preview
 from .util import fmt_bytes, fmt_clock, set_state, spawn, tx
@@ -52,6 +54,17 @@ def want_kind(spec: InputSpec) -> str:
     if spec.kind == Kind.MASK:
         return spec.media or "image"
     return {Kind.AUDIO: "audio", Kind.VIDEO: "video"}.get(spec.kind, "image")
+
+
+def want_kinds(spec: InputSpec) -> tuple[str, ...]:
+    """Every media a field takes: one for most, images and videos for a FILE_LIST."""
+    if spec.kind == Kind.FILE_LIST:
+        return tuple(spec.accepts) or ("image", "video")
+    return (want_kind(spec),)
+
+
+def doc_extension(path: str) -> str:
+    return os.path.splitext(path.split("?", 1)[0])[1].lower().lstrip(".")
 
 
 def local_paths(mime: QMimeData) -> tuple[list[str], list[str]]:
@@ -82,6 +95,8 @@ class Item:
     preview: Preview | None = None
     checking: bool = False
     problems: list[str] = field(default_factory=list)   # current model's limits, in words
+    size_bytes: int | None = None   # documents (not probed): their size on disk
+    seq: int = 0                    # the order it was given in (checks finish in any order)
 
     @property
     def info(self) -> Any:
@@ -169,6 +184,8 @@ class ItemView(QFrame):
             return self.tr("Checking…")
         if self.item.remote:
             return self.tr("Link")
+        if self.item.size_bytes is not None:
+            return self.tr("Document")
         return self.tr("No preview")
 
     def _thumb_pixmap(self) -> QPixmap | None:
@@ -203,6 +220,9 @@ class ItemView(QFrame):
             parts.append(self.tr("Checking…"))
         elif item.remote:
             parts.append(self.tr("The service fetches this link itself."))
+        elif info is None and item.size_bytes is not None:
+            parts.append(doc_extension(item.value).upper())
+            parts.append(fmt_bytes(item.size_bytes))
         elif info is not None:
             if info.width and info.height:
                 parts.append(f"{info.width}×{info.height}")
@@ -235,15 +255,20 @@ class DropZone(QFrame):
     batch_requested = Signal(list)
 
     def __init__(self, model: str, spec: InputSpec, paste_dir: Path, allow_batch: bool = False,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, *, media: str | None = None, max_items: int | None = None):
         super().__init__(parent)
         self.model = model
         self.spec = spec
         self.paste_dir = paste_dir
         self.allow_batch = allow_batch
+        # A zone of one media type of an ``input.media`` list says what it holds and how many.
+        self._media = media
+        self._max_items = max_items
         self.items: list[Item] = []
+        self._seq = 0
         self.batch = False
         self.refusal = ""               # why the last file offered was not taken (shown at the field)
+        self._overflow = ""             # files of the last drop beyond the zone's capacity (stays until a change)
         self._jobs = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -291,15 +316,27 @@ class DropZone(QFrame):
 
     # -- what the form reads ---------------------------------------------------------------
     @property
+    def kinds(self) -> tuple[str, ...]:
+        """The media this zone takes: "image", "audio", "video", "file" (a document), or several."""
+        return (self._media,) if self._media else want_kinds(self.spec)
+
+    @property
     def kind(self) -> str:
-        return want_kind(self.spec)
+        return self.kinds[0]
+
+    def takes(self, kind: str | None) -> bool:
+        return kind in self.kinds
 
     @property
     def multi(self) -> bool:
-        return self.spec.kind == Kind.IMAGE_LIST
+        if self._max_items is not None:
+            return self._max_items > 1
+        return self.spec.kind in (Kind.IMAGE_LIST, Kind.FILE_LIST)
 
     @property
     def capacity(self) -> int:
+        if self._max_items is not None:
+            return self._max_items
         return (self.spec.max_items or 10) if self.multi else 1
 
     def value(self) -> str | list[str] | None:
@@ -317,10 +354,9 @@ class DropZone(QFrame):
         return infos[0] if infos else None
 
     def duration(self) -> float | None:
-        info = self.media_info()
-        if info is None or isinstance(info, list):
-            return None
-        return info.duration
+        """Seconds of what the zone holds (several files: added up)."""
+        secs = [i.info.duration for i in self.items if i.info is not None and i.info.duration]
+        return sum(secs) if secs else None
 
     def problems(self) -> list[str]:
         return [p for i in self.items for p in i.problems]
@@ -332,9 +368,11 @@ class DropZone(QFrame):
         await self._idle.wait()
 
     # -- changing it -----------------------------------------------------------------------
-    def set_model(self, model: str, spec: InputSpec) -> None:
+    def set_model(self, model: str, spec: InputSpec, max_items: int | None = None) -> None:
         """The model (or VACE function) changed: same field, maybe other limits. Re-check what we have."""
         self.model, self.spec = model, spec
+        if max_items is not None:
+            self._max_items = max_items
         for item in self.items:
             self._recheck(item)
         self.retranslate()
@@ -354,7 +392,7 @@ class DropZone(QFrame):
     def clear(self, emit: bool = True) -> None:
         self.items.clear()
         self.batch = False
-        self.refusal = ""
+        self.refusal = self._overflow = ""
         self.link_edit.clear()
         self.message.emit("")
         self._rebuild()
@@ -387,18 +425,30 @@ class DropZone(QFrame):
     def _add(self, files: list[str], links: list[str] | None = None, batch: bool = False) -> None:
         # A new file replaces the old one only once it passes; a refused one leaves the old in place.
         links = links or []
+        self._overflow = ""
         for link in links:
+            self._seq += 1
             guessed = guess_kind(link)
-            if guessed and guessed != self.kind:
+            if guessed and not self.takes(guessed) and not (self.kind == "file" and self.doc_ok(link)):
                 self._refuse(self._wrong_kind(link, guessed))
                 continue
-            item = Item(link, remote=True)
+            item = Item(link, remote=True, seq=self._seq)
             self._accept(item, replace=not self.multi and not batch)
         if batch:
             self.items = []
             self.batch = True
+        elif self.multi:
+            room = max(0, self.capacity - len(self.items) - self._jobs)
+            if len(files) > room:
+                left = files[room:]
+                files = files[:room]
+                self._overflow = self.tr("“%1” takes at most %2 files; not used: %3") \
+                    .replace("%1", tx(self.spec.label)).replace("%2", str(self.capacity)) \
+                    .replace("%3", ", ".join(os.path.basename(f) for f in left))
+                self._refuse(self._overflow)
         for path in files:
-            item = Item(os.path.abspath(path), checking=True)
+            self._seq += 1
+            item = Item(os.path.abspath(path), checking=True, seq=self._seq)
             self._jobs += 1
             self._idle.clear()
             spawn(self._check(item, replace=not self.multi and not batch, batch=batch), name="probe")
@@ -406,17 +456,26 @@ class DropZone(QFrame):
 
     async def _check(self, item: Item, replace: bool, batch: bool) -> None:
         try:
-            try:
-                item.preview = await load_preview(item.value)
-            except Exception as e:  # the probe module raises its own errors; anything else is a bug worth words
-                item.preview = Preview(item.value, error=str(e))
-            item.checking = False
-            refusal = self._refusal(item)
+            if self.kind == "file":          # a document: its name and size are all there is to check
+                try:
+                    item.size_bytes = (await asyncio.to_thread(os.stat, item.value)).st_size
+                except OSError as e:
+                    item.preview = Preview(item.value, error=str(e))
+                item.checking = False
+                refusal = self._doc_refusal(item)
+            else:
+                try:
+                    item.preview = await load_preview(item.value)
+                except Exception as e:  # the probe raises its own errors; anything else is a bug worth words
+                    item.preview = Preview(item.value, error=str(e))
+                item.checking = False
+                refusal = self._refusal(item)
             if refusal:
                 self._refuse(refusal)
                 return
             if batch:
                 self.items.append(item)
+                self.items.sort(key=lambda i: i.seq)
                 self.batch = len(self.items) > 1
                 self._after_change()
             else:
@@ -434,19 +493,61 @@ class DropZone(QFrame):
             why = (pv.error if pv else "") or self.tr("unreadable")
             return self.tr("Could not read %1: %2. Is it really an image, audio or video file?") \
                 .replace("%1", name).replace("%2", why)
-        if pv.info.kind != self.kind:
+        if not self.takes(pv.info.kind):
             return self._wrong_kind(name, pv.info.kind)
-        errors = catalog.check_file(self.model, self.spec, pv.info)
+        errors = self._check_info(pv.info)
         if errors:
             return self.tr("%1 was not used: %2").replace("%1", name).replace(
                 "%2", " ".join(tx(e.message) for e in errors))
         return None
 
+    def _check_info(self, info: Any) -> list[FieldError]:
+        """The model's limits for this file (a FILE_LIST item: the limits of its own media)."""
+        spec = self.spec
+        if spec.kind == Kind.FILE_LIST:
+            if info.kind not in self.kinds:
+                return []
+            spec = with_media(dc_replace(spec, limits=dict(spec.limits_by_media).get(info.kind, spec.limits)),
+                              info.kind)
+        return catalog.check_file(self.model, spec, info)
+
+    def doc_ok(self, path: str) -> bool:
+        formats = self.spec.limits.formats if self.spec.limits else ()
+        return not formats or doc_extension(path) in formats
+
+    def _doc_refusal(self, item: Item) -> str | None:
+        name = os.path.basename(item.value)
+        problems = self._doc_problems(item)
+        if item.size_bytes is None:
+            why = (item.preview.error if item.preview else "") or self.tr("unreadable")
+            return self.tr("Could not read %1: %2.").replace("%1", name).replace("%2", why)
+        if problems:
+            return self.tr("%1 was not used: %2").replace("%1", name).replace("%2", " ".join(problems))
+        return None
+
+    def _doc_problems(self, item: Item) -> list[str]:
+        lim = self.spec.limits
+        out: list[str] = []
+        if lim is None:
+            return out
+        label = tx(self.spec.label)
+        if not self.doc_ok(item.value):
+            out.append(self.tr("“%1” takes %2 files.").replace("%1", label)
+                       .replace("%2", "/".join(f.upper() for f in lim.formats)))
+        if lim.max_bytes and item.size_bytes is not None and item.size_bytes > lim.max_bytes:
+            out.append(self.tr("It is %1, over the %2 limit.").replace("%1", fmt_bytes(item.size_bytes))
+                       .replace("%2", fmt_bytes(lim.max_bytes)))
+        return out
+
+    def _kind_name(self, kind: str) -> str:
+        return {"image": self.tr("an image"), "audio": self.tr("an audio file"), "video": self.tr("a video"),
+                "file": self.tr("a document")}.get(kind, self.tr("an unknown kind of file"))
+
     def _wrong_kind(self, name: str, kind: str) -> str:
-        kinds = {"image": self.tr("an image"), "audio": self.tr("an audio file"), "video": self.tr("a video")}
+        wanted = self.tr("an image or a video") if set(self.kinds) == {"image", "video"} else \
+            self._kind_name(self.kind)
         return self.tr("%1 is %2, but “%3” needs %4.").replace("%1", os.path.basename(name)) \
-            .replace("%2", kinds.get(kind, self.tr("an unknown kind of file"))) \
-            .replace("%3", tx(self.spec.label)).replace("%4", kinds.get(self.kind, self.kind))
+            .replace("%2", self._kind_name(kind)).replace("%3", tx(self.spec.label)).replace("%4", wanted)
 
     def _accept(self, item: Item, replace: bool) -> None:
         if replace:
@@ -454,6 +555,7 @@ class DropZone(QFrame):
             self.batch = False
         elif len(self.items) < self.capacity:
             self.items.append(item)
+            self.items.sort(key=lambda i: i.seq)      # in the order given, not the order the checks finished
         else:
             self.message.emit(self.tr("“%1” takes at most %2 files; remove one first.")
                               .replace("%1", tx(self.spec.label)).replace("%2", str(self.capacity)))
@@ -466,19 +568,23 @@ class DropZone(QFrame):
         self.message.emit(text)
 
     def _after_change(self) -> None:
-        self.refusal = ""
-        self.message.emit("")
+        self.refusal = self._overflow
+        self.message.emit(self._overflow)
         self._rebuild()
         self.changed.emit()
 
     def _recheck(self, item: Item) -> None:
+        if self.kind == "file" and not item.remote:
+            item.problems = self._doc_problems(item)
+            return
         if item.info is None:
             item.problems = []
             return
-        item.problems = [tx(e.message) for e in catalog.check_file(self.model, self.spec, item.info)]
+        item.problems = [tx(e.message) for e in self._check_info(item.info)]
 
     def _remove(self, item: Item) -> None:
         if item in self.items:
+            self._overflow = ""
             self.items.remove(item)
             if len(self.items) <= 1:
                 self.batch = False
@@ -491,7 +597,12 @@ class DropZone(QFrame):
             "audio": self.tr("Audio (*.wav *.mp3 *.aac *.m4a)"),
             "video": self.tr("Videos (*.mp4 *.mov *.avi *.mkv *.flv *.ts *.mpg)"),
         }
-        flt = filters[self.kind] + ";;" + self.tr("All files (*)")
+        if self.kind == "file":
+            formats = self.spec.limits.formats if self.spec.limits else ()
+            flt = self.tr("Documents (%1)").replace("%1", " ".join(f"*.{f}" for f in formats) or "*")
+        else:
+            flt = ";;".join(filters[k] for k in self.kinds if k in filters)
+        flt += ";;" + self.tr("All files (*)")
         if self.multi or self.allow_batch:
             files, _ = QFileDialog.getOpenFileNames(self, tx(self.spec.label), "", flt)
         else:
@@ -508,7 +619,7 @@ class DropZone(QFrame):
         if files or links:
             self.take(files, links)
             return
-        if mime.hasImage() and self.kind == "image":
+        if mime.hasImage() and self.takes("image"):
             img = QImage(mime.imageData())
             if not img.isNull():
                 spawn(self._save_pasted(img), name="paste-image")
@@ -557,7 +668,7 @@ class DropZone(QFrame):
         self._set_drag(False)
         mime = event.mimeData()
         files, links = local_paths(mime)
-        if not files and not links and mime.hasImage() and self.kind == "image":
+        if not files and not links and mime.hasImage() and self.takes("image"):
             img = QImage(mime.imageData())
             if not img.isNull():
                 spawn(self._save_pasted(img), name="drop-image")
@@ -599,13 +710,19 @@ class DropZone(QFrame):
             self.hint.setText(self._hint_text())
 
     def _hint_text(self) -> str:
-        what = {"image": self.tr("Drop an image here"), "audio": self.tr("Drop an audio file here"),
-                "video": self.tr("Drop a video here")}[self.kind]
+        n = self.capacity
+        if set(self.kinds) == {"image", "video"}:
+            return self.tr("Drop up to %n images or videos here", "", n) if self.multi else \
+                self.tr("Drop an image or a video here")
         if self.multi:
-            what = self.tr("Drop up to %n images here", "", self.capacity)
-        elif self.allow_batch:
-            what = self.tr("Drop an image here (several images make a batch)")
-        return what
+            return {"image": self.tr("Drop up to %n images here", "", n),
+                    "audio": self.tr("Drop up to %n audio files here", "", n),
+                    "video": self.tr("Drop up to %n videos here", "", n),
+                    "file": self.tr("Drop up to %n documents here", "", n)}.get(self.kind, "")
+        if self.allow_batch:
+            return self.tr("Drop an image here (several images make a batch)")
+        return {"image": self.tr("Drop an image here"), "audio": self.tr("Drop an audio file here"),
+                "video": self.tr("Drop a video here"), "file": self.tr("Drop a document here")}.get(self.kind, "")
 
     def retranslate(self) -> None:
         self.browse_button.setText(self.tr("Browse…"))

@@ -28,9 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from ..catalog import Choice, InputSpec, Kind, ParamSpec
+from ..i18n import T
 from .util import set_state, tx
 
 LONG_TEXT = {"prompt", "negative_prompt"}
+#: the label of a choice combo's "leave it out" entry (shown translated)
+UNSET = T("", "")
 
 
 class Editor(QObject):
@@ -88,11 +91,11 @@ class TextEditor(Editor):
             lay.setContentsMargins(0, 0, 0, 0)
             lay.setSpacing(2)
             lay.addWidget(self.edit)
-            if spec.max_chars:
-                self.counter = QLabel(box)
-                self.counter.setObjectName("charCounter")
-                self.counter.setAlignment(Qt.AlignmentFlag.AlignRight)
-                lay.addWidget(self.counter)
+            self.counter = QLabel(box)
+            self.counter.setObjectName("charCounter")
+            self.counter.setAlignment(Qt.AlignmentFlag.AlignRight)
+            self.counter.setVisible(bool(spec.max_chars))
+            lay.addWidget(self.counter)
             self.widget = box
         else:
             self.edit = QLineEdit(parent)
@@ -105,6 +108,13 @@ class TextEditor(Editor):
 
     def text(self) -> str:
         return self.edit.toPlainText() if isinstance(self.edit, QPlainTextEdit) else self.edit.text()
+
+    def set_spec(self, spec: InputSpec) -> None:
+        """Another model's field of the same name: its own length limit (800, 5000 … characters)."""
+        self.spec = spec
+        if self.counter is not None:
+            self.counter.setVisible(bool(spec.max_chars))
+        self._count()
 
     def value(self) -> Any:
         t = self.text().strip()
@@ -142,19 +152,22 @@ class TextEditor(Editor):
 
 
 class ChoiceEditor(Editor):
-    """A combo of the catalogue's choices (sizes, durations, styles, templates, …)."""
+    """A combo of the catalogue's choices (sizes, durations, styles, templates, …). ``optional``: a first
+    entry leaves the parameter out, for the model to decide (a ratio that follows the source video)."""
 
     def __init__(self, choices: Sequence[Choice], default: Any = None, fixed: bool = False,
-                 parent: QWidget | None = None, name: str = ""):
+                 parent: QWidget | None = None, name: str = "", optional: bool = False):
         super().__init__(parent)
-        self.choices = list(choices)
+        self.optional = optional
+        self.choices = ([Choice(None, UNSET)] if optional else []) + list(choices)
         self.combo = QComboBox(parent)
         self.combo.setObjectName(f"combo_{name}")
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(12)
         self.combo.setMaxVisibleItems(20)
-        for i, c in enumerate(self.choices):
-            self.combo.addItem(tx(c.label), i)
+        for i, _c in enumerate(self.choices):
+            self.combo.addItem("", i)
+        self.retranslate()
         self.widget = self.combo
         if fixed or len(self.choices) == 1:
             self.combo.setEnabled(False)
@@ -166,7 +179,8 @@ class ChoiceEditor(Editor):
         return self.choices[i].value if 0 <= i < len(self.choices) else None
 
     def values(self) -> list[Any]:
-        return [c.value for c in self.choices]
+        """The catalogue's choices offered (without the 'not set' entry)."""
+        return [c.value for c in self.choices[1 if self.optional else 0:]]
 
     def set_value(self, value: Any) -> None:
         for i, c in enumerate(self.choices):
@@ -178,7 +192,7 @@ class ChoiceEditor(Editor):
 
     def retranslate(self) -> None:
         for i, c in enumerate(self.choices):
-            self.combo.setItemText(i, tx(c.label))
+            self.combo.setItemText(i, self.tr("Not set (the model decides)") if c.label is UNSET else tx(c.label))
 
 
 class BoolEditor(Editor):
@@ -205,11 +219,14 @@ class BoolEditor(Editor):
 
 
 class NumberEditor(Editor):
-    """A bounded int or float (frame rates, strengths, scales, thresholds)."""
+    """A bounded int or float (frame rates, strengths, scales, thresholds). A value with a meaning of its
+    own outside the range (duration 0: as long as the source; -1: the model picks) is the box's lowest
+    step, shown by its name."""
 
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None):
         super().__init__(parent)
         self.spec = spec
+        self.special: Choice | None = spec.extra[0] if spec.extra and spec.type == "int" else None
         if spec.type == "float":
             box: QSpinBox | QDoubleSpinBox = QDoubleSpinBox(parent)
             span = (spec.max or 1.0) - (spec.min or 0.0)
@@ -218,7 +235,8 @@ class NumberEditor(Editor):
             box.setRange(spec.min if spec.min is not None else -1e9, spec.max if spec.max is not None else 1e9)
         else:
             box = QSpinBox(parent)
-            box.setRange(int(spec.min) if spec.min is not None else 0,
+            lo = int(spec.min) if spec.min is not None else 0
+            box.setRange(lo - 1 if self.special is not None else lo,
                          int(spec.max) if spec.max is not None else 2_000_000_000)
             if spec.name == "duration":
                 box.setSuffix(self.tr(" s"))
@@ -227,22 +245,32 @@ class NumberEditor(Editor):
         box.setMaximumWidth(160)
         box.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.box = box
+        self.retranslate()
         if spec.default is not None:
-            box.setValue(spec.default)
+            self.set_value(spec.default)
         box.valueChanged.connect(lambda _v: self.changed.emit())
         self.widget = box
 
     def value(self) -> Any:
         v = self.box.value()
+        if self.special is not None and v == self.box.minimum():
+            return self.special.value
         return round(float(v), 4) if self.spec.type == "float" else int(v)
 
     def set_value(self, value: Any) -> None:
         if value is None:
             return
+        if self.special is not None and value == self.special.value:
+            self.box.setValue(self.box.minimum())
+            return
         try:
             self.box.setValue(float(value) if self.spec.type == "float" else int(value))
         except (TypeError, ValueError):
             pass
+
+    def retranslate(self) -> None:
+        if self.special is not None:
+            self.box.setSpecialValueText(tx(self.special.label))
 
 
 class SeedEditor(Editor):
@@ -382,7 +410,8 @@ def param_editor(spec: ParamSpec, parent: QWidget | None = None) -> Editor:
     if spec.type == "bool":
         return BoolEditor(spec, parent)
     if spec.choices:
-        return ChoiceEditor(spec.choices, spec.default, spec.fixed, parent, name=spec.name)
+        return ChoiceEditor(spec.choices, spec.default, spec.fixed, parent, name=spec.name,
+                            optional=spec.default is None and not spec.required and not spec.fixed)
     if spec.type == "str_list":
         return StrListEditor(spec, parent)
     if spec.name == "seed":

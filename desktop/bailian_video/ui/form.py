@@ -29,14 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from .. import catalog
-from ..catalog import Family, FieldError, InputSpec, Kind, ModelSpec, ValidationError
+from ..catalog import Family, FieldError, InputSpec, Kind, ModelSpec, Price, ValidationError
 from ..catalog.values import is_local
 from ..engine import Request, State
 from ..engine.intake import needs_consent
 from ..i18n import T
 from .config import UiConfig
-from .dropzone import DropZone, local_paths
-from .fields import Editor, FieldRow, StrListEditor, input_editor, param_editor
+from .dropzone import DropZone, doc_extension, local_paths
+from .fields import Editor, FieldRow, StrListEditor, TextEditor, input_editor, param_editor
+from .media_editor import MediaEditor, MediaSection
 from .media_jobs import guess_kind, load_preview
 from .session import Session
 from .util import Debouncer, ask, fmt_money, fmt_unit_price, set_state, spawn, tx
@@ -46,48 +47,47 @@ translate = QCoreApplication.translate
 
 
 def family_title(f: Family | str) -> str:
-    """The tab's name, as the issue names the families."""
-    return {
-        Family.T2V: translate("Families", "Text to video"),
-        Family.I2V: translate("Families", "Image to video"),
-        Family.KF2V: translate("Families", "First & last frame"),
-        Family.VACE: translate("Families", "Video editing"),
-        Family.STYLE: translate("Families", "Style transform"),
-        Family.ANIMATE_ANYONE: translate("Families", "AnimateAnyone"),
-        Family.EMO: translate("Families", "EMO"),
-        Family.LIVEPORTRAIT: translate("Families", "LivePortrait"),
-        Family.EMOJI: translate("Families", "Emoji"),
-        Family.VIDEORETALK: translate("Families", "VideoRetalk"),
-    }[Family(f)]
+    """The tab's name (from the catalogue's family descriptions)."""
+    return tx(catalog.family_spec(f).title)
 
 
 def family_blurb(f: Family | str) -> str:
     """One line under the tab's title saying what it makes, for someone who never used the API."""
-    return {
-        Family.T2V: translate("Families", "Describe a scene in a sentence or two and get a video of it."),
-        Family.I2V: translate("Families", "Bring a photo to life: it becomes the first frame of the video."),
-        Family.KF2V: translate("Families", "Give the first and the last frame; the model fills in the motion between."),
-        Family.VACE: translate("Families", "Edit a video: repaint it, change one part, extend it, or widen the frame."),
-        Family.STYLE: translate("Families", "Turn a whole video into a cartoon, comic, paper-art or ink-wash style."),
-        Family.ANIMATE_ANYONE: translate("Families", "Make the person in a photo dance like the person in a video."),
-        Family.EMO: translate("Families", "A portrait photo and a voice clip make a talking or singing portrait."),
-        Family.LIVEPORTRAIT: translate("Families", "A portrait photo and speech make a natural presenter video."),
-        Family.EMOJI: translate("Families", "A face photo and a template make an animated emoji."),
-        Family.VIDEORETALK: translate("Families", "Give a person in a video new speech, with matching lips."),
-    }[Family(f)]
+    return tx(catalog.family_spec(f).blurb)
 
 
-def price_text(spec: ModelSpec) -> str:
-    """'¥0.14/s 480P · ¥0.70/s 1080P', marked ≈ when the catalogue's figure is an estimate."""
-    p = spec.price
+def _rates_text(rates: dict[str, float], unit: str) -> str:
+    return " · ".join(f"{fmt_unit_price(amount)}{unit}" + ("" if tier == "*" else f" {tier}")
+                      for tier, amount in rates.items())
+
+
+def _switch_text(spec: ModelSpec, price: Price, key: str, rates: str) -> str:
+    """Another price table and what picks it: 'Generate audio off: ¥0.15/s 720P …'."""
+    p = spec.param(price.switch or "")
+    label = tx(p.label) if p is not None else str(price.switch)
+    if p is not None and p.type == "bool":
+        text = translate("FamilyTab", "%1 on: %2") if key == "true" else translate("FamilyTab", "%1 off: %2")
+        return text.replace("%1", label).replace("%2", rates)
+    choice = next((c for c in (p.choices if p is not None else ()) if str(c.value) == key), None)
+    return translate("FamilyTab", "%1 “%2”: %3").replace("%1", label) \
+        .replace("%2", tx(choice.label) if choice is not None else key).replace("%3", rates)
+
+
+def price_text(spec: ModelSpec, region: str | None = None) -> str:
+    """'¥0.14/s 480P · ¥0.70/s 1080P' at the region's prices, the other tables of a switch after it
+    ('Generate audio off: ¥0.15/s 720P …'), marked ≈ when the catalogue's figure is an estimate."""
+    p = spec.price_in(region)
     unit = translate("FamilyTab", "/s") if p.unit == "second" else translate("FamilyTab", "/image")
-    parts = []
-    for tier, amount in p.by_tier.items():
-        parts.append(f"{fmt_unit_price(amount)}{unit}" + ("" if tier == "*" else f" {tier}"))
-    text = " · ".join(parts)
+    text = _rates_text(p.by_tier, unit)
+    for key, rates in p.tables.items():
+        text += " · " + _switch_text(spec, p, key, _rates_text(rates, unit))
     if not p.confirmed:
         text = translate("FamilyTab", "≈ %1 (estimated)").replace("%1", text)
     return text
+
+
+#: editors whose value is files (not remembered as text between runs)
+FILE_EDITORS = (DropZone, MediaEditor)
 
 
 def field_key(field: str) -> str:
@@ -298,7 +298,7 @@ class FamilyTab(QWidget):
 
     def set_model(self, name: str, function: str | None = None) -> bool:
         spec = catalog.get(name)
-        if spec is None or spec.family != self.family or not spec.user_facing:
+        if spec is None or spec not in self.models:
             return False
         i = self.model_combo.findData(spec.name)
         self.model_combo.blockSignals(True)
@@ -373,22 +373,34 @@ class FamilyTab(QWidget):
         self.retranslate_model()
 
     def _input_row(self, ins: InputSpec) -> tuple[FieldRow, Any]:
-        key = (ins.name, ins.kind, ins.media)
+        # one editor per field across models (what was typed or dropped stays); a choice field with other
+        # choices (each model's own effect templates) is another editor
+        key = (ins.name, ins.kind, ins.media, tuple(c.value for c in ins.choices))
         body = self.inputs_scroll.widget()
         if key in self._input_cache:
             row, ed = self._input_cache[key]
             row.label_t, row.help_t, row.required = ins.label, ins.help, ins.required
-            if isinstance(ed, DropZone):
+            if isinstance(ed, (DropZone, MediaEditor)):
                 ed.set_model(self.spec.name, ins)
+            elif isinstance(ed, TextEditor):
+                ed.set_spec(ins)
             row.retranslate()
             row.set_error("")
             return row, ed
-        if ins.is_file:
+        batch = catalog.family_spec(self.family).allow_batch
+        if ins.kind == Kind.MEDIA:
+            media = MediaEditor(self.spec.name, ins, self.config.data_dir / "pasted", allow_batch=batch, parent=body)
+            row = FieldRow(ins.name, ins.label, ins.help, media, required=ins.required, parent=body)
+            media.changed.connect(self._changed)
+            media.changed.connect(lambda r=row: r.set_error(""))
+            media.batch_requested.connect(lambda z, files: spawn(self._confirm_batch(z, files), name="batch"))
+            ed = media
+        elif ins.is_file:
             ed = DropZone(self.spec.name, ins, self.config.data_dir / "pasted",
-                          allow_batch=self.family == Family.I2V and ins.kind == Kind.IMAGE, parent=body)
+                          allow_batch=batch and ins.kind == Kind.IMAGE, parent=body)
             row = FieldRow(ins.name, ins.label, ins.help, ed, required=ins.required, parent=body)
             ed.changed.connect(self._changed)
-            ed.changed.connect(lambda r=row: r.set_error(""))
+            ed.changed.connect(lambda r=row, z=ed: r.set_error(z.refusal))
             ed.message.connect(row.set_error)
             ed.batch_requested.connect(lambda files, z=ed: spawn(self._confirm_batch(z, files), name="batch"))
         else:
@@ -419,7 +431,17 @@ class FamilyTab(QWidget):
                     ed.set_count(n)
 
     def zones(self) -> list[DropZone]:
-        return [e for e in self.input_editors.values() if isinstance(e, DropZone)]
+        """Every drop zone of the current model (a media list's zones one by one)."""
+        out: list[DropZone] = []
+        for e in self.input_editors.values():
+            if isinstance(e, DropZone):
+                out.append(e)
+            elif isinstance(e, MediaEditor):
+                out.extend(e.zones())
+        return out
+
+    def media_editors(self) -> list[MediaEditor]:
+        return [e for e in self.input_editors.values() if isinstance(e, MediaEditor)]
 
     # -- changes -----------------------------------------------------------------------------
     def _changed(self, *_: Any) -> None:
@@ -442,7 +464,7 @@ class FamilyTab(QWidget):
     def build_request(self, batch_item: str | None = None) -> Request:
         inputs: dict[str, Any] = {}
         for name, ed in self.input_editors.items():
-            v = ed.value()
+            v = ed.value(batch_item) if isinstance(ed, MediaEditor) else ed.value()
             if isinstance(ed, DropZone) and ed.batch and batch_item is not None:
                 v = batch_item
             if v not in (None, "", []):
@@ -453,21 +475,29 @@ class FamilyTab(QWidget):
                        region=self.session.region, out_dir=str(c.out_dir), name_template=c.name_template)
 
     def media(self) -> dict[str, Any]:
-        out = {}
+        out: dict[str, Any] = {}
         for name, ed in self.input_editors.items():
-            if isinstance(ed, DropZone):
-                info = ed.media_info()
-                if info is not None:
-                    out[name] = info
+            info = ed.media_infos() if isinstance(ed, MediaEditor) else \
+                ed.media_info() if isinstance(ed, DropZone) else None
+            if info is not None:
+                out[name] = info
         return out
 
     def durations(self) -> dict[str, float]:
-        out = {}
+        """Seconds of each timed input for the estimate: by field (a list's files added up) and, for a
+        media list, by item type too ("reference_video": every reference video), as the engine counts."""
+        out: dict[str, float] = {}
         for name, ed in self.input_editors.items():
             if isinstance(ed, DropZone):
                 d = ed.duration()
                 if d:
                     out[name] = d
+            elif isinstance(ed, MediaEditor):
+                by_type = ed.durations()
+                if by_type:
+                    out[name] = sum(by_type.values())
+                    for typ, secs in by_type.items():
+                        out[typ] = out.get(typ, 0.0) + secs
         return out
 
     def batch_zone(self) -> DropZone | None:
@@ -480,12 +510,21 @@ class FamilyTab(QWidget):
     def validate(self) -> list[FieldError]:
         req = self.build_request()
         errors = catalog.validate(self.spec, req.inputs, req.params, region=self.session.region,
-                                  function=self.function, media=self.media())
+                                  function=self.function, media=self.media(), workspace=self.session.workspace,
+                                  need_host=self.session.needs_host)
         # zones also hold per-file problems against the current model (after a model switch)
         for name, ed in self.input_editors.items():
             if isinstance(ed, DropZone) and ed.problems() and not any(field_key(e.field) == name for e in errors):
                 words = " ".join(ed.problems())
                 errors.append(FieldError(f"input.{name}", "limits", T(words, words)))
+            elif isinstance(ed, MediaEditor):
+                types = ed.item_types()
+                for typ, problems in ed.problems().items():
+                    index = types.index(typ) if typ in types else -1
+                    field = f"input.{name}[{index}].url"
+                    if index >= 0 and not any(e.field.startswith(f"input.{name}[{index}]") for e in errors):
+                        words = " ".join(problems)
+                        errors.append(FieldError(field, "limits", T(words, words)))
         return errors
 
     def show_errors(self, errors: list[FieldError], spell_out: bool = False) -> None:
@@ -493,12 +532,19 @@ class FamilyTab(QWidget):
         (a refusal from the engine arrives right after the click, where the person is looking)."""
         for row in [*self.input_rows.values(), *self.param_rows.values()]:
             row.set_error("")
+        for med in self.media_editors():
+            med.clear_errors()
         self.model_error.hide()
         first: QWidget | None = None
         general: list[str] = []
         for e in errors:
             key = field_key(e.field)
             row = self.input_rows.get(key) or self.param_rows.get(key)
+            ed = self.input_editors.get(key)
+            if isinstance(ed, MediaEditor) and row is not None:
+                where = ed.show_error(e)
+                first = first or (where if isinstance(where, MediaSection) else row)
+                continue
             if row is not None:
                 zone = self.input_editors.get(key)
                 before = row.error.text() if not row.error.isHidden() else (
@@ -507,7 +553,7 @@ class FamilyTab(QWidget):
                 first = first or row
                 if spell_out:
                     self._refusal_rows.append(row)
-            elif key in ("region", "model"):
+            elif key in ("region", "model", "workspace"):
                 self.model_error.setText(tx(e.message))
                 self.model_error.show()
                 first = first or self.model_combo
@@ -527,17 +573,30 @@ class FamilyTab(QWidget):
                     scroll.ensureWidgetVisible(first)
             if isinstance(first, FieldRow):
                 ed = self.input_editors.get(first.name) or self.param_editors.get(first.name)
-                if isinstance(ed, Editor):
+                if isinstance(ed, (Editor, MediaEditor)):
                     ed.focus()
                 elif isinstance(ed, DropZone):
                     ed.setFocus()
+            elif isinstance(first, MediaSection) and first.zone is not None:
+                first.zone.setFocus()
             elif first is self.count:
                 self.count.setFocus()
 
     def field_error(self, name: str) -> str:
+        """The message at a field: 'prompt', 'media' (the media list as a whole), 'media.first_frame'
+        (beside that type's zone), 'model' / 'region' / 'workspace' (at the model picker)."""
+        base, _, typ = name.partition(".")
+        ed = self.input_editors.get(base)
+        if isinstance(ed, MediaEditor):
+            if typ:
+                sec = ed.section(typ)
+                return sec.error_text() if sec is not None else ""
+            row = self.input_rows[base]
+            return " ".join(t for t in (ed.general_text(), row.error.text() if not row.error.isHidden() else "") if t)
         row = self.input_rows.get(name) or self.param_rows.get(name)
         if row is None:
-            return self.model_error.text() if name in ("model", "region") and self.model_error.isVisible() else ""
+            return self.model_error.text() if name in ("model", "region", "workspace") and \
+                self.model_error.isVisible() else ""
         return row.error.text() if not row.error.isHidden() else ""
 
     def _say(self, text: str, error: bool = False, kind: str = "") -> None:
@@ -557,7 +616,7 @@ class FamilyTab(QWidget):
                 return eng.estimate(req, count=n, input_durations=self.durations())
             params = {**self.spec.default_params(self.function), **req.params}
             return catalog.estimate(self.spec, params, count=n, input_durations=self.durations(),
-                                    chain=catalog.chain_of(self.spec),
+                                    chain=catalog.chain_of(self.spec), region=self.session.region,
                                     reuse_template=bool(req.inputs.get("template_id")))
         except Exception:  # an odd combination must never break the form
             log.exception("estimate failed")
@@ -570,12 +629,12 @@ class FamilyTab(QWidget):
             return
         main = est.lines[-1]
         src = self.spec.duration_source
+        price = self.spec.price_in(self.session.region)
         if not est.seconds_known and src.startswith("input:"):
             field = src.split(":", 1)[1]
-            ins = self.spec.input(field, self.function)
             text = self.tr("Cost depends on the length of “%1”: %2 per second. Add it to see the total.") \
-                .replace("%1", tx(ins.label) if ins else field) \
-                .replace("%2", ("" if self.spec.price.confirmed else "≈") + fmt_unit_price(main.unit_price))
+                .replace("%1", self._input_label(field)) \
+                .replace("%2", ("" if price.confirmed else "≈") + fmt_unit_price(main.unit_price))
         else:
             amount = fmt_money(est.amount, est.confirmed and est.seconds_known)
             text = self.tr("Estimated cost: %1").replace("%1", f"<b>{amount}</b>")
@@ -597,12 +656,23 @@ class FamilyTab(QWidget):
         if not est.confirmed:
             text += " " + self.tr("Estimated price: the official price list gives no number for this model.")
         free = self.session.free_left(self.spec.name)
-        if free is not None and self.spec.price.free_quota:
+        if free is not None and price.free_quota:
             text += " " + self.tr("Free quota left: %1 of %2 s.").replace("%1", f"{free:g}") \
-                .replace("%2", f"{self.spec.price.free_quota:g}")
+                .replace("%2", f"{price.free_quota:g}")
         if self.session.is_sandbox:
             text += " " + self.tr("<i>Sandbox: nothing is charged.</i>")
         self.estimate.setText(text)
+
+    def _input_label(self, field: str) -> str:
+        """The label of an input, or of a media type ("video": the source video of an edit)."""
+        ins = self.spec.input(field, self.function)
+        if ins is not None:
+            return tx(ins.label)
+        for i in self.spec.inputs_for(self.function):
+            mt = i.media_type(field) if i.kind == Kind.MEDIA else None
+            if mt is not None:
+                return tx(mt.label)
+        return field
 
     # -- generate ----------------------------------------------------------------------------
     def _update_button(self) -> None:
@@ -783,16 +853,23 @@ class FamilyTab(QWidget):
 
     async def route(self, files: list[str], links: list[str]) -> None:
         """Send each dropped file to the field that takes its kind (images in order: first, last …)."""
-        by_kind: dict[str, list[str]] = {"image": [], "audio": [], "video": []}
+        by_kind: dict[str, list[str]] = {"image": [], "audio": [], "video": [], "file": []}
         unknown: list[str] = []
+        doc_zones = [z for z in self.zones() if z.takes("file")]
+
+        def is_doc(path: str) -> bool:
+            return any(z.doc_ok(path) for z in doc_zones) and bool(doc_extension(path))
+
         for f in files:
             k = guess_kind(f)
+            if k is None and is_doc(f):
+                k = "file"
             if k is None:
                 pv = await load_preview(f)
                 k = pv.info.kind if pv.info is not None else None
             (by_kind[k] if k in by_kind else unknown).append(f)
         for link in links:
-            k = guess_kind(link)
+            k = guess_kind(link) or ("file" if is_doc(link) else None)
             if k in by_kind:
                 by_kind[k].append(link)
             else:
@@ -801,11 +878,11 @@ class FamilyTab(QWidget):
         for kind, items in by_kind.items():
             if not items:
                 continue
-            targets = [z for z in self.zones() if z.kind == kind]
+            targets = [z for z in self.zones() if z.takes(kind)]
             if not targets:
                 notes.append(self.tr("This tab has no field for %1 (%2).")
                              .replace("%1", {"image": self.tr("images"), "audio": self.tr("audio"),
-                                             "video": self.tr("videos")}[kind])
+                                             "video": self.tr("videos"), "file": self.tr("documents")}[kind])
                              .replace("%2", ", ".join(Path(i).name for i in items)))
                 continue
             empty = [z for z in targets if not z.items]
@@ -841,11 +918,7 @@ class FamilyTab(QWidget):
         try:
             self.set_model(request.model, request.function)
             for name, ed in self.input_editors.items():
-                v = request.inputs.get(name)
-                if isinstance(ed, DropZone):
-                    ed.set_value(v)
-                else:
-                    ed.set_value(v)
+                ed.set_value(request.inputs.get(name))
             for name, ed in self.param_editors.items():
                 if name in request.params:
                     ed.set_value(request.params[name])
@@ -867,7 +940,7 @@ class FamilyTab(QWidget):
             return
         self._remember_params()
         texts = {n: ed.value() for n, ed in self.input_editors.items()
-                 if not isinstance(ed, DropZone) and ed.value() is not None}
+                 if not isinstance(ed, FILE_EDITORS) and ed.value() is not None}
         self.config.set_tab_state(self.family.value, {
             "model": self.spec.name, "function": self.function, "count": self.count.value(),
             "params": self._params_by_model, "texts": texts,
@@ -880,8 +953,8 @@ class FamilyTab(QWidget):
             self._params_by_model = {k: v for k, v in (st.get("params") or {}).items() if isinstance(v, dict)}
             name = st.get("model")
             spec = catalog.get(name) if isinstance(name, str) else None
-            if spec is None or spec.family != self.family or not spec.user_facing:
-                spec = next((m for m in self.models if m.featured), self.models[0])
+            if spec is None or spec not in self.models:
+                spec = self.default_model()
             self.model_combo.blockSignals(True)
             self.model_combo.setCurrentIndex(max(0, self.model_combo.findData(spec.name)))
             self.model_combo.blockSignals(False)
@@ -890,7 +963,7 @@ class FamilyTab(QWidget):
             self._rebuild_fields()
             for n, v in (st.get("texts") or {}).items():
                 ed = self.input_editors.get(n)
-                if ed is not None and not isinstance(ed, DropZone):
+                if ed is not None and not isinstance(ed, FILE_EDITORS):
                     ed.set_value(v)
             try:
                 self.count.setValue(int(st.get("count") or 1))
@@ -901,26 +974,49 @@ class FamilyTab(QWidget):
         self._changed()
 
     # -- language ----------------------------------------------------------------------------
+    def default_model(self) -> ModelSpec:
+        """The tab's first featured model (its own family's come first), else its first."""
+        return next((m for m in self.models if m.featured), self.models[0])
+
+    def _needs_workspace(self, spec: ModelSpec) -> bool:
+        """The model (or the region) answers only on a workspace host and no workspace id is set."""
+        region = self.session.region
+        r = catalog.REGIONS.get(region)
+        return (self.session.needs_host and spec.available_in(region)
+                and (spec.host == "workspace" or (r is not None and r.base_url is None))
+                and not catalog.valid_workspace(self.session.workspace))
+
     def retranslate_model(self) -> None:
         region = self.session.region
-        here = catalog.REGIONS.get(region, {}).get("label")
+        here = tx(catalog.region_label(region))
         for i, m in enumerate(self.models):
             text = tx(m.title)
+            if m.new:
+                text = self.tr("%1 · new").replace("%1", text)
             if not m.available_in(region):
-                text += " — " + self.tr("not in %1").replace("%1", tx(here) if here else region)
+                text += " — " + self.tr("not in %1").replace("%1", here)
+            elif self._needs_workspace(m):
+                text += " — " + self.tr("needs a workspace id")
             self.model_combo.setItemText(i, text)
-            self.model_combo.setItemData(i, tx(m.description) + "\n" + m.name, Qt.ItemDataRole.ToolTipRole)
+            self.model_combo.setItemData(i, f"{tx(m.description)}\n{m.name}\n{price_text(m, region)}",
+                                         Qt.ItemDataRole.ToolTipRole)
         self.model_desc.setText(f"{tx(self.spec.description)} · {self.spec.name}")
-        self.price.setText(price_text(self.spec))
+        price = self.spec.price_in(region)
+        self.price.setText(price_text(self.spec, region))
         self.price.setToolTip(self.tr("Price per second of finished video, by resolution. "
                                       "Only successful videos are billed."))
-        if self.spec.price.free_quota:
+        if price.free_quota:
             self.price.setText(self.price.text() + " · " + self.tr("%1 s free").replace(
-                "%1", f"{self.spec.price.free_quota:g}"))
+                "%1", f"{price.free_quota:g}"))
         if not self.spec.available_in(region):
             self.model_error.setText(self.tr("%1 is not available in %2. Pick another model, or switch the region "
                                              "in Settings.").replace("%1", tx(self.spec.title))
-                                     .replace("%2", tx(here) if here else region))
+                                     .replace("%2", here))
+            self.model_error.show()
+        elif self._needs_workspace(self.spec):
+            self.model_error.setText(self.tr("%1 answers only on your own workspace host in %2: enter the workspace "
+                                             "id in Settings.").replace("%1", tx(self.spec.title))
+                                     .replace("%2", here))
             self.model_error.show()
         else:
             self.model_error.hide()

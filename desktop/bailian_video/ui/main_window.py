@@ -54,6 +54,8 @@ class MainWindow(QMainWindow):
         self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
         self.family_tabs: dict[str, FamilyTab] = {}
         for fam in catalog.FAMILY_ORDER:
+            if not catalog.by_family(fam):       # a family with no model yet has nothing to show
+                continue
             tab = FamilyTab(fam, session, config, self.tabs)
             tab.submitted.connect(self._submitted)
             tab.show_task.connect(lambda rec: self.queue.select_task(rec.id))
@@ -207,7 +209,9 @@ class MainWindow(QMainWindow):
         spec = catalog.get(request.model)
         if spec is None:
             return
-        tab = self.tab(spec.family)
+        # its own family's tab; a model offered by several tabs stays in the one on show when that offers it
+        current = self.current_tab()
+        tab = current if spec in current.models else self.tab(spec.family)
         self.tabs.setCurrentWidget(tab)
         tab.load_request(request, exact=exact)
 
@@ -277,11 +281,14 @@ class MainWindow(QMainWindow):
                                              10000)
         c.backend = res.backend
         c.region = res.region
+        c.workspace = res.workspace
         c.sync()
-        restart = (res.backend != s.mode or res.region != s.region or (key_changed and res.backend == SERVICE))
+        restart = (res.backend != s.mode or res.region != s.region or (key_changed and res.backend == SERVICE)
+                   or (res.workspace != s.workspace and res.backend == SERVICE) or s.ctx is None)
+        s.workspace = res.workspace
         if restart:
             try:
-                await s.start(res.backend, res.region)
+                await s.start(res.backend, res.region, res.workspace)
             except Exception as e:  # shown in the badge; the window stays usable
                 self.statusBar().showMessage(self.tr("Could not start the backend: %1").replace("%1", str(e)), 15000)
         else:
@@ -308,7 +315,9 @@ class MainWindow(QMainWindow):
     # -- status and notifications -------------------------------------------------------------
     def update_badge(self) -> None:
         s = self.session
-        region = catalog.REGIONS.get(s.region, {}).get("label")
+        region = tx(catalog.region_label(s.region))
+        if s.workspace:
+            region = self.tr("%1 · workspace %2").replace("%1", region).replace("%2", s.workspace)
         if s.ctx is None:
             kind = "problem"
             text = self.tr("● Not connected") if not s.start_error else self.tr("● Backend stopped")
@@ -324,7 +333,7 @@ class MainWindow(QMainWindow):
             tip = self.tr("Add your Model Studio API key in Settings, or switch to the sandbox.")
         else:
             kind = "service"
-            text = self.tr("● Alibaba Cloud · %1").replace("%1", tx(region) if region else s.region)
+            text = self.tr("● Alibaba Cloud · %1").replace("%1", region)
             tip = self.tr("Real service at %1; videos are billed per second.").replace("%1", s.backend_label())
         self.badge.setText(text)
         self.badge.setToolTip(tip)
@@ -402,8 +411,8 @@ class MainWindow(QMainWindow):
         self.lang_actions["zh"].setText("简体中文")
         self.lang_actions["en"].setText("English")
         self.act_about.setText(self.tr("About"))
-        for i, fam in enumerate(catalog.FAMILY_ORDER):
-            self.tabs.setTabText(i, family_title(fam).replace("&", "&&"))
+        for tab in self.family_tabs.values():
+            self.tabs.setTabText(self.tabs.indexOf(tab), family_title(tab.family).replace("&", "&&"))
         self.update_badge()
         self.update_guest_banner()
 

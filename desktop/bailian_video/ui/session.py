@@ -44,6 +44,7 @@ class Session(QObject):
         self.ctx: Any = None
         self.mode: str = ""
         self.region: str = config.region
+        self.workspace: str = config.workspace
         self.api_key: str | None = None
         self.key_source: str | None = None        # "env" | "keychain" | "session"
         # Filled in by load_key (in a worker: finding the keychain can take a while).
@@ -102,6 +103,15 @@ class Session(QObject):
         return self.mode == SANDBOX
 
     @property
+    def needs_host(self) -> bool:
+        """Requests go to the real hosts (so a workspace-only model needs a workspace id); False for the
+        sandbox and a custom base URL, which answer every model themselves."""
+        eng = self.engine
+        if eng is not None:
+            return eng.clients.custom_base_url is None
+        return self.wanted_mode() != SANDBOX and not os.environ.get("DASHSCOPE_HTTP_BASE_URL")
+
+    @property
     def can_submit(self) -> bool:
         return self.ctx is not None and (self.is_sandbox or bool(self.api_key))
 
@@ -124,20 +134,24 @@ class Session(QObject):
         s.out_dir = Path(c.out_dir)
         s.name_template = c.name_template
         s.region = self.region
+        s.workspace = self.workspace or None
         s.global_concurrency = max(1, c.global_concurrency)
         s.model_concurrency = dict(c.model_concurrency)
         s.poll_deadline = max(60.0, c.poll_deadline_hours * 3600.0)
 
-    async def start(self, mode: str | None = None, region: str | None = None) -> None:
+    async def start(self, mode: str | None = None, region: str | None = None,
+                    workspace: str | None = None) -> None:
         """(Re)build the context for ``mode`` ('sandbox' | 'service'); replaces a running one."""
         async with self._switching:
             mode = mode or self.wanted_mode() or SANDBOX
             self.region = region or self.config.region
+            self.workspace = (workspace if workspace is not None else self.config.workspace).strip()
             await self._close_ctx()
             from ..services import AppContext
             # AppContext decides where each backend's tasks live (they never share a store).
             kwargs: dict[str, Any] = dict(data_dir=self.data_dir, region=self.region, sandbox=mode == SANDBOX,
-                                          out_dir=self.config.out_dir, settings=self.engine_settings())
+                                          out_dir=self.config.out_dir, settings=self.engine_settings(),
+                                          workspace=self.workspace or None)
             if mode == SANDBOX:
                 kwargs["sandbox_task_seconds"] = (self.sandbox_task_seconds if self.sandbox_task_seconds is not None
                                                   else self.config.sandbox_task_seconds)
@@ -212,8 +226,10 @@ class Session(QObject):
         return fl.get(model)
 
     # -- test connection -------------------------------------------------------------------
-    async def test_connection(self, key: str | None, region: str, sandbox: bool) -> tuple[bool, str]:
-        """Ask the service for its task list (free, read-only): does this key work in this region?"""
+    async def test_connection(self, key: str | None, region: str, sandbox: bool,
+                              workspace: str | None = None) -> tuple[bool, str]:
+        """Ask the service for its task list (free, read-only): does this key work in this region
+        (on its workspace host where the region has no shared one)?"""
         from ..api import errors as api_errors
         from ..api.client import DashScopeClient
         if sandbox:
@@ -222,7 +238,10 @@ class Session(QObject):
             else:
                 return True, ""
         else:
-            base = os.environ.get("DASHSCOPE_HTTP_BASE_URL") or catalog.base_url(region)
+            try:
+                base = os.environ.get("DASHSCOPE_HTTP_BASE_URL") or catalog.base_url(region, workspace or None)
+            except ValueError as e:      # WorkspaceNeeded, or an id that cannot be a host name
+                return False, tx(e.message) if isinstance(e, catalog.WorkspaceNeeded) else str(e)
         if not key:
             return False, ""
         try:

@@ -39,6 +39,8 @@ from .util import set_state, spawn, tx
 KEY_PAGE = {
     catalog.BEIJING: "https://bailian.console.aliyun.com/",
     catalog.SINGAPORE: "https://modelstudio.console.alibabacloud.com/",
+    catalog.VIRGINIA: "https://modelstudio.console.alibabacloud.com/",
+    catalog.FRANKFURT: "https://modelstudio.console.alibabacloud.com/",
 }
 
 
@@ -55,6 +57,7 @@ class SettingsResult:
     language: str = ""
     confirm_videos: int = CONFIRM_VIDEOS
     confirm_amount: float = CONFIRM_AMOUNT
+    workspace: str = ""              # the region's workspace id ('' = none)
 
 
 class SettingsDialog(QDialog):
@@ -126,8 +129,8 @@ class SettingsDialog(QDialog):
         self.region_label = QLabel(self.conn_box)
         self.region_combo = QComboBox(self.conn_box)
         self.region_combo.setObjectName("regionCombo")
-        for rid, info in catalog.REGIONS.items():
-            self.region_combo.addItem(tx(info["label"]), rid)
+        for rid, region in catalog.REGIONS.items():
+            self.region_combo.addItem(tx(region.label), rid)
         self.region_combo.setCurrentIndex(max(0, self.region_combo.findData(session.region)))
         self.region_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.region_combo.currentIndexChanged.connect(lambda _i: self._update_region_note())
@@ -137,6 +140,18 @@ class SettingsDialog(QDialog):
         self.region_note.setObjectName("helpText")
         self.region_note.setWordWrap(True)
         form.addRow(self.region_note)
+
+        self.workspace_label = QLabel(self.conn_box)
+        self.workspace_edit = QLineEdit(session.workspace or self.config.workspace, self.conn_box)
+        self.workspace_edit.setObjectName("workspaceEdit")
+        self.workspace_edit.setClearButtonEnabled(True)
+        self.workspace_edit.textChanged.connect(lambda _t: self._update_workspace_note())
+        self.workspace_label.setBuddy(self.workspace_edit)
+        form.addRow(self.workspace_label, self.workspace_edit)
+        self.workspace_note = QLabel(self.conn_box)
+        self.workspace_note.setObjectName("workspaceNote")
+        self.workspace_note.setWordWrap(True)
+        form.addRow(self.workspace_note)
 
         test_row = QHBoxLayout()
         self.test_button = QPushButton(self.conn_box)
@@ -289,6 +304,38 @@ class SettingsDialog(QDialog):
     def region(self) -> str:
         return str(self.region_combo.currentData())
 
+    def workspace(self) -> str:
+        return self.workspace_edit.text().strip()
+
+    def workspace_problem(self) -> str:
+        """Why the workspace id cannot be used ('' when it can): not a possible id, or none where the
+        region has only workspace hosts."""
+        ws = self.workspace()
+        if ws and not catalog.valid_workspace(ws):
+            return self.tr("“%1” is not a workspace ID: use letters, digits and dashes only, as the console "
+                           "shows it.").replace("%1", ws)
+        region = catalog.REGIONS.get(self.region())
+        if not ws and self.backend() == SERVICE and region is not None and region.base_url is None:
+            return self.tr("%1 has only workspace hosts: enter your workspace ID.").replace("%1", tx(region.label))
+        return ""
+
+    def _update_workspace_note(self) -> None:
+        problem = self.workspace_problem()
+        if problem:
+            self.workspace_note.setText(problem)
+        else:
+            self.workspace_note.setText(self.tr(
+                "Optional. Wan 3.0, and every model in Germany (Frankfurt), answer only on your workspace's own "
+                "host. The Model Studio console shows the ID of each workspace."))
+        set_state(self.workspace_note, "error", bool(problem))
+
+    def accept(self) -> None:
+        if self.workspace_problem():
+            self._update_workspace_note()
+            self.workspace_edit.setFocus()
+            return
+        super().accept()
+
     def _remove_key(self) -> None:
         self.key_edit.clear()
         self.remove_key_requested = True
@@ -312,7 +359,7 @@ class SettingsDialog(QDialog):
         self.test_button.setEnabled(False)
         self.test_result.setText(self.tr("Testing…"))
         try:
-            ok, detail = await self.session.test_connection(key, self.region(), sandbox)
+            ok, detail = await self.session.test_connection(key, self.region(), sandbox, self.workspace())
         finally:
             self.test_button.setEnabled(True)
         where = self.region_combo.currentText()
@@ -341,13 +388,15 @@ class SettingsDialog(QDialog):
             name_template=self.template_edit.text().strip() or DEFAULT_TEMPLATE,
             global_concurrency=self.concurrency.value(), model_concurrency=model_limits,
             poll_deadline_hours=self.deadline.value(), language=str(self.lang_combo.currentData() or ""),
-            confirm_videos=self.confirm_videos.value(), confirm_amount=self.confirm_amount.value())
+            confirm_videos=self.confirm_videos.value(), confirm_amount=self.confirm_amount.value(),
+            workspace=self.workspace())
 
     def _update_enabled(self) -> None:
         service = self.service_radio.isChecked()
-        for w in (self.key_edit, self.show_key, self.remove_key, self.region_combo):
+        for w in (self.key_edit, self.show_key, self.remove_key, self.region_combo, self.workspace_edit):
             w.setEnabled(service)
         self._update_key_info()
+        self._update_workspace_note()
 
     def _update_key_info(self) -> None:
         s = self.session
@@ -399,6 +448,7 @@ class SettingsDialog(QDialog):
         else:
             self.region_note.setText(self.tr("Every model is available in this region."))
         self._update_key_info()
+        self._update_workspace_note()
 
     def _update_template_preview(self) -> None:
         rec = TaskRecord(id=42, request=Request("wan2.2-t2v-plus", inputs={"prompt": self.tr(
@@ -422,6 +472,10 @@ class SettingsDialog(QDialog):
         self.show_key.setText(self.tr("Show"))
         self.remove_key.setText(self.tr("Remove"))
         self.region_label.setText(self.tr("&Region:"))
+        for i in range(self.region_combo.count()):
+            self.region_combo.setItemText(i, tx(catalog.region_label(str(self.region_combo.itemData(i)))))
+        self.workspace_label.setText(self.tr("&Workspace ID:"))
+        self.workspace_edit.setPlaceholderText(self.tr("Optional: the ID as the Model Studio console shows it"))
         self.test_button.setText(self.tr("Test connection"))
         self.out_box.setTitle(self.tr("Finished videos"))
         self.dir_label.setText(self.tr("&Folder:"))

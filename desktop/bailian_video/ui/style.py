@@ -50,6 +50,9 @@ QLabel#keyWhere[warning="true"] {{
     background: #fff8e1; color: #5d4100; border: 1px solid #ffd54f; border-radius: 6px; padding: 6px;
 }}
 QLabel#testResult[error="true"] {{ color: #c62828; }}
+QLabel#workspaceNote {{ color: palette(placeholder-text); font-size: 8.5pt; }}
+QLabel#workspaceNote[error="true"] {{ color: #c62828; font-size: 8.5pt; }}
+QLabel#mediaTitle {{ font-weight: 600; }}
 QLabel#testResult[error="false"] {{ color: #2e7d32; }}
 QFrame#decisionPanel {{
     background: {WARNING_BG}; border: 1px solid {WARNING_BORDER}; border-radius: 6px;
