@@ -301,3 +301,17 @@ def test_window_layout_is_remembered(qtbot, run, data_dir):
             w.act_queue.trigger()
             assert w.queue.isVisible()
     run(go())
+
+
+def test_an_optional_effect_template_starts_unset_and_is_not_sent(qtbot, run, data_dir):
+    """Effect templates are a list now; nobody gets an effect they did not pick."""
+    async def go():
+        async with open_app(data_dir) as app:
+            tab = app.tab("i2v")
+            choose(qtbot, tab.model_combo, "Wan 2.1 Turbo")
+            combo = tab.input_editors["template"]
+            assert combo.value() is None
+            assert "template" not in tab.build_request().inputs
+            choose(qtbot, combo.combo, "Squish")
+            assert tab.build_request().inputs["template"] == "squish"
+    run(go())

@@ -68,7 +68,7 @@ HH_WATERMARK = ParamSpec("watermark", "bool", T("添加“Happy Horse”水印",
                          default=True, help=T("默认开启，水印在画面右下角。",
                                               "On by default; the mark sits in the lower right corner."))
 
-COMMON: dict[str, Any] = dict(endpoint=VIDEO_GEN, sync=False, result=RESULT_VIDEO, statuses=STATUSES,
+COMMON: dict[str, Any] = dict(sound=True, endpoint=VIDEO_GEN, sync=False, result=RESULT_VIDEO, statuses=STATUSES,
                               submit_rps=5, concurrency=5, fps=24, tier_source="param:resolution",
                               rewrites_prompt=False, new=True)
 

@@ -108,8 +108,8 @@ PROMPT_HELP = T("描述画面内容与动作，最多 2500 字（汉字、字母
 
 # -- parameters ----------------------------------------------------------------------------------
 MODE = ParamSpec("mode", "str", T("生成模式", "Mode"), default="pro",
-                 choices=(Choice("pro", T("专业（1080P）", "Professional (1080P)")),
-                          Choice("std", T("标准（720P）", "Standard (720P)"))),
+                 choices=(Choice("pro", T("专业（1080P）", "Professional (1080P)"), tier="1080P"),
+                          Choice("std", T("标准（720P）", "Standard (720P)"), tier="720P")),
                  help=T("专业模式更清晰，价格也更高。", "Professional is sharper and costs more."))
 ASPECT = ParamSpec("aspect_ratio", "str", T("画面比例", "Aspect ratio"), default="16:9",
                    choices=(Choice("16:9", T("16:9（横屏）", "16:9 (landscape)")),
@@ -133,7 +133,8 @@ SILENT = {"std": 0.6, "pro": 0.8}
 WITH_SOUND = {"std": 0.9, "pro": 1.2}
 
 COMMON: dict[str, Any] = dict(family=Family.T2V, endpoint=VIDEO_GEN, sync=False, result=RESULT_VIDEO,
-                              statuses=STATUSES, usage=USAGE, submit_rps=5, concurrency=10, pool="kling", typical_seconds=180,
+                              statuses=STATUSES, usage=Usage(USAGE.keys, USAGE.seconds, USAGE.tier, tier_text=True), fps=24,
+                              submit_rps=5, concurrency=10, pool="kling", typical_seconds=180,
                               duration_source="param:duration", tier_source="param:mode", rewrites_prompt=False,
                               new=True)
 

@@ -120,7 +120,7 @@ def _model(name: str, family: Family, version: str, title: T, description: T, in
     return ModelSpec(
         name=name, family=family, title=title, description=description, endpoint=VIDEO_GEN, sync=False,
         regions={BEIJING: name}, inputs=inputs, params=params + (AUDIO, WATERMARK, SEED), result=RESULT_VIDEO,
-        usage=usage, price=price(version), submit_rps=5, concurrency=5, pool=f"pixverse-{version}", typical_seconds=90,
+        usage=replace(usage, tier_text=True), fps=24, price=price(version), submit_rps=5, concurrency=5, pool=f"pixverse-{version}", typical_seconds=90,
         duration_source="param:duration", tier_source=tier_source, new=True, rewrites_prompt=False)
 
 

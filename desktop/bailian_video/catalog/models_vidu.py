@@ -76,11 +76,11 @@ def media(*types: MediaType, help_: T, requires: tuple[tuple[str, str], ...] = (
 
 def _model(name: str, family: Family, title: T, description: T, inputs: tuple[InputSpec, ...],
            params: tuple[ParamSpec, ...], prices: dict[str, float], usage: Usage = USAGE,
-           fps: int | None = None) -> ModelSpec:
+           fps: int | None = 24) -> ModelSpec:
     return ModelSpec(
         name=name, family=family, title=title, description=description, endpoint=VIDEO_GEN, sync=False,
         regions={BEIJING: name}, inputs=inputs, params=params + (WATERMARK, SEED), result=RESULT_VIDEO,
-        usage=usage, price=Price("second", prices, free_quota=0), submit_rps=5, concurrency=5, pool="vidu",
+        usage=replace(usage, tier_text=True), price=Price("second", prices, free_quota=0), submit_rps=5, concurrency=5, pool="vidu",
         typical_seconds=120, fps=fps, duration_source="param:duration", tier_source="param:resolution",
         new=True, rewrites_prompt=False, statuses=STATUSES)
 
@@ -129,7 +129,7 @@ def r2v(name: str, title: T, description: T, tiers: tuple[str, ...], max_s: int,
               prompt(5000, required=True))
     params = (resolution(tiers, RES_WITH_SIZE), size(tiers), duration(max_s, required=True, auto=videos))
     return _model(name, Family.R2V, title, description, inputs, params + ((AUDIO,) if audio else ()), prices,
-                  usage=USAGE_R2V, fps=24)
+                  usage=replace(USAGE_R2V, tier_text=True), fps=24)
 
 
 # -- the models ------------------------------------------------------------------------------

@@ -390,7 +390,7 @@ R26_BILL: dict[str, Any] = dict(bill_input=("reference_urls",), max_input_second
 
 MODELS += [
     ModelSpec(
-        name="wan2.6-r2v", title=T("万相2.6 参考生视频", "Wan 2.6 reference-to-video"),
+        name="wan2.6-r2v", sound=True, title=T("万相2.6 参考生视频", "Wan 2.6 reference-to-video"),
         description=T("让参考图片或视频里的角色演戏、对话，可多镜头；2–10 秒，720P / 1080P。",
                       "Characters from reference images or videos act and talk, multi-shot if you like; "
                       "2–10 s, 720P / 1080P."),
@@ -487,7 +487,7 @@ MODELS += [
     replace(_detect("wan2.2-s2v-detect", Family.S2V, FACE_DETECT, (S2V_IMAGE,), (), "check_pass", 5,
                     T("数字人 图片检查", "Digital human photo check")), new=True, rewrites_prompt=False),
     ModelSpec(
-        name="wan2.2-s2v", family=Family.S2V, featured=True, title=T("万相2.2 数字人", "Wan 2.2 digital human"),
+        name="wan2.2-s2v", family=Family.S2V, featured=True, fps=16, title=T("万相2.2 数字人", "Wan 2.2 digital human"),
         description=T("一张人物图 + 一段语音，生成说话、唱歌或表演的视频，口型跟着声音走（先自动检查图片）；"
                       "和音频一样长（20 秒内）。",
                       "A photo and a voice clip make a talking, singing or performing video with matching lips "

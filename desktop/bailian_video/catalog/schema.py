@@ -222,6 +222,7 @@ class Usage:
     keys: tuple[str, ...]
     seconds: str | None = "duration"
     tier: str | None = None
+    tier_text: bool = False           # the tier is reported as text ("720"), as the partner models do
 
 
 @dataclass(frozen=True)
@@ -287,6 +288,7 @@ class ModelSpec:
     new: bool = False                  # shown as "new" in pickers
     #: with ``prompt_extend`` on, the service answers with the rewritten ``actual_prompt``
     rewrites_prompt: bool = True
+    sound: bool = False                # the video always has sound the model made (no switch, no audio in)
     send_parameters: bool = True       # emoji-v1 / liveportrait-detect take no "parameters"
     user_facing: bool = True           # False for chain steps the user never picks directly
     featured: bool = False

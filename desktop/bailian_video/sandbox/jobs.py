@@ -289,7 +289,8 @@ class Ctx:
         if given:
             plan.args["audio"] = given[0].file
             return
-        wants = switch or self.takes_audio() or (source is not None and spec.param("audio_setting") is not None)
+        wants = (switch or spec.sound or self.takes_audio()
+                 or (source is not None and spec.param("audio_setting") is not None))
         if not wants:
             return
         if source is not None and source.info.has_audio:

@@ -247,9 +247,8 @@ class Facts:
         return bool(self.out.has_audio) if self.out else False
 
     def sr(self) -> int | str:
-        """Third-party models (ids with a provider prefix, ``kling/…``) report the tier as text, as their
-        pages show; Wan and HappyHorse as a number."""
-        return str(self.short) if "/" in self.spec.name else self.short
+        """As a number (Wan, HappyHorse) or as text (the partner models, ``Usage.tier_text``)."""
+        return str(self.short) if self.spec.usage.tier_text else self.short
 
 
 #: Each ``usage`` key the service reports, and how the sandbox answers it.

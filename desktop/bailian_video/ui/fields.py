@@ -425,9 +425,9 @@ def param_editor(spec: ParamSpec, parent: QWidget | None = None) -> Editor:
 def input_editor(spec: InputSpec, parent: QWidget | None = None) -> Editor:
     if spec.kind == Kind.TEXT:
         return TextEditor(spec, parent)
-    if spec.kind == Kind.CHOICE:
-        return ChoiceEditor(spec.choices, spec.choices[0].value if spec.choices else None, parent=parent,
-                            name=spec.name)
+    if spec.kind == Kind.CHOICE:   # an optional one (an effect template) starts unset: nothing chosen is sent
+        first = spec.choices[0].value if spec.choices and spec.required else None
+        return ChoiceEditor(spec.choices, first, parent=parent, name=spec.name, optional=not spec.required)
     if spec.kind == Kind.INT:
         return OptionalIntEditor(spec, parent)
     return TemplateIdEditor(spec, parent)
