@@ -272,9 +272,17 @@ USAGE_VALUES: dict[str, Callable[[Facts], Any]] = {
 
 
 def usage_for(task: Task, out: RenderOutput | None) -> dict[str, Any]:
-    """The model's own ``usage``: exactly the keys of ``spec.usage``, each answered per :data:`USAGE_VALUES`."""
+    """The model's own ``usage``: exactly the keys of ``spec.usage``, each answered per :data:`USAGE_VALUES`;
+    a key the table does not know echoes the request's parameter of that name (a new model's own
+    key needs no sandbox code), or is left out when there is none."""
     facts = Facts(task, out)
-    return {key: USAGE_VALUES[key](facts) for key in task.spec.usage.keys}
+    out_usage: dict[str, Any] = {}
+    for key in task.spec.usage.keys:
+        if key in USAGE_VALUES:
+            out_usage[key] = USAGE_VALUES[key](facts)
+        elif task.params.get(key) is not None:
+            out_usage[key] = task.params[key]
+    return out_usage
 
 
 class TaskStore:
