@@ -80,3 +80,21 @@ def test_tasks_go_to_the_host_their_model_answers_on_and_the_key_nowhere_else(tm
         assert run(go("ws1")) == [State.DONE, State.DONE]
         assert ws.creations("wan3.0-video") == 1 and ws.creations() == 1
         assert shared.creations("wan2.7-t2v") == 1 and shared.creations() == 1
+
+
+def test_free_quota_and_prices_follow_the_region(tmp_path) -> None:
+    """Outside mainland China there is no free quota, and prices are the region's own."""
+    async def go(region: str) -> tuple[dict, float]:
+        ctx = await AppContext.create(data_dir=tmp_path / region, api_key="sk-region-test", region=region,
+                                      settings=fast_settings(tmp_path / "out"), workspace="ws1")
+        try:
+            est = ctx.engine.estimate(Request("wan2.6-t2v", {"prompt": "x"}, {"size": "1280*720", "duration": 5},
+                                              region=region))
+            return ctx.engine.totals()["free_left"], est.amount
+        finally:
+            await ctx.close()
+
+    bj_free, bj_cost = run(go("cn-beijing"))
+    sg_free, sg_cost = run(go("ap-southeast-1"))
+    assert bj_free["wan2.6-t2v"] == 50 and "wan2.6-t2v" not in sg_free and sg_free == {}
+    assert bj_cost == pytest.approx(5 * 0.6) and sg_cost == pytest.approx(5 * 0.733924, abs=1e-3)

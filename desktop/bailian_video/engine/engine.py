@@ -386,8 +386,9 @@ class Engine:
         by_day = self.store.totals_by_day()
         today = time.strftime("%Y-%m-%d")
         used = self.store.usage_units()
-        free_left = {m.name: max(0.0, m.price.free_quota - used.get(m.name, 0.0))
-                     for m in catalog.all_models() if m.price.free_quota}
+        region = self.settings.region           # Singapore, Virginia and Frankfurt have no free quota
+        free_left = {m.name: max(0.0, m.price_in(region).free_quota - used.get(m.name, 0.0))
+                     for m in catalog.all_models() if m.available_in(region) and m.price_in(region).free_quota}
         return dict(today=dict(by_day).get(today, 0.0), by_day=by_day, by_model=self.store.totals_by_model(),
                     free_left=free_left, units_used=used)
 
@@ -709,7 +710,7 @@ class Engine:
         billed = rec.chain.billed_units
         images = float((result.usage or {}).get("image_count", 1))
         billed[step.name] = billed.get(step.name, 0) + images
-        rec.chain.detect_cost += step.price.for_tier(None) * images
+        rec.chain.detect_cost += step.price_in(rec.request.region).for_tier(None) * images
         if not result.passed:
             reason = result.reason or ""
             self._fail(rec, "DetectFailed", T(
