@@ -91,7 +91,7 @@ def test_two_processes_resuming_one_folder_pay_and_download_each_task_once(tmp_p
         queued.communicate(timeout=60)
         # the batch exits at once (--no-wait): the second process takes its unfinished tasks over
         third = cli("tasks", "resume", base_url=sb.base_url, data=data, wait=False)
-        outs = [p.communicate(timeout=120) for p in (other, third)]
+        outs = [p.communicate(timeout=300) for p in (other, third)]
         assert all(p.returncode == 0 for p in (other, third)), outs
         recs = stored(data)
         assert [r.state for r in recs] == [State.DONE] * 10
