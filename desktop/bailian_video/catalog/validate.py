@@ -238,8 +238,9 @@ def validate(model: ModelSpec | str, inputs: Mapping[str, Any], params: Mapping[
         where = "、".join(region_label(r).zh for r in spec.regions if r in REGIONS)
         where_en = ", ".join(region_label(r).en for r in spec.regions if r in REGIONS)
         errs.append(FieldError("region", "region", T(
-            f"{spec.name} 在{here.zh}不可用（仅 {where}）；请在设置里切换地区。",
-            f"{spec.name} is not available in {here.en} (only {where_en}); switch the region in Settings.")))
+            f"{spec.name} 在{here.zh}不可用（仅 {where}）；请切换地区（“设置”里，或命令行的 --region）。",
+            f"{spec.name} is not available in {here.en} (only {where_en}); switch the region (in Settings, or "
+            f"--region on the command line).")))
     elif region and need_host and (spec.host == "workspace" or REGIONS[region].base_url is None) \
             and not valid_workspace(workspace):
         here = region_label(region)
