@@ -1,37 +1,16 @@
 """The catalogue as data, and validation messages a person understands."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
+from catalog_helpers import Info
 
 from bailian_video import catalog
 from bailian_video.catalog import Family, Kind
-from bailian_video.i18n import set_language
 
 REQUIRED = """wan2.2-t2v-plus wanx2.1-t2v-turbo wanx2.1-t2v-plus wan2.2-i2v-plus wanx2.1-i2v-turbo wanx2.1-i2v-plus
 wanx2.1-kf2v-plus wanx2.1-vace-plus video-style-transform animate-anyone-detect-gen2 animate-anyone-template-gen2
 animate-anyone-gen2 emo-detect-v1 emo-v1 liveportrait-detect liveportrait emoji-detect-v1 emoji-v1 videoretalk
 wan2.2-i2v-flash wan2.2-kf2v-flash wan2.5-t2v-preview wan2.5-i2v-preview wan2.6-t2v wan2.6-i2v wan2.6-i2v-flash""".split()
-
-
-@dataclass
-class Info:
-    kind: str = "image"
-    format: str = "png"
-    size_bytes: int = 1000
-    width: int | None = 1280
-    height: int | None = 720
-    duration: float | None = None
-    fps: float | None = None
-    has_alpha: bool = False
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def messages(errors):

@@ -2,40 +2,19 @@
 regions, VACE limits and options, cross-field VACE rules, effect templates, and prices per region."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
+from catalog_helpers import Info
 
 from bailian_video import catalog
 from bailian_video.catalog import BEIJING, FRANKFURT, SINGAPORE, VIRGINIA, Kind
 from bailian_video.catalog.checks_vace import regional_param_checks, template_checks, vace_checks
-from bailian_video.i18n import set_language
 
 VACE = "wanx2.1-vace-plus"
 URL = "https://example.com/"
 
 
-@dataclass
-class Info:
-    kind: str = "image"
-    format: str = "png"
-    size_bytes: int = 1000
-    width: int | None = 1280
-    height: int | None = 720
-    duration: float | None = None
-    fps: float | None = None
-    has_alpha: bool = False
-
-
 def video(width: int = 1280, height: int = 720, duration: float = 4.0, fps: float = 16.0) -> Info:
     return Info(kind="video", format="mp4", width=width, height=height, duration=duration, fps=fps)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def on(errs, field):

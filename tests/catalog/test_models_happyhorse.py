@@ -1,13 +1,11 @@
 """HappyHorse 1.0 in the catalogue: what the official pages allow, refuse and charge."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
+from catalog_helpers import Info
 
 from bailian_video import catalog
 from bailian_video.catalog import FRANKFURT, SINGAPORE, VIRGINIA, Family, Kind
-from bailian_video.i18n import set_language
 
 T2V, I2V, R2V, EDIT = ("happyhorse-1.0-t2v", "happyhorse-1.0-i2v", "happyhorse-1.0-r2v",
                        "happyhorse-1.0-video-edit")
@@ -15,28 +13,9 @@ IMG = "https://example.com/a.png"
 VID = "https://example.com/a.mp4"
 
 
-@dataclass
-class Info:
-    kind: str = "image"
-    format: str = "png"
-    size_bytes: int = 1000
-    width: int | None = 1280
-    height: int | None = 720
-    duration: float | None = None
-    fps: float | None = None
-    has_alpha: bool = False
-
-
 def video(**kw) -> Info:
     return Info(**{"kind": "video", "format": "mp4", "width": 1280, "height": 720, "duration": 6.0, "fps": 24.0,
                    **kw})
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def item(typ: str, url: str = IMG) -> dict:

@@ -1,13 +1,11 @@
 """Kling V3 and V3 Omni in the catalogue: one id per model, the task picked by the media sent."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
+from catalog_helpers import Info
 
 from bailian_video import catalog
 from bailian_video.catalog import BEIJING, SINGAPORE, Family, Kind
-from bailian_video.i18n import set_language
 
 V3 = "kling/kling-v3-video-generation"
 OMNI = "kling/kling-v3-omni-video-generation"
@@ -15,28 +13,9 @@ IMG = "https://example.com/a.png"
 VID = "https://example.com/a.mp4"
 
 
-@dataclass
-class Info:
-    kind: str = "image"
-    format: str = "png"
-    size_bytes: int = 1000
-    width: int | None = 1280
-    height: int | None = 720
-    duration: float | None = None
-    fps: float | None = None
-    has_alpha: bool = False
-
-
 def video(**kw) -> Info:
     return Info(**{"kind": "video", "format": "mp4", "width": 1280, "height": 720, "duration": 5.0, "fps": 30.0,
                    **kw})
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def item(typ: str, url: str = IMG) -> dict:

@@ -9,7 +9,6 @@ import pytest
 from bailian_video import catalog
 from bailian_video.catalog import Family, Kind
 from bailian_video.catalog.models_pixverse import MODELS
-from bailian_video.i18n import set_language
 
 IMG = "https://example.com/a.png"
 IMG2 = "https://example.com/b.webp"
@@ -21,13 +20,6 @@ R2V = ["pixverse/pixverse-c1-r2v", "pixverse/pixverse-v5.6-r2v"]
 ALL = T2V + I2V + KF2V + R2V
 BY_SIZE = T2V + R2V             # "size" (W*H) sets the tier
 BY_RESOLUTION = I2V + KF2V      # "resolution" sets the tier
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def item(type_: str, url: str = IMG) -> dict[str, str]:

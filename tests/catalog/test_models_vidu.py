@@ -8,7 +8,6 @@ import pytest
 from bailian_video import catalog
 from bailian_video.catalog import Family, Kind
 from bailian_video.catalog.models_vidu import MODELS
-from bailian_video.i18n import set_language
 
 IMG = "https://example.com/a.png"
 IMG2 = "https://example.com/b.jpg"
@@ -22,13 +21,6 @@ KF2V = ["vidu/viduq3-pro_start-end2video", "vidu/viduq3-turbo_start-end2video", 
 R2V = ["vidu/viduq3-mix_reference2video", "vidu/viduq3_reference2video", "vidu/viduq3-turbo_reference2video",
        "vidu/viduq2-pro_reference2video", "vidu/viduq2_reference2video"]
 ALL = T2V + I2V + KF2V + R2V
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def image(url: str = IMG) -> dict[str, str]:

@@ -2,15 +2,14 @@
 API pages, the price page and the rate-limit page describe them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from catalog_helpers import Info
 
 from bailian_video import catalog
 from bailian_video.catalog import Family, Kind
 from bailian_video.catalog.models_wan import MODELS
-from bailian_video.i18n import set_language
 
 IMG = "https://example.com/a.png"
 IMG2 = "https://example.com/b.jpg"
@@ -25,31 +24,12 @@ NAMES = ["wan2.7-t2v", "wan2.7-t2v-2026-04-25", "wan2.7-i2v", "wan2.7-i2v-2026-0
          "wan2.2-animate-move", "wan2.2-animate-mix", "wan2.2-s2v-detect", "wan2.2-s2v"]
 
 
-@dataclass
-class Info:
-    kind: str = "image"
-    format: str = "png"
-    size_bytes: int = 1000
-    width: int | None = 1280
-    height: int | None = 720
-    duration: float | None = None
-    fps: float | None = None
-    has_alpha: bool = False
-
-
 def video(seconds: float) -> Info:
     return Info(kind="video", format="mp4", duration=seconds, fps=30)
 
 
 def audio(seconds: float) -> Info:
     return Info(kind="audio", format="mp3", width=None, height=None, duration=seconds)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def item(typ: str, url: str, **extra: str) -> dict[str, str]:

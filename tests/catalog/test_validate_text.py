@@ -16,13 +16,6 @@ T2V = "wan2.2-t2v-plus"
 T2V_PARAMS = {"size": "832*480"}
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
-
-
 @pytest.mark.parametrize("text", BLANKS)
 def test_is_blank(text):
     assert is_blank(text)
