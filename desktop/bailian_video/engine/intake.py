@@ -96,19 +96,16 @@ def request_key(spec: ModelSpec, request: Request, files: dict[str, Any]) -> str
     """Duplicate guard: model, function, region, parameters and input *contents* (not paths)."""
     inputs: dict[str, Any] = {}
     for k, v in request.inputs.items():
-        f = files.get(k)
-        if isinstance(f, list) and f and "slot" in f[0] and isinstance(v, list) and v and isinstance(v[0], dict):
-            items = json.loads(json.dumps(v))
-            for x in f:
-                i, key = x["slot"]
-                items[i][key] = x.get("sha256") or x["value"]
-            inputs[k] = items
-        elif isinstance(f, list):
-            inputs[k] = [x.get("sha256") or x["value"] for x in f]
-        elif isinstance(f, dict):
-            inputs[k] = f.get("sha256") or f["value"]
-        else:
+        f, ins = files.get(k), spec.input(k, request.function)
+        if not f or ins is None:
             inputs[k] = v
+            continue
+        # Each file of the value replaced by its content hash, where its kind keeps it (records
+        # written before file slots were kept have none: their list position is the slot).
+        metas = f if isinstance(f, list) else [f]
+        slots = [tuple(m["slot"]) if "slot" in m else ((i,) if isinstance(f, list) else ()) for i, m in enumerate(metas)]
+        inputs[k] = KINDS[ins.kind].rebuild(ins, v, {slot: m.get("sha256") or m["value"]
+                                                     for slot, m in zip(slots, metas)})
     params = {**spec.default_params(request.function), **{k: v for k, v in request.params.items() if v is not None}}
     blob = json.dumps([spec.name, request.function, request.region, inputs, params], sort_keys=True,
                       ensure_ascii=False)
