@@ -607,7 +607,11 @@ def _open_readonly(args: argparse.Namespace) -> Any:
     path = _store_path(args)
     if not path.exists():
         return None
-    return TaskStore(path, readonly=True)
+    store = TaskStore(path, readonly=True)
+    if store.version == 0:     # the owner has made the file but not yet its tables: no tasks so far
+        store.close()
+        return None
+    return store
 
 
 def _restore(args: argparse.Namespace) -> int:

@@ -87,3 +87,19 @@ def test_batch_csv_then_tasks_list_and_show(tmp_path):
     # the same batch again pays nothing: with their seeds fixed, both rows are finished videos already
     again = cli("batch", str(tmp_path / "jobs.csv"), "--sandbox", "--data-dir", d, "--out", str(tmp_path / "out"))
     assert again.returncode == 0 and sorted(again.stdout.split()) == sorted(t["output_path"] for t in listed)
+
+
+def test_tasks_list_while_the_owner_is_still_creating_the_database(tmp_path):
+    """The owner has made the file but not yet its tables (a moment, at first start): the history
+    is empty, not an internal error."""
+    import sqlite3
+    data = tmp_path / "d"
+    data.mkdir()
+    db = sqlite3.connect(data / "tasks.sqlite3")
+    db.execute("PRAGMA journal_mode=WAL")
+    db.close()
+    r = cli("tasks", "list", "--json", "--data-dir", str(data))
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == []
+    shown = cli("tasks", "show", "1", "--data-dir", str(data))
+    assert shown.returncode == 2 and "no task #1" in shown.stderr
