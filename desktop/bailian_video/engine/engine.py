@@ -287,8 +287,8 @@ class Engine:
                     last_try = time.monotonic()
                     if self.ownership.try_acquire():
                         log.info("the previous owner of the task store went away; taking over its tasks")
+                        self._pull_changes()    # as a guest still: the last owner's final writes count
                         self._owner = True
-                        self._pull_changes()
                         self._take_over(await asyncio.to_thread(self.store.unfinished))
                 version = self.store.data_version()
                 if version != self._data_version:
