@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
-from ui_helpers import choose, drop, dropped, generate, mp4s, open_app, type_into, until
+from ui_helpers import choose, choose_model, drop, dropped, generate, mp4s, open_app, type_into, until
 
 from bailian_video.engine import State
 from bailian_video.media.probe import probe
@@ -47,6 +47,7 @@ def test_image_to_video_from_a_dropped_photo(qtbot, run, data_dir, assets):
     async def go():
         async with open_app(data_dir) as app:
             tab = app.tab("i2v")
+            choose_model(qtbot, tab.model_combo, "wan2.2-i2v-plus")
             zone = tab.input_editors["img_url"]
             assert drop(zone, [assets / "cat.png"])
             await dropped(zone)
@@ -63,6 +64,7 @@ def test_first_and_last_frame_dropped_anywhere_on_the_tab(qtbot, run, data_dir, 
     async def go():
         async with open_app(data_dir) as app:
             tab = app.tab("kf2v")
+            choose_model(qtbot, tab.model_combo, "wan2.2-kf2v-flash")
             # both frames dropped on the tab itself (not on a field): routed in order
             assert drop(tab, [assets / "first.png", assets / "last.png"], at=tab.blurb.geometry().center())
             first, last = tab.input_editors["first_frame_url"], tab.input_editors["last_frame_url"]

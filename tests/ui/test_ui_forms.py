@@ -8,7 +8,17 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData, Qt, QUrl
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
-from ui_helpers import choose, choose_at, click, drop, dropped, generate, open_app, type_into, until
+from ui_helpers import (
+    choose,
+    choose_model,
+    click,
+    drop,
+    dropped,
+    generate,
+    open_app,
+    type_into,
+    until,
+)
 
 from bailian_video import catalog
 
@@ -18,16 +28,16 @@ def test_every_tab_offers_only_the_catalogue_choices(qtbot, run, data_dir):
         async with open_app(data_dir, start=False) as app:
             w = app.window
             assert [w.tabs.tabText(i) for i in range(w.tabs.count())] == [
-                "Text to video", "Image to video", "First && last frame", "Reference to video", "Edit with words",
-                "Video editing", "Style transform", "Animate a photo", "AnimateAnyone", "Digital human", "EMO",
+                "Text to video", "Image to video", "First && last frame", "Reference to video", "Edit a video",
+                "VACE editing", "Style transform", "Move / replace a person", "AnimateAnyone", "Digital human", "EMO",
                 "LivePortrait", "Emoji", "VideoRetalk"]
             for fam in catalog.FAMILY_ORDER:
                 tab = app.tab(fam)
                 # every model of the family, and the ones of other families that fit this tab too
-                assert [tab.model_combo.itemData(i) for i in range(tab.model_combo.count())] == \
-                    [m.name for m in catalog.by_family(fam)]
-                for i, spec in enumerate(catalog.by_family(fam)):
-                    choose_at(qtbot, tab.model_combo, i)
+                listed = [tab.model_combo.itemData(i) for i in range(tab.model_combo.count())]
+                assert sorted(n for n in listed if n) == sorted(m.name for m in catalog.by_family(fam))
+                for spec in catalog.by_family(fam):
+                    choose_model(qtbot, tab.model_combo, spec.name)
                     assert tab.spec.name == spec.name
                     for fn in (spec.functions or [None]):
                         if fn:
@@ -60,6 +70,7 @@ def test_problems_are_flagged_at_the_field_before_submitting(qtbot, run, data_di
     async def go():
         async with open_app(data_dir) as app:
             tab = app.tab("t2v")
+            choose_model(qtbot, tab.model_combo, "wan2.2-t2v-plus")
             recs = await generate(qtbot, tab)
             assert recs == []
             assert tab.field_error("prompt") == "Prompt is required."
@@ -71,6 +82,9 @@ def test_problems_are_flagged_at_the_field_before_submitting(qtbot, run, data_di
             recs = await generate(qtbot, tab)
             assert recs == [] and "801 characters, over the 800 limit" in tab.field_error("prompt")
             i2v = app.tab("i2v")
+            assert await generate(qtbot, i2v) == []                  # the default, HappyHorse 1.1: a media list
+            assert i2v.field_error("media.first_frame") == "First frame is required."
+            choose_model(qtbot, i2v.model_combo, "wan2.2-i2v-plus")
             assert await generate(qtbot, i2v) == []
             assert i2v.field_error("img_url") == "First frame is required."
             vace = app.tab("vace")
@@ -85,6 +99,7 @@ def test_invalid_drops_are_refused_with_the_reason(qtbot, run, data_dir, assets)
     async def go():
         async with open_app(data_dir) as app:
             tab = app.tab("i2v")
+            choose_model(qtbot, tab.model_combo, "wan2.2-i2v-plus")
             zone, row = tab.input_editors["img_url"], tab.input_rows["img_url"]
             drop(zone, [assets / "voice.wav"])                           # wrong kind
             await dropped(zone)
@@ -149,6 +164,7 @@ def test_several_photos_on_image_to_video_become_a_batch(qtbot, run, data_dir, a
     async def go():
         async with open_app(data_dir) as app:
             tab = app.tab("i2v")
+            choose_model(qtbot, tab.model_combo, "wan2.2-i2v-plus")
             choose(qtbot, tab.param_editors["resolution"].combo, "480P")
             drop(tab.input_editors["img_url"], [assets / "sky.jpg", assets / "sea.jpg", assets / "hill.jpg"])
             box = await until(lambda: QApplication.activeModalWidget() or tab.findChild(QMessageBox, "batchDialog"),
@@ -180,6 +196,7 @@ def test_paste_a_picture_a_file_and_a_link(qtbot, run, data_dir, assets):
     async def go():
         async with open_app(data_dir) as app:
             tab = app.tab("i2v")
+            choose_model(qtbot, tab.model_combo, "wan2.2-i2v-plus")
             zone = tab.input_editors["img_url"]
             clip = QGuiApplication.clipboard()
             img = QImage(str(assets / "cat.png"))
@@ -257,10 +274,10 @@ def test_switching_language_at_run_time(qtbot, run, data_dir):
             w.lang_actions["zh"].trigger()
             await asyncio.sleep(0)
             assert [w.tabs.tabText(i) for i in range(w.tabs.count())] == [
-                "文生视频", "图生视频", "首尾帧", "参考生视频", "一句话改视频", "视频编辑", "风格重绘", "图生动作", "舞动人像",
+                "文生视频", "图生视频", "首尾帧", "参考生视频", "视频编辑", "通用编辑 VACE", "风格重绘", "动作迁移 / 角色替换", "舞动人像",
                 "数字人", "悦动人像", "灵动人像", "表情包", "声动人像"]
             assert tab.generate_button.text() == "生成"
-            assert tab.model_combo.currentText().startswith("万相")
+            assert tab.model_combo.currentText() == "HappyHorse 1.1 文生视频（有声） · 新"
             assert tab.input_rows["prompt"].title.text() == "提示词 *"
             assert w.queue.windowTitle() == "任务队列"
             assert app.config.language == "zh"
@@ -274,6 +291,7 @@ def test_ctrl_enter_generates_from_the_prompt(qtbot, run, data_dir):
     async def go():
         async with open_app(data_dir) as app:
             tab = app.tab("t2v")
+            choose_model(qtbot, tab.model_combo, "wan2.2-t2v-plus")
             tab.param_editors["size"].set_value("832*480")
             type_into(qtbot, tab, "prompt", "made with the keyboard")
             got = []

@@ -122,6 +122,18 @@ def choose(qtbot: Any, combo: QComboBox, text: str) -> None:
     raise AssertionError(f"{text!r} is not among {[combo.itemText(i) for i in range(combo.count())]}")
 
 
+def choose_model(qtbot: Any, combo: QComboBox, name: str) -> None:
+    """Pick a model by its name with the keyboard (Home, then Down): the list has maker headings and may
+    have entries of other regions, which the keyboard skips as a person's arrow keys do."""
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(combo.count() + 1):
+        if combo.currentData() == name:
+            return
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    raise AssertionError(f"{name!r} cannot be picked among {[combo.itemData(i) for i in range(combo.count())]}")
+
+
 def choose_at(qtbot: Any, combo: QComboBox, index: int) -> None:
     """Pick the ``index``-th entry with the keyboard (Home, then Down that many times)."""
     combo.setFocus()

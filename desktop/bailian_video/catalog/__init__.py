@@ -2,6 +2,8 @@
 cost estimates, scheduling and the sandbox."""
 from __future__ import annotations
 
+from dataclasses import replace as dc_replace
+
 from . import models_happyhorse, models_kling, models_pixverse, models_vidu, models_wan
 from .families import FAMILIES, FAMILY_ORDER, family_spec
 from .models import MODELS as _LEGACY
@@ -36,8 +38,15 @@ from .schema import (
 )
 from .validate import FieldError, ValidationError, check_file, check_param, validate
 
-MODELS: list[ModelSpec] = [*_LEGACY, *models_wan.MODELS, *models_happyhorse.MODELS, *models_kling.MODELS,
-                          *models_vidu.MODELS, *models_pixverse.MODELS]
+
+def _made_by(maker: str, models: list[ModelSpec]) -> list[ModelSpec]:
+    """Every model of a partner's data module is that partner's."""
+    return [m if m.maker == maker else dc_replace(m, maker=maker) for m in models]
+
+
+MODELS: list[ModelSpec] = [*_LEGACY, *models_wan.MODELS, *_made_by("happyhorse", models_happyhorse.MODELS),
+                          *_made_by("kling", models_kling.MODELS), *_made_by("vidu", models_vidu.MODELS),
+                          *_made_by("pixverse", models_pixverse.MODELS)]
 _BY_NAME: dict[str, ModelSpec] = {}
 for _m in MODELS:
     _BY_NAME[_m.name] = _m

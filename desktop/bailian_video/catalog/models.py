@@ -551,7 +551,7 @@ STYLES = (T("日式漫画", "Japanese manga"), T("美式漫画", "American comic
           T("简易插画", "Simple illustration"), T("国风水墨", "Chinese ink wash"))
 
 MODELS.append(ModelSpec(
-    name="video-style-transform", family=Family.STYLE, title=T("视频风格重绘", "Video style transform"),
+    name="video-style-transform", maker="tongyi", family=Family.STYLE, title=T("视频风格重绘", "Video style transform"),
     description=T("把视频整体转换为 8 种画风之一，最长 30 秒。", "Restyles a video in one of 8 styles; up to 30 s."),
     endpoint=VIDEO_GEN, sync=False, regions={BEIJING: "video-style-transform"},
     inputs=(InputSpec("video_url", Kind.VIDEO, T("原视频", "Source video"), required=True,
@@ -628,7 +628,7 @@ EMOJI_TEMPLATES = [
 def _detect(name: str, family: Family, endpoint: str, inputs: tuple, params: tuple, rule: str, rps: float,
             title: T, send_parameters: bool = True, outputs: tuple[str, ...] = ()) -> ModelSpec:
     spec = dict(DETECT, regions={BJ: name})
-    return ModelSpec(name=name, family=family, title=title, description=title, endpoint=endpoint, inputs=inputs,
+    return ModelSpec(name=name, maker="tongyi", family=family, title=title, description=title, endpoint=endpoint, inputs=inputs,
                      params=params, detect_rule=rule, submit_rps=rps, send_parameters=send_parameters,
                      detect_outputs=outputs, **spec)
 
@@ -638,7 +638,7 @@ MODELS += [
     _detect("animate-anyone-detect-gen2", Family.ANIMATE_ANYONE, AA_DETECT,
             (portrait_image(AA_IMAGE, AA_IMAGE_HELP),), (), "check_pass", 5, T("舞动人像 图像检测", "AnimateAnyone detect")),
     ModelSpec(
-        name="animate-anyone-template-gen2", family=Family.ANIMATE_ANYONE,
+        name="animate-anyone-template-gen2", maker="tongyi", family=Family.ANIMATE_ANYONE,
         title=T("舞动人像 动作模板", "AnimateAnyone motion template"),
         description=T("从舞蹈视频提取动作模板。", "Extracts a motion template from a dance video."),
         endpoint=AA_TEMPLATE, regions={BJ: "animate-anyone-template-gen2"},
@@ -650,7 +650,7 @@ MODELS += [
         price=Price("second", {"*": 0.08}, free_quota=1800), submit_rps=5, concurrency=1, typical_seconds=180,
         duration_source="input:video_url", send_parameters=False, user_facing=False, **PORTRAIT),
     ModelSpec(
-        name="animate-anyone-gen2", family=Family.ANIMATE_ANYONE, title=T("舞动人像 AnimateAnyone", "AnimateAnyone"),
+        name="animate-anyone-gen2", maker="tongyi", family=Family.ANIMATE_ANYONE, title=T("舞动人像 AnimateAnyone", "AnimateAnyone"),
         description=T("让照片里的人跟着动作视频跳舞（检测 → 模板 → 生成）。",
                       "Makes the person in a photo dance like a video (detect → template → generate)."),
         endpoint=I2V_SYNTH, regions={BJ: "animate-anyone-gen2"},
@@ -676,7 +676,7 @@ MODELS += [
                        choices=(Choice("1:1", T("1:1 头像", "1:1 head")), Choice("3:4", T("3:4 半身", "3:4 half body")))),),
             "check_pass", 5, T("悦动人像 人脸检测", "EMO detect"), outputs=("face_bbox", "ext_bbox")),
     ModelSpec(
-        name="emo-v1", family=Family.EMO, title=T("悦动人像 EMO", "EMO"),
+        name="emo-v1", maker="tongyi", family=Family.EMO, title=T("悦动人像 EMO", "EMO"),
         description=T("一张照片 + 一段语音，生成说话或唱歌的人像（自动先做人脸检测）。",
                       "A photo and a voice clip make a talking or singing portrait (face check first)."),
         endpoint=I2V_SYNTH, regions={BJ: "emo-v1"},
@@ -698,7 +698,7 @@ MODELS += [
     _detect("liveportrait-detect", Family.LIVEPORTRAIT, FACE_DETECT, (portrait_image(LP_IMAGE, LP_IMAGE_HELP),), (),
             "pass", 5, T("灵动人像 人脸检测", "LivePortrait detect"), send_parameters=False),
     ModelSpec(
-        name="liveportrait", family=Family.LIVEPORTRAIT, title=T("灵动人像 LivePortrait", "LivePortrait"),
+        name="liveportrait", maker="tongyi", family=Family.LIVEPORTRAIT, title=T("灵动人像 LivePortrait", "LivePortrait"),
         description=T("照片 + 语音，生成自然的播报或唱歌人像，可调眨眼、嘴型和头部动作。",
                       "Photo + voice for a natural presenter or singer; tune blinks, mouth and head motion."),
         endpoint=I2V_SYNTH, regions={BJ: "liveportrait"},
@@ -723,7 +723,7 @@ MODELS += [
                        choices=(Choice("1:1", T("1:1", "1:1")),)),),
             "bbox_face", 1, T("表情包 人脸检测", "Emoji detect"), outputs=("face_bbox", "ext_bbox")),
     ModelSpec(
-        name="emoji-v1", family=Family.EMOJI, title=T("表情包 Emoji", "Emoji"),
+        name="emoji-v1", maker="tongyi", family=Family.EMOJI, title=T("表情包 Emoji", "Emoji"),
         description=T("一张正脸照 + 20 种动态模板之一，生成表情包视频。",
                       "A frontal photo and one of 20 motion templates make an animated emoji."),
         endpoint=I2V_SYNTH, regions={BJ: "emoji-v1"},
@@ -736,7 +736,7 @@ MODELS += [
         fps=25, duration_source="estimate:3", chain=("emoji-detect-v1", "emoji-v1"), **PORTRAIT),
     # -- VideoRetalk (§11) --------------------------------------------------------------------
     ModelSpec(
-        name="videoretalk", family=Family.VIDEORETALK, title=T("声动人像 VideoRetalk", "VideoRetalk"),
+        name="videoretalk", maker="tongyi", family=Family.VIDEORETALK, title=T("声动人像 VideoRetalk", "VideoRetalk"),
         description=T("给人物视频换一段语音，口型自动对上。", "Gives a person in a video new speech with matching lips."),
         endpoint=I2V_SYNTH, regions={BJ: "videoretalk"},
         inputs=(InputSpec("video_url", Kind.VIDEO, T("人物视频", "Speaker video"), required=True,

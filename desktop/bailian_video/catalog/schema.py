@@ -241,6 +241,8 @@ class FamilySpec:
     title: T
     blurb: T
     allow_batch: bool = False         # a folder of images makes one task each
+    #: the models the tab starts with, newest first: the first one the region offers is the default
+    prefer: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -292,6 +294,8 @@ class ModelSpec:
     send_parameters: bool = True       # emoji-v1 / liveportrait-detect take no "parameters"
     user_facing: bool = True           # False for chain steps the user never picks directly
     featured: bool = False
+    #: who makes it (``catalog/makers.py``): pickers group models by maker
+    maker: str = "wan"
     statuses: tuple[str, ...] = ("PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELED", "UNKNOWN")
 
     # -- lookups ---------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ..catalog import Choice, InputSpec, Kind, ParamSpec
 from ..i18n import T
+from .aspect import ASPECT_PARAMS, aspect_icon
 from .util import set_state, tx
 
 LONG_TEXT = {"prompt", "negative_prompt"}
@@ -150,6 +151,22 @@ class TextEditor(Editor):
     def focus(self) -> None:
         self.edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def insert_at_cursor(self, text: str) -> None:
+        """Put ``text`` (a media tag: 图1, <<<image_1>>>, @name) where the cursor is, in place of a selection,
+        with a space before it unless it starts the text or follows whitespace; the focus comes back here."""
+        if isinstance(self.edit, QPlainTextEdit):
+            cur = self.edit.textCursor()
+            start = cur.selectionStart()
+            before = self.edit.document().characterAt(start - 1) if start > 0 else ""
+            cur.insertText(text if not before or before.isspace() else f" {text}")
+            self.edit.setTextCursor(cur)
+        else:
+            start = self.edit.selectionStart() if self.edit.hasSelectedText() else self.edit.cursorPosition()
+            # Qt counts UTF-16 units
+            before = self.edit.text().encode("utf-16-le")[:2 * start].decode("utf-16-le", "ignore")[-1:]
+            self.edit.insert(text if not before or before.isspace() else f" {text}")
+        self.focus()
+
 
 class ChoiceEditor(Editor):
     """A combo of the catalogue's choices (sizes, durations, styles, templates, …). ``optional``: a first
@@ -160,6 +177,8 @@ class ChoiceEditor(Editor):
         super().__init__(parent)
         self.optional = optional
         self.choices = ([Choice(None, UNSET)] if optional else []) + list(choices)
+        #: words after a choice's label, by value (its price: "720P — ¥0.60/s")
+        self.suffixes: dict[str, str] = {}
         self.combo = QComboBox(parent)
         self.combo.setObjectName(f"combo_{name}")
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -167,6 +186,12 @@ class ChoiceEditor(Editor):
         self.combo.setMaxVisibleItems(20)
         for i, _c in enumerate(self.choices):
             self.combo.addItem("", i)
+        if name in ASPECT_PARAMS:
+            self.combo.setIconSize(QSize(22, 22))
+            for i, c in enumerate(self.choices):
+                icon = aspect_icon(c.value, self.combo.palette())
+                if icon is not None:
+                    self.combo.setItemIcon(i, icon)
         self.retranslate()
         self.widget = self.combo
         if fixed or len(self.choices) == 1:
@@ -190,9 +215,15 @@ class ChoiceEditor(Editor):
         if self.combo.currentIndex() < 0 and self.choices:
             self.combo.setCurrentIndex(0)
 
+    def set_suffixes(self, suffixes: dict[str, str]) -> None:
+        self.suffixes = suffixes
+        self.retranslate()
+
     def retranslate(self) -> None:
         for i, c in enumerate(self.choices):
-            self.combo.setItemText(i, self.tr("Not set (the model decides)") if c.label is UNSET else tx(c.label))
+            text = self.tr("Not set (the model decides)") if c.label is UNSET else tx(c.label)
+            extra = self.suffixes.get(str(c.value))
+            self.combo.setItemText(i, f"{text} — {extra}" if extra else text)
 
 
 class BoolEditor(Editor):

@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,16 +29,27 @@ from PySide6.QtWidgets import (
 )
 
 from .. import catalog
-from ..catalog import Family, FieldError, InputSpec, Kind, ModelSpec, Price, ValidationError
+from ..catalog import (
+    Family,
+    FieldError,
+    InputSpec,
+    Kind,
+    ModelSpec,
+    ParamSpec,
+    Price,
+    ValidationError,
+    makers,
+)
 from ..catalog.values import is_local
 from ..engine import Request, State
 from ..engine.intake import needs_consent
 from ..i18n import T
 from .config import UiConfig
 from .dropzone import DropZone, doc_extension, local_paths
-from .fields import Editor, FieldRow, StrListEditor, TextEditor, input_editor, param_editor
+from .fields import ChoiceEditor, Editor, FieldRow, StrListEditor, TextEditor, input_editor, param_editor
 from .media_editor import MediaEditor, MediaSection
 from .media_jobs import guess_kind, load_preview
+from .model_picker import ModelPicker
 from .session import Session
 from .util import Debouncer, ask, fmt_money, fmt_unit_price, set_state, spawn, tx
 
@@ -128,6 +139,7 @@ class FamilyTab(QWidget):
         self._busy = False
         self._note_kind = ""
         self._refusal_rows: list[FieldRow] = []     # rows marked by the engine's refusal (cleared on any change)
+        self._last_tier: str | None = None         # the resolution last chosen, carried across models
         self.setObjectName(f"tab_{self.family.value}")
         self.setAcceptDrops(True)
         self._built = False
@@ -152,6 +164,7 @@ class FamilyTab(QWidget):
         super().showEvent(event)
 
     COMPACT_HEIGHT = 420
+    FIRST_TIER = "720P"
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
         super().resizeEvent(event)
@@ -175,12 +188,10 @@ class FamilyTab(QWidget):
         head = QHBoxLayout()
         head.setSpacing(8)
         self.model_label = QLabel(self)
-        self.model_combo = QComboBox(self)
+        self.model_combo = ModelPicker(self.models, self)
         self.model_combo.setObjectName("modelCombo")
         self.model_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.model_label.setBuddy(self.model_combo)
-        for m in self.models:
-            self.model_combo.addItem(tx(m.title), m.name)
         self.model_combo.currentIndexChanged.connect(self._model_picked)
         self.price = QLabel(self)
         self.price.setObjectName("priceLabel")
@@ -349,6 +360,9 @@ class FamilyTab(QWidget):
             row.show()
         # parameters: new editors, carrying values over where they are still valid
         old = {n: e.value() for n, e in self.param_editors.items()}
+        # the resolution carries over too, across models that spell it differently (resolution, size);
+        # the first time, 720P: sharp enough to judge, and the cheaper tier on most models
+        tier = self._last_tier or self.FIRST_TIER
         remembered = self._params_by_model.get(f"{self.spec.name}:{self.function or ''}", {})
         for row in self.param_rows.values():
             row.deleteLater()
@@ -357,10 +371,13 @@ class FamilyTab(QWidget):
         body = self.params_scroll.widget()
         for ps in self.spec.params_for(self.function):
             ed = param_editor(ps, body)
-            for candidate in (remembered.get(ps.name), old.get(ps.name)):
+            same_tier = self._value_at_tier(ps, tier)
+            for candidate in (remembered.get(ps.name), old.get(ps.name), same_tier):
                 if candidate is not None and not catalog.check_param(self.spec, ps, candidate):
                     ed.set_value(candidate)
                     break
+            if isinstance(ed, ChoiceEditor):
+                ed.set_suffixes(self._choice_prices(ps))
             ed.changed.connect(self._changed)
             row = FieldRow(ps.name, ps.label, ps.help, ed.widget, required=False, self_labelled=ed.self_labelled,
                            editor=ed, parent=body)
@@ -370,7 +387,38 @@ class FamilyTab(QWidget):
             self.params_layout.insertWidget(self.params_layout.count() - 1, row)
         self.params_scroll.setVisible(bool(self.param_rows))
         self._sync_str_lists()
+        self._last_tier = self.current_tier() or self._last_tier
         self.retranslate_model()
+
+    def _value_at_tier(self, ps: ParamSpec, tier: str) -> Any:
+        """The choice of ``ps`` that gives resolution ``tier`` (a size of that tier keeps the aspect of the
+        first one listed), None when ``ps`` does not set the tier or has no such choice."""
+        src = self.spec.tier_source or ""
+        if src == f"param:{ps.name}":
+            return next((c.value for c in ps.choices if str(c.value) == tier), None)
+        if src == "size" and ps.name == "size":
+            return next((c.value for c in ps.choices if (c.tier or catalog.size_tier(str(c.value))) == tier), None)
+        return None
+
+    def _choice_prices(self, ps: ParamSpec) -> dict[str, str]:
+        """The price per second of each choice that sets the tier: "720P — ¥0.60/s", "Pro — ¥0.60/s"."""
+        src = self.spec.tier_source or ""
+        price = self.spec.price_in(self.session.region)
+        rates = price.by_tier
+        if len(rates) < 2 or price.unit != "second":
+            return {}
+        out: dict[str, str] = {}
+        approx = "" if price.confirmed else "≈"
+        for c in ps.choices:
+            if src == f"param:{ps.name}":
+                tier: str | None = str(c.value)
+            elif src == "size" and ps.name == "size":
+                tier = c.tier or catalog.size_tier(str(c.value))
+            else:
+                return {}
+            if tier in rates:
+                out[str(c.value)] = approx + fmt_unit_price(rates[tier]) + self.tr("/s")
+        return out
 
     def _input_row(self, ins: InputSpec) -> tuple[FieldRow, Any]:
         # one editor per field across models (what was typed or dropped stays); a choice field with other
@@ -402,6 +450,7 @@ class FamilyTab(QWidget):
             ed.changed.connect(self._changed)
             ed.changed.connect(lambda r=row, z=ed: r.set_error(z.refusal))
             ed.message.connect(row.set_error)
+            ed.message.connect(lambda text, r=row: self.reveal(r) if text else None)
             ed.batch_requested.connect(lambda files, z=ed: spawn(self._confirm_batch(z, files), name="batch"))
         else:
             editor = input_editor(ins, body)
@@ -412,6 +461,15 @@ class FamilyTab(QWidget):
             editor.changed.connect(lambda r=row: r.set_error(""))
         self._input_cache[key] = (row, ed)
         return row, ed
+
+    def reveal(self, widget: QWidget) -> None:
+        """Scroll a field (whose message just appeared) into view, once the layout has made room for it."""
+        def go() -> None:
+            for scroll in (self.inputs_scroll, self.params_scroll):
+                body = scroll.widget()
+                if body is not None and body.isAncestorOf(widget) and widget.isVisible():
+                    scroll.ensureWidgetVisible(widget, 0, 12)
+        QTimer.singleShot(0, self, go)
 
     @staticmethod
     def _clear_layout(lay: QVBoxLayout) -> None:
@@ -451,6 +509,10 @@ class FamilyTab(QWidget):
             row.set_error("")
         self._refusal_rows = []
         self._sync_str_lists()
+        tier = self.current_tier()
+        if tier != self._last_tier and self.param_editors:
+            self._last_tier = tier or self._last_tier
+            self.model_combo.refresh(self.session.region, tier, self._needs_workspace)
         self._estimate_later.poke()
         self._update_button()
         if not self._restoring:
@@ -975,8 +1037,8 @@ class FamilyTab(QWidget):
 
     # -- language ----------------------------------------------------------------------------
     def default_model(self) -> ModelSpec:
-        """The tab's first featured model (its own family's come first), else its first."""
-        return next((m for m in self.models if m.featured), self.models[0])
+        """The newest model the region offers (the family's preference list), else a featured one."""
+        return makers.default_model(self.models, self.session.region, catalog.family_spec(self.family).prefer)
 
     def _needs_workspace(self, spec: ModelSpec) -> bool:
         """The model (or the region) answers only on a workspace host and no workspace id is set."""
@@ -986,20 +1048,15 @@ class FamilyTab(QWidget):
                 and (spec.host == "workspace" or (r is not None and r.base_url is None))
                 and not catalog.valid_workspace(self.session.workspace))
 
+    def current_tier(self) -> str | None:
+        """The resolution chosen in the form ("720P"), by which the picker prices every model."""
+        params = {n: e.value() for n, e in self.param_editors.items() if e.value() is not None}
+        return catalog.tier_of(self.spec, {**self.spec.default_params(self.function), **params})
+
     def retranslate_model(self) -> None:
         region = self.session.region
         here = tx(catalog.region_label(region))
-        for i, m in enumerate(self.models):
-            text = tx(m.title)
-            if m.new:
-                text = self.tr("%1 · new").replace("%1", text)
-            if not m.available_in(region):
-                text += " — " + self.tr("not in %1").replace("%1", here)
-            elif self._needs_workspace(m):
-                text += " — " + self.tr("needs a workspace id")
-            self.model_combo.setItemText(i, text)
-            self.model_combo.setItemData(i, f"{tx(m.description)}\n{m.name}\n{price_text(m, region)}",
-                                         Qt.ItemDataRole.ToolTipRole)
+        self.model_combo.refresh(region, self.current_tier(), self._needs_workspace)
         self.model_desc.setText(f"{tx(self.spec.description)} · {self.spec.name}")
         price = self.spec.price_in(region)
         self.price.setText(price_text(self.spec, region))

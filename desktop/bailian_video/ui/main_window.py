@@ -324,7 +324,7 @@ class MainWindow(QMainWindow):
             tip = s.start_error or self.tr("Starting…")
         elif s.is_sandbox:
             kind = "sandbox"
-            text = self.tr("● Sandbox — free, local")
+            text = self.tr("● Sandbox — free, local · %1").replace("%1", region)
             tip = self.tr("Tasks run on the built-in sandbox at %1. Nothing is charged and nothing leaves this "
                           "computer. Click to change.").replace("%1", s.backend_label())
         elif not s.api_key:
