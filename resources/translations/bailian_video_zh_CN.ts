@@ -1,6 +1,80 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>BeforeAfter</name>
+    <message>
+        <source>Pause</source>
+        <translation type="unfinished">暂停</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation type="unfinished">播放</translation>
+    </message>
+    <message>
+        <source>the file is not there (%1)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>its format is not supported</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The source video cannot be played: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The edited video cannot be played: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Before</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>After</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Drop a video above to preview it</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The edited video appears here when it is ready</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This video cannot be played</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Source video</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Edited video</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Preview position</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Play or pause both videos</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Sound from:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Sound from the source video</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Sound from the edited video</source>
+        <translation type="unfinished" />
+    </message>
+</context>
 <context>
     <name>CandidateRow</name>
     <message>
@@ -36,6 +110,7 @@
     <name>ChoiceEditor</name>
     <message>
         <source>Not set (the model decides)</source>
+        <extracomment>words after a choice's label, by value (its price: "720P — ¥0.60/s")</extracomment>
         <translation>不指定（由模型决定）</translation>
     </message>
 </context>
@@ -469,6 +544,7 @@
     <name>FamilyTab</name>
     <message>
         <source>/s</source>
+        <extracomment>editors whose value is files (not remembered as text between runs)</extracomment>
         <translation>/秒</translation>
     </message>
     <message>
@@ -481,7 +557,6 @@
     </message>
     <message>
         <source>Please fix the fields marked in red.</source>
-        <extracomment>editors whose value is files (not remembered as text between runs)</extracomment>
         <translation>请修改标红的项目。</translation>
     </message>
     <message>
@@ -701,18 +776,6 @@
         <translation>不是图片、音频或视频文件：%1</translation>
     </message>
     <message>
-        <source>%1 · new</source>
-        <translation>%1 · 新</translation>
-    </message>
-    <message>
-        <source>not in %1</source>
-        <translation>%1不可用</translation>
-    </message>
-    <message>
-        <source>needs a workspace id</source>
-        <translation>需要业务空间 ID</translation>
-    </message>
-    <message>
         <source>Price per second of finished video, by resolution. Only successful videos are billed.</source>
         <translation>按生成视频的秒数计价，分辨率不同价格不同。只有成功的视频才计费。</translation>
     </message>
@@ -841,8 +904,8 @@
         <translation>正在启动…</translation>
     </message>
     <message>
-        <source>● Sandbox — free, local</source>
-        <translation>● 沙盒——免费、本地</translation>
+        <source>● Sandbox — free, local · %1</source>
+        <translation>● 沙盒——免费、本地 · %1</translation>
     </message>
     <message>
         <source>Tasks run on the built-in sandbox at %1. Nothing is charged and nothing leaves this computer. Click to change.</source>
@@ -1007,6 +1070,62 @@
     <message>
         <source>A web page for the model to read: https://…</source>
         <translation>让模型读取的网页：https://…</translation>
+    </message>
+</context>
+<context>
+    <name>ModelPicker</name>
+    <message>
+        <source>%1 · new</source>
+        <extracomment>the second line of an entry (price, length, sound, or why it cannot be picked) True on a maker's heading row</extracomment>
+        <translation>%1 · 新</translation>
+    </message>
+    <message>
+        <source>needs a workspace id (Settings)</source>
+        <translation>需要业务空间 ID（在设置中填写）</translation>
+    </message>
+    <message>
+        <source>Not offered in %1</source>
+        <translation>%1不提供</translation>
+    </message>
+    <message>
+        <source>available in %1</source>
+        <translation>%1可用</translation>
+    </message>
+    <message>
+        <source>/s</source>
+        <translation>/秒</translation>
+    </message>
+    <message>
+        <source>/image</source>
+        <translation>/张</translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation>%1 起</translation>
+    </message>
+    <message>
+        <source>up to %1 s</source>
+        <translation>最长 %1 秒</translation>
+    </message>
+    <message>
+        <source>with sound</source>
+        <translation>有声</translation>
+    </message>
+    <message>
+        <source>sound on/off</source>
+        <translation>可选有声</translation>
+    </message>
+    <message>
+        <source>sound from your audio</source>
+        <translation>用你的音频配声</translation>
+    </message>
+    <message>
+        <source>keeps the sound</source>
+        <translation>保留原声</translation>
+    </message>
+    <message>
+        <source>silent</source>
+        <translation>无声</translation>
     </message>
 </context>
 <context>
@@ -1286,7 +1405,7 @@
         <translation>任务 ID：%1</translation>
     </message>
     <message>
-        <source>Billed, from the service&apos;s usage report</source>
+        <source>Billed, from the service's usage report</source>
         <translation>实际计费，来自服务的用量报告</translation>
     </message>
     <message>
@@ -1325,7 +1444,7 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
         <translation>%1只提供业务空间专属域名：请填写你的业务空间 ID。</translation>
     </message>
     <message>
-        <source>Optional. Wan 3.0, and every model in Germany (Frankfurt), answer only on your workspace&apos;s own host. The Model Studio console shows the ID of each workspace.</source>
+        <source>Optional. Wan 3.0, and every model in Germany (Frankfurt), answer only on your workspace's own host. The Model Studio console shows the ID of each workspace.</source>
         <translation>可选。万相3.0 以及德国（法兰克福）的所有模型只能通过你的业务空间专属域名调用。百炼控制台里可以看到每个业务空间的 ID。</translation>
     </message>
     <message>
@@ -1349,12 +1468,96 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
         <translation>✓ 连接成功：密钥在%1可用。</translation>
     </message>
     <message>
+        <source>Not tested</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>✓ OK: the built-in sandbox answers for this region</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>✓ OK: the key works here</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The sandbox starts when you press OK.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <source>✗ Enter an API key first.</source>
         <translation>✗ 请先填写 API 密钥。</translation>
     </message>
     <message>
-        <source>Check the key, and that it belongs to %1.</source>
-        <translation>请检查密钥，并确认它属于%1。</translation>
+        <source>✗ API key rejected in this region — keys belong to one region; make a key in %1's console.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>✗ Needs a workspace ID: this region has only workspace hosts.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>✗ Workspace ID “%1” not found in this region.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>✗ Cannot reach %1: %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>✗ No answer from %1 within %2 s.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>the connection was refused</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>no such host name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>the secure connection failed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>the connection closed without an answer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The built-in sandbox answers for every region.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>built-in sandbox</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Your workspace's own host (Wan 3.0 answers only there).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The region's shared host.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This region has only workspace hosts: enter the workspace ID above.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>DASHSCOPE_HTTP_BASE_URL is set: the test goes to %1.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>in use</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Test</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Test the key in %1</source>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Using the key from the environment variable DASHSCOPE_API_KEY (%1).</source>
@@ -1381,8 +1584,8 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
         <translation>尚未设置密钥。新密钥会保存在系统钥匙串（%1）中，绝不写入文件。</translation>
     </message>
     <message>
-        <source>Get a key: &lt;a href=&quot;%1&quot;&gt;%1&lt;/a&gt;</source>
-        <translation>获取密钥：&lt;a href=&quot;%1&quot;&gt;%1&lt;/a&gt;</translation>
+        <source>Get a key: &lt;a href="%1"&gt;%1&lt;/a&gt;</source>
+        <translation>获取密钥：&lt;a href="%1"&gt;%1&lt;/a&gt;</translation>
     </message>
     <message>
         <source>%1 (leave empty to keep it)</source>
@@ -1475,6 +1678,14 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
         <translation>测试连接</translation>
     </message>
     <message>
+        <source>Each region on its own: a key works only in the region where it was made.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Test all</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <source>Finished videos</source>
         <translation>生成的视频</translation>
     </message>
@@ -1527,7 +1738,7 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
         <translation>最长等待（小时）：</translation>
     </message>
     <message>
-        <source>Tasks at once per model (the service&apos;s limit is the maximum):</source>
+        <source>Tasks at once per model (the service's limit is the maximum):</source>
         <translation>每个模型同时运行的任务数（不超过服务的上限）：</translation>
     </message>
     <message>
@@ -1562,7 +1773,7 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
     <name>TextEditor</name>
     <message>
         <source>Describe the video: who or what, where, how it moves, the camera, the light…</source>
-        <extracomment>the label of a choice combo&apos;s &quot;leave it out&quot; entry (shown translated) the editor shows its own label (check boxes)</extracomment>
+        <extracomment>the label of a choice combo's "leave it out" entry (shown translated) the editor shows its own label (check boxes)</extracomment>
         <translation>描述视频：主体是谁或什么、在哪里、怎样运动、镜头、光线…</translation>
     </message>
     <message>

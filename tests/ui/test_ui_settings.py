@@ -141,7 +141,7 @@ def test_region_marks_models_and_output_settings_reach_the_engine(qtbot, run, da
             assert eng.settings.global_concurrency == 3 and eng.settings.poll_deadline == 2.5 * 3600
             assert app.session.region == "ap-southeast-1"
             emo = app.tab("emo")
-            assert "not in Singapore" in emo.model_combo.itemText(0)
+            assert "Not offered in Singapore" in emo.model_combo.facts(0)
             assert emo.model_error.isVisible() and "Singapore" in emo.model_error.text()
             i2v = app.tab("i2v")
             flash = i2v.model_combo.findData("wan2.2-i2v-flash")
