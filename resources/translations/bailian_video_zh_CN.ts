@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>BeforeAfter</name>
@@ -12,67 +13,67 @@
     </message>
     <message>
         <source>the file is not there (%1)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>its format is not supported</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The source video cannot be played: %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The edited video cannot be played: %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Before</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>After</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Drop a video above to preview it</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The edited video appears here when it is ready</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>This video cannot be played</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Source video</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Edited video</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Preview position</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Play or pause both videos</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Sound from:</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Sound from the source video</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Sound from the edited video</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -110,7 +111,7 @@
     <name>ChoiceEditor</name>
     <message>
         <source>Not set (the model decides)</source>
-        <extracomment>words after a choice's label, by value (its price: "720P — ¥0.60/s")</extracomment>
+        <extracomment>words after a choice&apos;s label, by value (its price: &quot;720P — ¥0.60/s&quot;)</extracomment>
         <translation>不指定（由模型决定）</translation>
     </message>
 </context>
@@ -821,6 +822,42 @@
     </message>
 </context>
 <context>
+    <name>FieldFile</name>
+    <message>
+        <source>All files (*)</source>
+        <extracomment>problems shown while editing (the rest wait for Generate: an empty form is not an error yet) the field an ``@{name}`` tag takes its name from (as the sandbox reads it) seconds a sum of durations may be over its limit before it counts (as the catalogue checks)</extracomment>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Remove this file</source>
+        <translation>移除这个文件</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>none — drop an audio file on this row</source>
+        <translation>未添加——把音频文件拖到这一行</translation>
+    </message>
+    <message>
+        <source>none — drop an image on this row</source>
+        <translation>未添加——把图片拖到这一行</translation>
+    </message>
+    <message>
+        <source>none — drop a video on this row</source>
+        <translation>未添加——把视频拖到这一行</translation>
+    </message>
+</context>
+<context>
     <name>Format</name>
     <message>
         <source>≈</source>
@@ -830,6 +867,29 @@
     <message>
         <source>%1 s</source>
         <translation>%1 秒</translation>
+    </message>
+</context>
+<context>
+    <name>ItemRow</name>
+    <message>
+        <source>Insert “%1” into the prompt at the cursor</source>
+        <translation>在提示词的光标处插入“%1”</translation>
+    </message>
+    <message>
+        <source>Type a name in “%1” first; the prompt then refers to this item as @name.</source>
+        <translation>请先在“%1”中填写名称，提示词里就可以用 @名称 指代它。</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Not set</source>
+        <translation>不设置</translation>
     </message>
 </context>
 <context>
@@ -1004,15 +1064,33 @@
     <name>MediaEditor</name>
     <message>
         <source>This model takes no media of type %1; those items were left out.</source>
-        <extracomment>extra fields of loaded items ({type, url, reference_voice …}) kept as they were, by (type, url)</extracomment>
         <translation>这个模型不接受 %1 类型的素材；这些素材已略去。</translation>
     </message>
 </context>
 <context>
     <name>MediaSection</name>
     <message>
+        <source>Could not read %1: %2.</source>
+        <translation>无法读取 %1：%2。</translation>
+    </message>
+    <message>
+        <source>unreadable</source>
+        <translation>无法读取</translation>
+    </message>
+    <message>
+        <source>%1 was not used: %2</source>
+        <translation>%1 未采用：%2</translation>
+    </message>
+    <message>
+        <source>%1 was not used: with it, “%2” would add up to %3 s; the limit is %4 s in all.</source>
+        <translation>%1 未采用：加上它，“%2”合计 %3 秒，超过总时长上限 %4 秒。</translation>
+    </message>
+    <message>
+        <source>%1 were not used: with them, “%2” would add up to %3 s; the limit is %4 s in all.</source>
+        <translation>%1 未采用：加上它们，“%2”合计 %3 秒，超过总时长上限 %4 秒。</translation>
+    </message>
+    <message>
         <source>A web link starts with http:// or https://.</source>
-        <extracomment>problems shown while editing (the rest wait for Generate: an empty form is not an error yet)</extracomment>
         <translation>网页链接应以 http:// 或 https:// 开头。</translation>
     </message>
     <message numerus="yes">
@@ -1076,7 +1154,7 @@
     <name>ModelPicker</name>
     <message>
         <source>%1 · new</source>
-        <extracomment>the second line of an entry (price, length, sound, or why it cannot be picked) True on a maker's heading row</extracomment>
+        <extracomment>the second line of an entry (price, length, sound, or why it cannot be picked) True on a maker&apos;s heading row</extracomment>
         <translation>%1 · 新</translation>
     </message>
     <message>
@@ -1405,7 +1483,7 @@
         <translation>任务 ID：%1</translation>
     </message>
     <message>
-        <source>Billed, from the service's usage report</source>
+        <source>Billed, from the service&apos;s usage report</source>
         <translation>实际计费，来自服务的用量报告</translation>
     </message>
     <message>
@@ -1444,7 +1522,7 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
         <translation>%1只提供业务空间专属域名：请填写你的业务空间 ID。</translation>
     </message>
     <message>
-        <source>Optional. Wan 3.0, and every model in Germany (Frankfurt), answer only on your workspace's own host. The Model Studio console shows the ID of each workspace.</source>
+        <source>Optional. Wan 3.0, and every model in Germany (Frankfurt), answer only on your workspace&apos;s own host. The Model Studio console shows the ID of each workspace.</source>
         <translation>可选。万相3.0 以及德国（法兰克福）的所有模型只能通过你的业务空间专属域名调用。百炼控制台里可以看到每个业务空间的 ID。</translation>
     </message>
     <message>
@@ -1469,95 +1547,95 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
     </message>
     <message>
         <source>Not tested</source>
-        <translation type="unfinished" />
+        <translation>未测试</translation>
     </message>
     <message>
         <source>✓ OK: the built-in sandbox answers for this region</source>
-        <translation type="unfinished" />
+        <translation>✓ 正常：内置沙盒代该地域应答</translation>
     </message>
     <message>
         <source>✓ OK: the key works here</source>
-        <translation type="unfinished" />
+        <translation>✓ 正常：密钥在该地域可用</translation>
     </message>
     <message>
         <source>The sandbox starts when you press OK.</source>
-        <translation type="unfinished" />
+        <translation>按“确定”后沙盒才会启动。</translation>
     </message>
     <message>
         <source>✗ Enter an API key first.</source>
         <translation>✗ 请先填写 API 密钥。</translation>
     </message>
     <message>
-        <source>✗ API key rejected in this region — keys belong to one region; make a key in %1's console.</source>
-        <translation type="unfinished" />
+        <source>✗ API key rejected in this region — keys belong to one region; make a key in %1&apos;s console.</source>
+        <translation>✗ 该地域拒绝了此 API 密钥——密钥只属于创建它的地域；请在%1的控制台创建密钥。</translation>
     </message>
     <message>
         <source>✗ Needs a workspace ID: this region has only workspace hosts.</source>
-        <translation type="unfinished" />
+        <translation>✗ 需要业务空间 ID：该地域只有业务空间专属域名。</translation>
     </message>
     <message>
         <source>✗ Workspace ID “%1” not found in this region.</source>
-        <translation type="unfinished" />
+        <translation>✗ 该地域找不到业务空间 ID“%1”。</translation>
     </message>
     <message>
         <source>✗ Cannot reach %1: %2</source>
-        <translation type="unfinished" />
+        <translation>✗ 无法连接 %1：%2</translation>
     </message>
     <message>
         <source>✗ No answer from %1 within %2 s.</source>
-        <translation type="unfinished" />
+        <translation>✗ %1 在 %2 秒内没有应答。</translation>
     </message>
     <message>
         <source>the connection was refused</source>
-        <translation type="unfinished" />
+        <translation>连接被拒绝</translation>
     </message>
     <message>
         <source>no such host name</source>
-        <translation type="unfinished" />
+        <translation>找不到该主机名</translation>
     </message>
     <message>
         <source>the secure connection failed</source>
-        <translation type="unfinished" />
+        <translation>安全连接（TLS）失败</translation>
     </message>
     <message>
         <source>the connection closed without an answer</source>
-        <translation type="unfinished" />
+        <translation>连接未应答就断开了</translation>
     </message>
     <message>
         <source>The built-in sandbox answers for every region.</source>
-        <translation type="unfinished" />
+        <translation>内置沙盒代所有地域应答。</translation>
     </message>
     <message>
         <source>built-in sandbox</source>
-        <translation type="unfinished" />
+        <translation>内置沙盒</translation>
     </message>
     <message>
-        <source>Your workspace's own host (Wan 3.0 answers only there).</source>
-        <translation type="unfinished" />
+        <source>Your workspace&apos;s own host (Wan 3.0 answers only there).</source>
+        <translation>你的业务空间专属域名（万相3.0 只在这里提供）。</translation>
     </message>
     <message>
-        <source>The region's shared host.</source>
-        <translation type="unfinished" />
+        <source>The region&apos;s shared host.</source>
+        <translation>该地域的公共域名。</translation>
     </message>
     <message>
         <source>This region has only workspace hosts: enter the workspace ID above.</source>
-        <translation type="unfinished" />
+        <translation>该地域只有业务空间专属域名：请在上方填写业务空间 ID。</translation>
     </message>
     <message>
         <source>DASHSCOPE_HTTP_BASE_URL is set: the test goes to %1.</source>
-        <translation type="unfinished" />
+        <translation>已设置 DASHSCOPE_HTTP_BASE_URL：测试实际发往 %1。</translation>
     </message>
     <message>
         <source>in use</source>
-        <translation type="unfinished" />
+        <translation>使用中</translation>
     </message>
     <message>
         <source>Test</source>
-        <translation type="unfinished" />
+        <translation>测试</translation>
     </message>
     <message>
         <source>Test the key in %1</source>
-        <translation type="unfinished" />
+        <translation>在%1测试密钥</translation>
     </message>
     <message>
         <source>Using the key from the environment variable DASHSCOPE_API_KEY (%1).</source>
@@ -1584,8 +1662,8 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
         <translation>尚未设置密钥。新密钥会保存在系统钥匙串（%1）中，绝不写入文件。</translation>
     </message>
     <message>
-        <source>Get a key: &lt;a href="%1"&gt;%1&lt;/a&gt;</source>
-        <translation>获取密钥：&lt;a href="%1"&gt;%1&lt;/a&gt;</translation>
+        <source>Get a key: &lt;a href=&quot;%1&quot;&gt;%1&lt;/a&gt;</source>
+        <translation>获取密钥：&lt;a href=&quot;%1&quot;&gt;%1&lt;/a&gt;</translation>
     </message>
     <message>
         <source>%1 (leave empty to keep it)</source>
@@ -1679,11 +1757,11 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
     </message>
     <message>
         <source>Each region on its own: a key works only in the region where it was made.</source>
-        <translation type="unfinished" />
+        <translation>逐个地域测试：密钥只能在创建它的地域使用。</translation>
     </message>
     <message>
         <source>Test all</source>
-        <translation type="unfinished" />
+        <translation>全部测试</translation>
     </message>
     <message>
         <source>Finished videos</source>
@@ -1738,7 +1816,7 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
         <translation>最长等待（小时）：</translation>
     </message>
     <message>
-        <source>Tasks at once per model (the service's limit is the maximum):</source>
+        <source>Tasks at once per model (the service&apos;s limit is the maximum):</source>
         <translation>每个模型同时运行的任务数（不超过服务的上限）：</translation>
     </message>
     <message>
@@ -1773,7 +1851,7 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
     <name>TextEditor</name>
     <message>
         <source>Describe the video: who or what, where, how it moves, the camera, the light…</source>
-        <extracomment>the label of a choice combo's "leave it out" entry (shown translated) the editor shows its own label (check boxes)</extracomment>
+        <extracomment>the label of a choice combo&apos;s &quot;leave it out&quot; entry (shown translated) the editor shows its own label (check boxes)</extracomment>
         <translation>描述视频：主体是谁或什么、在哪里、怎样运动、镜头、光线…</translation>
     </message>
     <message>

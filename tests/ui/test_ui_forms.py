@@ -283,7 +283,7 @@ def test_switching_language_at_run_time(qtbot, run, data_dir):
             assert app.config.language == "zh"
             w.lang_actions["en"].trigger()
             await asyncio.sleep(0)
-            assert w.tabs.tabText(0) == "Text to video" and tab.model_combo.currentText() == "Wan 2.2 Plus"
+            assert w.tabs.tabText(0) == "Text to video" and tab.model_combo.currentText() == "HappyHorse 1.1 text to video (with sound) · new"
     run(go())
 
 

@@ -9,7 +9,7 @@ import keyring
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication
-from ui_helpers import click, drop, dropped, generate, open_app, until
+from ui_helpers import choose_model, click, drop, dropped, generate, open_app, until
 
 from bailian_video import keys
 from bailian_video.engine import Request, State
@@ -204,6 +204,7 @@ def test_restart_shows_the_queue_and_unfinished_tasks_carry_on(qtbot, run, data_
         async with open_app(data_dir, sandbox=False) as app:
             assert app.session.mode == "service"
             tab = app.tab("t2v")
+            choose_model(qtbot, tab.model_combo, "wan2.2-t2v-plus")
             tab.input_editors["prompt"].set_value("survives a restart")
             tab.param_editors["size"].set_value("832*480")
             [done] = await generate(qtbot, tab)

@@ -9,7 +9,7 @@ import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
-from ui_helpers import click, open_app, until
+from ui_helpers import choose_model, click, open_app, until
 
 from bailian_video import keys
 from bailian_video.sandbox.testing import running_sandbox
@@ -89,6 +89,7 @@ def test_without_a_keychain_the_key_is_kept_for_the_session_only(qtbot, run, dat
                     assert b"sk-test-session-only-42" not in f.read_bytes(), f
             # it works for real: a task runs with the session key
             tab = app.tab("t2v")
+            choose_model(qtbot, tab.model_combo, "wan2.2-t2v-plus")
             tab.input_editors["prompt"].set_value("session key works")
             tab.param_editors["size"].set_value("832*480")
             created = await tab._generate()
@@ -145,9 +146,10 @@ def test_region_marks_models_and_output_settings_reach_the_engine(qtbot, run, da
             assert emo.model_error.isVisible() and "Singapore" in emo.model_error.text()
             i2v = app.tab("i2v")
             flash = i2v.model_combo.findData("wan2.2-i2v-flash")
-            assert "not in Singapore" in i2v.model_combo.itemText(flash)
+            assert i2v.model_combo.facts(flash) == "Not offered in Singapore — available in China (Beijing)"
             # prices are the region's own (and Singapore has no free quota)
-            assert i2v.spec.name == "wan2.2-i2v-plus"
+            assert i2v.spec.name == "happyhorse-1.1-i2v"           # the newest model Singapore offers
+            choose_model(qtbot, i2v.model_combo, "wan2.2-i2v-plus")
             assert i2v.price.text() == "¥0.15/s 480P · ¥0.73/s 1080P"
             # generating an unavailable model is refused at the model picker, in words
             tab = app.tab("emo")
@@ -228,8 +230,8 @@ def test_models_that_need_a_workspace_say_so_in_the_picker(qtbot, run, data_dir)
             tab = app.tab("t2v")
             tab.retranslate_model()
             i = tab.model_combo.findData("wan3.0-video")
-            assert tab.model_combo.itemText(i).endswith("— needs a workspace id")
-            assert "needs a workspace id" not in tab.model_combo.itemText(tab.model_combo.findData("wan2.7-t2v"))
+            assert tab.model_combo.facts(i).startswith("needs a workspace id (Settings) · ")
+            assert "needs a workspace id" not in tab.model_combo.facts(tab.model_combo.findData("wan2.7-t2v"))
             tab.set_model("wan3.0-video")
             assert tab.model_error.isVisible() and "workspace id in Settings" in tab.model_error.text()
             app.session.workspace = "ws-test-42"

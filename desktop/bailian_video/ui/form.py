@@ -49,7 +49,7 @@ from .dropzone import DropZone, doc_extension, local_paths
 from .fields import ChoiceEditor, Editor, FieldRow, StrListEditor, TextEditor, input_editor, param_editor
 from .media_editor import MediaEditor, MediaSection
 from .media_jobs import guess_kind, load_preview
-from .model_picker import ModelPicker
+from .model_picker import ModelPicker, tier_label
 from .session import Session
 from .util import Debouncer, ask, fmt_money, fmt_unit_price, set_state, spawn, tx
 
@@ -67,8 +67,9 @@ def family_blurb(f: Family | str) -> str:
     return tx(catalog.family_spec(f).blurb)
 
 
-def _rates_text(rates: dict[str, float], unit: str) -> str:
-    return " · ".join(f"{fmt_unit_price(amount)}{unit}" + ("" if tier == "*" else f" {tier}")
+def _rates_text(rates: dict[str, float], unit: str, spec: ModelSpec | None = None) -> str:
+    return " · ".join(f"{fmt_unit_price(amount)}{unit}" +
+                      ("" if tier == "*" else f" {tier_label(spec, tier) if spec is not None else tier}")
                       for tier, amount in rates.items())
 
 
@@ -89,7 +90,7 @@ def price_text(spec: ModelSpec, region: str | None = None) -> str:
     ('Generate audio off: ¥0.15/s 720P …'), marked ≈ when the catalogue's figure is an estimate."""
     p = spec.price_in(region)
     unit = translate("FamilyTab", "/s") if p.unit == "second" else translate("FamilyTab", "/image")
-    text = _rates_text(p.by_tier, unit)
+    text = _rates_text(p.by_tier, unit, spec)
     for key, rates in p.tables.items():
         text += " · " + _switch_text(spec, p, key, _rates_text(rates, unit))
     if not p.confirmed:
@@ -442,6 +443,8 @@ class FamilyTab(QWidget):
             media.changed.connect(self._changed)
             media.changed.connect(lambda r=row: r.set_error(""))
             media.batch_requested.connect(lambda z, files: spawn(self._confirm_batch(z, files), name="batch"))
+            media.tag_requested.connect(self.insert_tag)
+            media.attention.connect(self.reveal)
             ed = media
         elif ins.is_file:
             ed = DropZone(self.spec.name, ins, self.config.data_dir / "pasted",
@@ -470,6 +473,12 @@ class FamilyTab(QWidget):
                 if body is not None and body.isAncestorOf(widget) and widget.isVisible():
                     scroll.ensureWidgetVisible(widget, 0, 12)
         QTimer.singleShot(0, self, go)
+
+    def insert_tag(self, text: str) -> None:
+        """A media item's tag (图1, <<<image_1>>>, @man) into the prompt at its cursor, if the model has one."""
+        prompt = self.input_editors.get("prompt")
+        if isinstance(prompt, TextEditor):
+            prompt.insert_at_cursor(text)
 
     @staticmethod
     def _clear_layout(lay: QVBoxLayout) -> None:
@@ -703,7 +712,7 @@ class FamilyTab(QWidget):
             detail = []
             for line in est.lines:
                 if line.unit == "second":
-                    tier = f" {line.tier}" if line.tier and line.tier != "*" else ""
+                    tier = f" {tier_label(self.spec, line.tier)}" if line.tier and line.tier != "*" else ""
                     detail.append(self.tr("%1 s × %2/s%3").replace("%1", f"{line.units:g}")
                                   .replace("%2", fmt_unit_price(line.unit_price)).replace("%3", tier))
                 else:
@@ -762,9 +771,10 @@ class FamilyTab(QWidget):
     async def _generate_inner(self) -> list[Any]:
         self._say("")
         zones = self.zones()
-        if any(z.busy() for z in zones):
+        editors = self.media_editors()          # their items' own files too (a voice clip being checked)
+        if any(z.busy() for z in zones) or any(m.busy() for m in editors):
             self._say(self.tr("Checking the files…"))
-            await asyncio.gather(*(z.wait_idle() for z in zones))
+            await asyncio.gather(*(z.wait_idle() for z in zones), *(m.wait_idle() for m in editors))
         errors = self.validate()
         if errors:
             self.show_errors(errors)

@@ -127,7 +127,9 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self, self._build_next_tab)
 
     def _dock_height(self) -> int:
-        return max(170, min(340, int(self.height() * 0.36)))
+        """The queue's first height: a third of a tall window, a fifth of a short one (the form comes first)."""
+        h = self.height()
+        return max(130, min(340, int(h * (0.36 if h >= 800 else 0.21))))
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
         super().resizeEvent(event)

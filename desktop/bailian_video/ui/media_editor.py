@@ -2,32 +2,54 @@
 
 Each type the model takes gets its own section — its label, counts and limits, a drop zone
 (several files where the type takes more than one, a document zone for ``file``) or a line for a
-``link`` — and its own message line. The value is the list of ``{type, url}`` items in the order
-of the model's media types. Problems with one type (too many, a file over the limits) show beside
-that type's zone; problems with the mix (a combination the model does not take) on the editor.
+``link`` — and its own message line. Under a zone whose type the prompt can name (图1, <<<image_1>>>,
+@name) or whose items take extra fields (a reference voice, a subject name, keep the original
+sound), one row per item: a chip that puts the item's tag into the prompt, and an editor per field.
+The value is the list of ``{type, url, …fields}`` items in the order of the model's media types.
+Problems with one type (too many, a file over the limits, too long in all) show beside that type's
+zone; problems with the mix (a combination the model does not take) on the editor.
 """
 from __future__ import annotations
 
 import asyncio
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from .. import i18n
+from .. import catalog, i18n
 from ..catalog import FieldError, InputSpec, Kind, Limits
 from ..catalog.kinds import KINDS, media_item_spec
-from ..catalog.schema import MediaType
+from ..catalog.schema import MediaField, MediaType
 from ..catalog.values import is_local, is_remote, local_path
 from ..i18n import T
-from .dropzone import DropZone
-from .util import tx
+from .dropzone import DropZone, Item, local_paths
+from .media_jobs import Preview, guess_kind, load_preview
+from .util import spawn, tx
 
 FILE_MEDIA = ("image", "video", "audio")
 #: problems shown while editing (the rest wait for Generate: an empty form is not an error yet)
 LIVE_CODES = ("combination", "items")
+#: the field an ``@{name}`` tag takes its name from (as the sandbox reads it)
+NAME_FIELD = "ref_name"
+#: seconds a sum of durations may be over its limit before it counts (as the catalogue checks)
+SLACK = 0.05
 
 
 def _num(x: float) -> str:
@@ -44,8 +66,206 @@ def tag_examples(tag: T) -> str:
     return f"{text} 1, {text} 2 …"
 
 
+def tag_text(tag: T, n: int) -> str:
+    """The n-th item's tag: "[Image {n}]" → [Image 2]; a prefix → 图2 / Image 2 (the pages' spelling)."""
+    text = tx(tag)
+    if "{n}" in text:
+        return text.replace("{n}", str(n))
+    return f"{text}{n}" if i18n.language() == "zh" else f"{text} {n}"
+
+
+def _label(text: T) -> str:
+    """A field's label before its editor, with the colon of the language (参考音色： / Reference voice:)."""
+    return tx(text) + ("：" if i18n.language() == "zh" else ":")
+
+
+def _same(items: list[Any], item: Any) -> bool:
+    return any(x is item for x in items)
+
+
+@dataclass(eq=False)
+class Extras:
+    """The extra fields of one item of a zone, kept with the item (and gone with it)."""
+
+    item: Item
+    values: dict[str, Any] = field(default_factory=dict)     # field name -> value (a path, text, True)
+    infos: dict[str, Any] = field(default_factory=dict)      # file fields: the probed file
+    checking: dict[str, str] = field(default_factory=dict)   # file fields being probed: name -> path
+
+
+class FieldFile(QWidget):
+    """One file field of an item (a reference voice): its file, Browse… and a clear button."""
+
+    def __init__(self, row: ItemRow, fld: MediaField):
+        super().__init__(row)
+        self.row, self.fld = row, fld
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(4)
+        self.label = QLabel(self)
+        self.file = QLabel(self)
+        self.file.setObjectName("fieldFile")
+        self.browse_button = QToolButton(self)
+        self.browse_button.clicked.connect(self.browse)
+        self.clear_button = QToolButton(self)
+        self.clear_button.setText("×")
+        self.clear_button.setAutoRaise(True)
+        self.clear_button.clicked.connect(lambda: row.section.clear_field(row.extras, fld))
+        for w in (self.label, self.file, self.browse_button, self.clear_button):
+            lay.addWidget(w)
+
+    def browse(self) -> None:
+        formats = self.fld.limits.formats if self.fld.limits else ()
+        pattern = " ".join(f"*.{f}" for f in formats) or "*"
+        flt = f"{tx(self.fld.label)} ({pattern});;" + self.tr("All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, tx(self.fld.label), "", flt)
+        if path:
+            self.row.section.offer_file(self.row.extras, self.fld, path)
+
+    def refresh(self) -> None:
+        ex, name = self.row.extras, self.fld.name
+        self.label.setText(_label(self.fld.label))
+        self.browse_button.setText(self.tr("Browse…"))
+        self.clear_button.setToolTip(self.tr("Remove this file"))
+        value, info = ex.values.get(name), ex.infos.get(name)
+        if name in ex.checking:
+            text = self.tr("Checking…")
+        elif value:
+            base = str(value) if is_remote(str(value)) else os.path.basename(local_path(str(value)))
+            text = self.file.fontMetrics().elidedText(base, Qt.TextElideMode.ElideMiddle, 160)
+            if info is not None and info.duration:
+                text += " · " + self.tr("%1 s").replace("%1", f"{info.duration:.1f}")
+        else:
+            text = {"audio": self.tr("none — drop an audio file on this row"),
+                    "image": self.tr("none — drop an image on this row"),
+                    "video": self.tr("none — drop a video on this row")}.get(self.fld.media, "")
+        self.file.setText(text)
+        self.file.setToolTip(str(value or ""))
+        self.clear_button.setEnabled(bool(value) or name in ex.checking)
+
+
+class ItemRow(QFrame):
+    """One item of a section, under its zone: a chip with the item's tag (a click puts it into the prompt),
+    the file's name, and an editor for each extra field its type takes."""
+
+    def __init__(self, section: MediaSection, extras: Extras, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.section, self.extras = section, extras
+        self.fields = section.mt.fields
+        self.setObjectName("mediaItemRow")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(6)
+        self.chip = QToolButton(self)
+        self.chip.setObjectName("tagChip")
+        self.chip.clicked.connect(lambda: section.chip_clicked(self.extras))
+        self.chip.setVisible(section.mt.tag is not None)
+        lay.addWidget(self.chip)
+        self.name = QLabel(self)
+        self.name.setObjectName("itemName")
+        lay.addWidget(self.name)
+        self.files: dict[str, FieldFile] = {}
+        self.labels: dict[str, QLabel] = {}
+        self.texts: dict[str, QLineEdit] = {}
+        self.combos: dict[str, QComboBox] = {}
+        self.checks: dict[str, QCheckBox] = {}
+        values = extras.values
+        for fld in self.fields:
+            if fld.media in FILE_MEDIA:
+                self.files[fld.name] = w = FieldFile(self, fld)
+                lay.addWidget(w)
+            elif fld.media == "bool":
+                self.checks[fld.name] = box = QCheckBox(self)
+                box.setChecked(bool(values.get(fld.name)))
+                box.toggled.connect(lambda on, f=fld: section.set_field(self.extras, f, True if on else None))
+                lay.addWidget(box)
+            elif fld.choices:
+                self.labels[fld.name] = QLabel(self)
+                self.combos[fld.name] = combo = QComboBox(self)
+                combo.setObjectName(f"field_{fld.name}")
+                combo.addItem("", None)
+                for c in fld.choices:
+                    combo.addItem(c, c)
+                combo.setCurrentIndex(max(0, combo.findData(values.get(fld.name))))
+                combo.currentIndexChanged.connect(
+                    lambda _i, f=fld, c=combo: section.set_field(self.extras, f, c.currentData()))
+                lay.addWidget(self.labels[fld.name])
+                lay.addWidget(combo)
+            else:
+                self.texts[fld.name] = edit = QLineEdit(self)
+                edit.setObjectName(f"field_{fld.name}")
+                edit.setClearButtonEnabled(True)
+                edit.setText(str(values.get(fld.name) or ""))
+                edit.textChanged.connect(lambda t, f=fld: section.set_field(self.extras, f, t.strip() or None))
+                lay.addWidget(edit, 1)
+        lay.addStretch(0 if self.texts else 1)
+        self.setAcceptDrops(bool(self.files))
+
+    def refresh(self) -> None:
+        sec, ex = self.section, self.extras
+        tag = sec.tag_of(ex)
+        if sec.mt.tag is not None:
+            shown = tag if tag is not None else tx(sec.mt.tag).replace("{name}", "…")
+            self.chip.setText(shown.replace("&", "&&"))
+            self.chip.setEnabled(tag is not None)
+            name_field = next((f for f in self.fields if f.name == NAME_FIELD), None)
+            self.chip.setToolTip(
+                self.tr("Insert “%1” into the prompt at the cursor").replace("%1", tag) if tag is not None else
+                self.tr("Type a name in “%1” first; the prompt then refers to this item as @name.")
+                .replace("%1", tx(name_field.label) if name_field else ""))
+        item = ex.item
+        base = item.value if item.remote else os.path.basename(item.value)
+        self.name.setText(self.name.fontMetrics().elidedText(base, Qt.TextElideMode.ElideMiddle, 160))
+        self.name.setToolTip(item.value)
+        for w in self.files.values():
+            w.refresh()
+        for fld in self.fields:
+            if fld.name in self.labels:
+                self.labels[fld.name].setText(_label(fld.label))
+            if fld.name in self.combos:
+                combo = self.combos[fld.name]
+                words = {"yes": self.tr("Yes"), "no": self.tr("No")}
+                combo.setItemText(0, self.tr("Not set"))
+                for i, c in enumerate(fld.choices, start=1):
+                    combo.setItemText(i, words.get(c, c))
+            if fld.name in self.texts:
+                self.texts[fld.name].setPlaceholderText(tx(fld.label))
+            if fld.name in self.checks:
+                self.checks[fld.name].setText(tx(fld.label))
+
+    # -- a file dropped on the row goes to its file field ----------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if local_paths(event.mimeData())[0]:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: Any) -> None:
+        event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = local_paths(event.mimeData())[0]
+        if not files:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        flds = [w.fld for w in self.files.values()]
+        for path in files:
+            fld = next((f for f in flds if f.media == guess_kind(path)), None)
+            if fld is not None:
+                self.section.offer_file(self.extras, fld, path)
+                return
+        self.section.offer_file(self.extras, flds[0], files[0])     # checked, and refused in words
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.refresh()
+        super().changeEvent(event)
+
+
 class MediaSection(QWidget):
-    """One media type: title, what it takes, its zone (or link line) and its message line."""
+    """One media type: title, what it takes, its zone (or link line), a row per item (its tag, its extra
+    fields) and its message line."""
 
     changed = Signal()
 
@@ -53,6 +273,15 @@ class MediaSection(QWidget):
         super().__init__(parent)
         self.editor = editor
         self.mt = mt
+        self.extras: list[Extras] = []         # one per item of the zone, in the zone's order
+        self.rows: list[ItemRow] = []
+        self.tag_offset = 0                    # items of the same media in the tagged types before this one
+        self.refusal = ""                      # why the last thing offered here was not kept
+        self._zone_text = ""                   # the zone's own last message
+        self._pending: dict[str, list[dict[str, Any]]] = {}   # run again: fields waiting for their item
+        self._fresh: list[Item] = []           # items added since the total length was last checked
+        self._waiting = False
+        self._enforcing = False
         self.setObjectName(f"media_{mt.type}")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 4)
@@ -78,9 +307,16 @@ class MediaSection(QWidget):
                                  media=mt.media, max_items=mt.max_items)
             self.zone.setProperty("mediaType", mt.type)
             self.zone.changed.connect(self._zone_changed)
-            self.zone.message.connect(self.set_error)
+            self.zone.message.connect(self._zone_message)
             self.zone.batch_requested.connect(lambda files, z=self.zone: editor.batch_requested.emit(z, files))
             lay.addWidget(self.zone)
+        self.strip = QWidget(self)
+        self.strip.setObjectName("mediaItemRows")
+        self.strip_layout = QVBoxLayout(self.strip)
+        self.strip_layout.setContentsMargins(0, 0, 0, 0)
+        self.strip_layout.setSpacing(2)
+        self.strip.hide()
+        lay.addWidget(self.strip)
         self.error = QLabel(self)
         self.error.setObjectName("fieldError")
         self.error.setWordWrap(True)
@@ -94,26 +330,46 @@ class MediaSection(QWidget):
         return media_item_spec(self.editor.spec, self.mt)
 
     def set_type(self, mt: MediaType) -> None:
-        """The model changed: the same type, maybe other limits and counts. What is here stays."""
+        """The model changed: the same type, maybe other limits, counts and fields. What is here stays
+        (the fields too, sent again once a model takes them)."""
         self.mt = mt
         if self.zone is not None:
             self.zone.set_model(self.editor.model, self.item_spec(), max_items=mt.max_items)
+        self._sync_rows()
         self.retranslate()
 
     # -- values ----------------------------------------------------------------------------
-    def urls(self, batch_item: str | None = None) -> list[str]:
+    def entries(self, batch_item: str | None = None) -> list[tuple[str, dict[str, Any]]]:
+        """(url, extra fields) of each item, in order; only the fields this type takes, none empty."""
         if self.link is not None:
             t = self.link.text().strip()
-            return [t] if t else []
+            return [(t, {})] if t else []
         assert self.zone is not None
         if self.zone.batch and batch_item is not None:
-            return [batch_item]
-        return [i.value for i in self.zone.items]
+            return [(batch_item, {})]
+        return [(i.value, self.field_values(self.extras_of(i))) for i in self.zone.items]
+
+    def field_values(self, ex: Extras | None) -> dict[str, Any]:
+        if ex is None:
+            return {}
+        return {f.name: ex.values[f.name] for f in self.mt.fields if ex.values.get(f.name) not in (None, "")}
+
+    def urls(self, batch_item: str | None = None) -> list[str]:
+        return [url for url, _ in self.entries(batch_item)]
 
     def infos(self) -> list[Any]:
+        """Probed files in file-slot order: each item's file, then its file fields that have a value."""
+        out: list[Any] = []
         if self.zone is None:
-            return []
-        return [i.info for i in self.zone.items]
+            return out
+        for item in self.zone.items:
+            out.append(item.info)
+            ex = self.extras_of(item)
+            values = self.field_values(ex)
+            for f in self.mt.fields:
+                if f.media in FILE_MEDIA and f.name in values:
+                    out.append(ex.infos.get(f.name) if ex is not None else None)
+        return out
 
     def set_urls(self, urls: list[str]) -> None:
         if self.link is not None:
@@ -122,8 +378,222 @@ class MediaSection(QWidget):
         assert self.zone is not None
         self.zone.set_value(urls if self.zone.multi else urls[:1])
 
+    def load(self, urls: list[str], fields: dict[str, list[dict[str, Any]]]) -> None:
+        """Run again: these files, each item's fields put back once its file is in (by file)."""
+        self.extras = []
+        self._fresh = []
+        self.refusal = ""
+        self._pending = fields
+        self.set_urls(urls)
+        self._sync()
+
     def duration(self) -> float:
         return float(self.zone.duration() or 0.0) if self.zone is not None else 0.0
+
+    def extras_of(self, item: Item) -> Extras | None:
+        return next((e for e in self.extras if e.item is item), None)
+
+    # -- items and their rows --------------------------------------------------------------
+    def _sync(self) -> None:
+        """One Extras per zone item (a new item gets the fields run again left for it), and their rows."""
+        items = self.zone.items if self.zone is not None else []
+        extras: list[Extras] = []
+        for item in items:
+            ex = self.extras_of(item)
+            if ex is None:
+                ex = Extras(item)
+                self._restore(ex)
+                self._fresh.append(item)
+            extras.append(ex)
+        self.extras = extras
+        self._fresh = [i for i in self._fresh if _same(items, i)]
+        if self.zone is None or not self.zone.busy():
+            self._pending.clear()
+        self._sync_rows()
+
+    def _restore(self, ex: Extras) -> None:
+        waiting = self._pending.get(MediaEditor.key(ex.item.value))
+        if not waiting:
+            return
+        for fld in self.mt.fields:
+            v = waiting[0].get(fld.name)
+            if v in (None, ""):
+                continue
+            if fld.media in FILE_MEDIA:
+                if is_local(str(v)):
+                    self.offer_file(ex, fld, os.path.expanduser(local_path(str(v))))
+                else:
+                    ex.values[fld.name] = v          # a link: the service fetches it itself
+            elif fld.media == "bool":
+                ex.values[fld.name] = True if v else None
+            elif not fld.choices or v in fld.choices:
+                ex.values[fld.name] = str(v)
+        waiting.pop(0)
+
+    def _sync_rows(self) -> None:
+        show = self.zone is not None and (self.mt.tag is not None or bool(self.mt.fields))
+        rows: list[ItemRow] = []
+        for ex in self.extras if show else []:
+            row = next((r for r in self.rows if r.extras is ex and r.fields == self.mt.fields), None)
+            rows.append(row or ItemRow(self, ex, self.strip))
+        for r in self.rows:
+            self.strip_layout.removeWidget(r)
+            if not _same(rows, r):
+                r.hide()
+                r.deleteLater()
+        for r in rows:
+            self.strip_layout.addWidget(r)
+            r.show()
+            r.refresh()
+        self.rows = rows
+        self.strip.setVisible(bool(rows))
+
+    def refresh_rows(self) -> None:
+        for r in self.rows:
+            r.refresh()
+
+    def _row_of(self, ex: Extras) -> ItemRow | None:
+        return next((r for r in self.rows if r.extras is ex), None)
+
+    # -- tags ------------------------------------------------------------------------------
+    def tag_of(self, ex: Extras) -> str | None:
+        """How the prompt names this item (图1, <<<video_2>>>, @man); None for ``@{name}`` without a name."""
+        tag = self.mt.tag
+        if tag is None:
+            return None
+        if "{name}" in tag.zh:
+            name = str(ex.values.get(NAME_FIELD) or "").strip()
+            return tx(tag).replace("{name}", name) if name else None
+        index = next((i for i, e in enumerate(self.extras) if e is ex), 0)
+        return tag_text(tag, self.tag_offset + index + 1)
+
+    def chip_clicked(self, ex: Extras) -> None:
+        tag = self.tag_of(ex)
+        if tag is not None:
+            # a name tag must be followed by a space (the pages: "@男人 坐在…")
+            named = self.mt.tag is not None and "{name}" in self.mt.tag.zh
+            self.editor.tag_requested.emit(f"{tag} " if named else tag)
+
+    # -- extra fields ----------------------------------------------------------------------
+    def set_field(self, ex: Extras, fld: MediaField, value: Any) -> None:
+        if value in (None, ""):
+            ex.values.pop(fld.name, None)
+        else:
+            ex.values[fld.name] = value
+        if fld.name == NAME_FIELD:
+            row = self._row_of(ex)
+            if row is not None:
+                row.refresh()
+        self.changed.emit()
+
+    def clear_field(self, ex: Extras, fld: MediaField) -> None:
+        for d in (ex.values, ex.infos, ex.checking):
+            d.pop(fld.name, None)
+        self._refresh_row(ex)
+        self.changed.emit()
+
+    def offer_file(self, ex: Extras, fld: MediaField, path: str) -> None:
+        """A file for one item's file field (dropped, browsed or run again): probed, checked against the
+        field's limits, and kept only if it passes."""
+        path = os.path.abspath(path)
+        ex.checking[fld.name] = path
+        self.editor.job(+1)
+        self._refresh_row(ex)
+        spawn(self._check_file(ex, fld, path), name="probe-field")
+
+    async def _check_file(self, ex: Extras, fld: MediaField, path: str) -> None:
+        try:
+            try:
+                pv = await load_preview(path)
+            except Exception as e:  # the probe raises its own errors; anything else is a bug worth words
+                pv = Preview(path, error=str(e))
+            if not shiboken6.isValid(self) or ex.checking.get(fld.name) != path:
+                return                                   # cleared, or another file offered since
+            del ex.checking[fld.name]
+            refusal = self._file_refusal(fld, path, pv)
+            if refusal is None:
+                ex.values[fld.name] = path
+                ex.infos[fld.name] = pv.info
+            self._refresh_row(ex)
+            if _same(self.extras, ex):
+                self.refuse(refusal or "")
+                self.changed.emit()
+        finally:
+            self.editor.job(-1)
+
+    def _file_refusal(self, fld: MediaField, path: str, pv: Preview) -> str | None:
+        name = os.path.basename(path)
+        if pv.info is None:
+            return self.tr("Could not read %1: %2.").replace("%1", name).replace(
+                "%2", pv.error or self.tr("unreadable"))
+        spec = media_item_spec(self.editor.spec, self.mt, fld.name)
+        errors = catalog.check_file(self.editor.model, spec, pv.info)
+        if errors:
+            return self.tr("%1 was not used: %2").replace("%1", name).replace(
+                "%2", " ".join(tx(e.message) for e in errors))
+        return None
+
+    def _refresh_row(self, ex: Extras) -> None:
+        row = self._row_of(ex)
+        if row is not None:
+            row.refresh()
+
+    # -- the total length of a type --------------------------------------------------------
+    def _check_total(self) -> None:
+        if not self.mt.total_duration or not self._fresh or self.zone is None:
+            return
+        if not self.zone.busy():
+            self._enforce_total()
+        elif not self._waiting:
+            self._waiting = True
+            spawn(self._total_when_idle(), name="media-total")
+
+    async def _total_when_idle(self) -> None:
+        try:
+            if self.zone is not None:
+                await self.zone.wait_idle()
+        finally:
+            self._waiting = False
+        if shiboken6.isValid(self):
+            self._enforce_total()
+
+    def _enforce_total(self) -> None:
+        """Files just added that take the type over its total length are not kept: the newest first,
+        until the rest fits. (What was here already stays, even where another model allows less.)"""
+        fresh, self._fresh = self._fresh, []
+        zone, limit = self.zone, self.mt.total_duration
+        if zone is None or not limit:
+            return
+        total = full = self.duration()
+        if full <= limit + SLACK:
+            return
+        gone: list[Item] = []
+        for item in sorted((i for i in fresh if _same(zone.items, i)), key=lambda i: i.seq, reverse=True):
+            if total <= limit + SLACK:
+                break
+            secs = float(item.info.duration or 0.0) if item.info is not None else 0.0
+            if secs:
+                total -= secs
+                gone.append(item)
+        if not gone:
+            return
+        before = zone.refusal
+        self._enforcing = True
+        try:
+            for item in gone:
+                zone._remove(item)     # the zone's own removal: its view, its signals
+        finally:
+            self._enforcing = False
+        self._zone_text = ""
+        self._sync()
+        names = ", ".join(os.path.basename(i.value) for i in reversed(gone))
+        text = (self.tr("%1 was not used: with it, “%2” would add up to %3 s; the limit is %4 s in all.")
+                if len(gone) == 1 else
+                self.tr("%1 were not used: with them, “%2” would add up to %3 s; the limit is %4 s in all."))
+        text = text.replace("%1", names).replace("%2", tx(self.mt.label)).replace("%3", f"{full:.1f}") \
+            .replace("%4", _num(limit))
+        self.refuse(f"{before} {text}".strip())
+        self.changed.emit()
 
     # -- messages --------------------------------------------------------------------------
     def set_error(self, text: str) -> None:
@@ -133,9 +603,33 @@ class MediaSection(QWidget):
     def error_text(self) -> str:
         return self.error.text() if not self.error.isHidden() else ""
 
+    def standing(self) -> str:
+        """What the line says before any check of Generate: the zone's refusal and this section's."""
+        return " ".join(t for t in (self._zone_text, self.refusal) if t)
+
+    def refuse(self, text: str) -> None:
+        """Say why something offered here was not kept ('' clears it), and ask to be scrolled to."""
+        self.refusal = text
+        self.set_error(self.standing())
+        if text:
+            self.editor.attention.emit(self)
+
+    def _zone_message(self, text: str) -> None:
+        said = text and text != self._zone_text
+        self._zone_text = text
+        self.set_error(self.standing())
+        if said:
+            self.editor.attention.emit(self)
+
     def _zone_changed(self) -> None:
-        self.set_error(self.zone.refusal if self.zone is not None else "")
+        if self._enforcing:
+            return
+        self._zone_text = self.zone.refusal if self.zone is not None else ""
+        self.refusal = ""
+        self._sync()
+        self.set_error(self.standing())
         self.changed.emit()
+        self._check_total()
 
     def _link_changed(self, text: str) -> None:
         t = text.strip()
@@ -199,10 +693,14 @@ class MediaSection(QWidget):
 
 class MediaEditor(QWidget):
     """The editor of one ``Kind.MEDIA`` input. ``changed`` fires on every change of any section;
-    ``batch_requested`` (zone, files) asks the tab to confirm several photos for the first frame."""
+    ``batch_requested`` (zone, files) asks the tab to confirm several photos for the first frame;
+    ``tag_requested`` carries an item's tag for the prompt (图1, <<<image_1>>>, @man); ``attention``
+    names a section that just refused something, to be scrolled into view."""
 
     changed = Signal()
     batch_requested = Signal(object, list)
+    tag_requested = Signal(str)
+    attention = Signal(QWidget)
 
     def __init__(self, model: str, spec: InputSpec, paste_dir: Path, allow_batch: bool = False,
                  parent: QWidget | None = None):
@@ -212,8 +710,9 @@ class MediaEditor(QWidget):
         self.paste_dir = paste_dir
         self.allow_batch = allow_batch
         self.sections: dict[str, MediaSection] = {}
-        #: extra fields of loaded items ({type, url, reference_voice …}) kept as they were, by (type, url)
-        self._extras: dict[tuple[str, str], dict[str, Any]] = {}
+        self._jobs = 0                  # extra files being probed (a reference voice)
+        self._idle = asyncio.Event()
+        self._idle.set()
         self.setObjectName(f"mediaEditor_{spec.name}")
         self.lay = QVBoxLayout(self)
         self.lay.setContentsMargins(0, 0, 0, 0)
@@ -250,6 +749,7 @@ class MediaEditor(QWidget):
                 sec.zone.allow_batch = mt.type == batch_type
             self.lay.insertWidget(self.lay.count() - 1, sec)
             sec.show()
+        self._renumber()
 
     def _batch_type(self) -> str | None:
         """In a tab that makes a batch from several photos: the first one-image type (the first frame)."""
@@ -276,14 +776,8 @@ class MediaEditor(QWidget):
 
     # -- the value -------------------------------------------------------------------------
     def value(self, batch_item: str | None = None) -> list[dict[str, Any]] | None:
-        items: list[dict[str, Any]] = []
-        for sec in self.shown():
-            for url in sec.urls(batch_item):
-                item: dict[str, Any] = {"type": sec.mt.type, "url": url}
-                allowed = {f.name for f in sec.mt.fields}
-                extra = self._extras.get((sec.mt.type, self._key(url)), {})
-                item.update({k: v for k, v in extra.items() if k in allowed})
-                items.append(item)
+        items = [{"type": sec.mt.type, "url": url, **fields}
+                 for sec in self.shown() for url, fields in sec.entries(batch_item)]
         return items or None
 
     def item_types(self) -> list[str]:
@@ -291,13 +785,14 @@ class MediaEditor(QWidget):
         return [sec.mt.type for sec in self.shown() for _ in sec.urls()]
 
     @staticmethod
-    def _key(url: str) -> str:
+    def key(url: str) -> str:
         return os.path.abspath(os.path.expanduser(local_path(url))) if is_local(url) else url
 
     def set_value(self, value: Any) -> None:
-        """Fill the zones from a media list ('run again'): each item goes to the zone of its type."""
-        self._extras.clear()
+        """Fill the zones from a media list ('run again'): each item goes to the zone of its type, its
+        fields (a reference voice, a name) back on its row."""
         by_type: dict[str, list[str]] = {}
+        fields: dict[str, dict[str, list[dict[str, Any]]]] = {}
         unknown: list[str] = []
         for item in value if isinstance(value, (list, tuple)) else []:
             if not isinstance(item, dict):
@@ -309,11 +804,10 @@ class MediaEditor(QWidget):
                 unknown.append(typ)
                 continue
             by_type.setdefault(typ, []).append(url)
-            extra = {k: v for k, v in item.items() if k not in ("type", "url")}
-            if extra:
-                self._extras[(typ, self._key(url))] = extra
+            fields.setdefault(typ, {}).setdefault(self.key(url), []).append(
+                {k: v for k, v in item.items() if k not in ("type", "url")})
         for sec in self.shown():
-            sec.set_urls(by_type.get(sec.mt.type, []))
+            sec.load(by_type.get(sec.mt.type, []), fields.get(sec.mt.type, {}))
         self.set_general(self.tr("This model takes no media of type %1; those items were left out.")
                          .replace("%1", ", ".join(dict.fromkeys(unknown))) if unknown else "")
 
@@ -321,19 +815,9 @@ class MediaEditor(QWidget):
         self.set_value([])
 
     def media_infos(self) -> list[Any] | None:
-        """Probed files in the kind's file-slot order (urls and file fields), None where not probed."""
-        infos: list[Any] = []
-        value = self.value() or []
-        by_type = {sec.mt.type: iter(sec.infos()) for sec in self.shown()}
-        for item in value:
-            mt = self.spec.media_type(item["type"])
-            if mt is None:
-                continue
-            if mt.media != "link":
-                infos.append(next(by_type[mt.type], None))
-            for fld in mt.fields:
-                if fld.media in FILE_MEDIA and item.get(fld.name):
-                    infos.append(None)
+        """Probed files in the kind's file-slot order — each item's file, then its file fields (a
+        reference voice), items in :meth:`value`'s order — None where not probed."""
+        infos = [i for sec in self.shown() for i in sec.infos()]
         return infos if any(i is not None for i in infos) else None
 
     def durations(self) -> dict[str, float]:
@@ -349,10 +833,18 @@ class MediaEditor(QWidget):
         return {s.mt.type: s.zone.problems() for s in self.shown() if s.zone is not None and s.zone.problems()}
 
     def busy(self) -> bool:
-        return any(z.busy() for z in self.zones())
+        return self._jobs > 0 or any(z.busy() for z in self.zones())
 
     async def wait_idle(self) -> None:
-        await asyncio.gather(*(z.wait_idle() for z in self.zones()))
+        await asyncio.gather(self._idle.wait(), *(z.wait_idle() for z in self.zones()))
+
+    def job(self, delta: int) -> None:
+        """An extra file's probe started (+1) or ended (-1)."""
+        self._jobs += delta
+        if self._jobs:
+            self._idle.clear()
+        else:
+            self._idle.set()
 
     # -- messages --------------------------------------------------------------------------
     def set_general(self, text: str) -> None:
@@ -365,7 +857,7 @@ class MediaEditor(QWidget):
     def clear_errors(self) -> None:
         self.set_general("")
         for sec in self.shown():
-            sec.set_error(sec.zone.refusal if sec.zone is not None else "")
+            sec.set_error(sec.standing())
 
     def section_for(self, error: FieldError) -> MediaSection | None:
         """The section a problem belongs to: by the item's index (``input.media[2].url``), or by the type a
@@ -439,15 +931,20 @@ class MediaEditor(QWidget):
                 self.show_error(FieldError(p.field, p.code, p.message))
 
     def _section_changed(self) -> None:
-        if self._extras:      # a removed item's fields go with it
-            here = {(s.mt.type, self._key(u)) for s in self.shown() for u in s.urls()}
-            self._extras = {k: v for k, v in self._extras.items() if k in here or self._loading(k[0])}
+        self._renumber()
         self.live_check()
         self.changed.emit()
 
-    def _loading(self, type_: str) -> bool:
-        sec = self.section(type_)
-        return sec is not None and sec.zone is not None and sec.zone.busy()
+    def _renumber(self) -> None:
+        """Tags count the items of one media across the tagged types, in request order (as the sandbox
+        reads them): reference images 图1, 图2 …, reference videos 视频1 …."""
+        seen: dict[str, int] = {}
+        for sec in self.shown():
+            if sec.mt.tag is None or sec.zone is None:
+                continue
+            sec.tag_offset = seen.get(sec.mt.media, 0)
+            seen[sec.mt.media] = sec.tag_offset + len(sec.zone.items)
+            sec.refresh_rows()
 
     def error_texts(self) -> dict[str, str]:
         return {s.mt.type: s.error_text() for s in self.shown() if s.error_text()}
@@ -455,6 +952,7 @@ class MediaEditor(QWidget):
     def retranslate(self) -> None:
         for sec in self.sections.values():
             sec.retranslate()
+            sec.refresh_rows()
 
     def focus(self) -> None:
         zones = self.zones()

@@ -27,6 +27,21 @@ HeaderRole = Qt.ItemDataRole.UserRole + 2
 Index = QModelIndex | QPersistentModelIndex
 
 
+def tier_label(spec: ModelSpec, tier: str) -> str:
+    """How the form names a price tier: the choice that selects it, up to its explanation ("标准：更快更省"
+    → 标准, "Pro: smoother motion" → Pro); a tier no choice names ("720P") as it is."""
+    src = spec.tier_source or ""
+    p = spec.param(src.split(":", 1)[1]) if src.startswith("param:") else None
+    choice = next((c for c in (p.choices if p else ()) if str(c.value) == tier), None)
+    if choice is None:
+        return tier
+    text = tx(choice.label)
+    for colon in ("：", ":"):
+        text = text.split(colon, 1)[0]
+    return text.strip() or tier
+
+
+
 class ModelDelegate(QStyledItemDelegate):
     """Paints a heading as a small bold caption, an entry as its name over its facts."""
 
@@ -159,7 +174,7 @@ class ModelPicker(QComboBox):
         unit = self.tr("/s") if price.unit == "second" else self.tr("/image")
         text = f"{'' if price.confirmed else '≈'}{fmt_unit_price(amount)}{unit}"
         if exact and tier and tier in price.by_tier and len(price.by_tier) > 1:
-            text += f" {self._tier_name(m, tier)}"
+            text += f" {tier_label(m, tier)}"
         elif not exact:
             text = self.tr("from %1").replace("%1", text)
         parts.append(text)
@@ -174,13 +189,6 @@ class ModelPicker(QComboBox):
         else:
             parts.append(self.tr("silent"))
         return " · ".join(parts)
-
-    @staticmethod
-    def _tier_name(m: ModelSpec, tier: str) -> str:
-        src = m.tier_source or ""
-        p = m.param(src.split(":", 1)[1]) if src.startswith("param:") else None
-        choice = next((c for c in (p.choices if p else ()) if str(c.value) == tier), None)
-        return tx(choice.label) if choice is not None else tier
 
     @staticmethod
     def _join(items: list[str]) -> str:

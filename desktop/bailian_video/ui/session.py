@@ -226,34 +226,62 @@ class Session(QObject):
         return fl.get(model)
 
     # -- test connection -------------------------------------------------------------------
-    async def test_connection(self, key: str | None, region: str, sandbox: bool,
-                              workspace: str | None = None) -> tuple[bool, str]:
-        """Ask the service for its task list (free, read-only): does this key work in this region
-        (on its workspace host where the region has no shared one)?"""
+    async def test_connection(self, key: str | None, region: str, sandbox: bool, workspace: str | None = None,
+                              *, timeout: float = 15.0) -> tuple[str, str, str]:
+        """Ask for one entry of the task list (free, read-only), once, on the host ``region`` would use:
+        its workspace host when a workspace id is given (or the region has no shared host), else the
+        shared one. In the sandbox every region's paths answer on the sandbox's own URL, with the
+        sandbox's key (the person's key is never sent there); its faults (``auth``, ``drop``, ``slow``)
+        answer like the service would.
+
+        Returns ``(outcome, host, detail)``. ``outcome``: ``ok``; ``sandbox-off`` (the sandbox is chosen
+        but not running yet); ``no-key``; ``rejected`` (401: a wrong key, or one of another region);
+        ``workspace-needed``; ``workspace-invalid``; ``workspace-not-found``; ``unreachable``; ``timeout``;
+        ``error``. ``host`` is the host asked (``host[:port]``), ``detail`` the reason; neither holds the key.
+        """
+        from urllib.parse import urlsplit
+
         from ..api import errors as api_errors
         from ..api.client import DashScopeClient
+        from ..services import SANDBOX_KEY
         if sandbox:
-            if self.ctx is not None and self.is_sandbox:
-                base, key = self.ctx.base_url, key or "sk-sandbox-local"
-            else:
-                return True, ""
+            if self.ctx is None or not self.is_sandbox:
+                return "sandbox-off", "", ""
+            base, key = self.ctx.base_url, SANDBOX_KEY
         else:
             try:
-                base = os.environ.get("DASHSCOPE_HTTP_BASE_URL") or catalog.base_url(region, workspace or None)
-            except ValueError as e:      # WorkspaceNeeded, or an id that cannot be a host name
-                return False, tx(e.message) if isinstance(e, catalog.WorkspaceNeeded) else str(e)
+                base = catalog.base_url(region, workspace or None, "workspace" if workspace else "shared")
+            except catalog.WorkspaceNeeded as e:
+                return "workspace-needed", "", tx(e.message)
+            except ValueError as e:      # an id that cannot be a host name
+                return "workspace-invalid", "", str(e)
+            base = os.environ.get("DASHSCOPE_HTTP_BASE_URL") or base
+        host = urlsplit(base).netloc
         if not key:
-            return False, ""
+            return "no-key", host, ""
         try:
-            client = DashScopeClient(key, region=region, base_url=base)
+            client = DashScopeClient(key, region=region, base_url=base, timeout=timeout, max_retries=0)
         except (api_errors.DashScopeError, ValueError) as e:   # e.g. http:// to a remote host
-            return False, tx(e.explain()) if isinstance(e, api_errors.DashScopeError) else str(e)
+            return "error", host, tx(e.explain()) if isinstance(e, api_errors.DashScopeError) else str(e)
         try:
             await client.list_tasks(page_size=1)
-            return True, ""
+            return "ok", host, ""
+        except api_errors.ApiTimeoutError:
+            return "timeout", host, ""
+        except api_errors.NetworkError as e:
+            root: BaseException = e          # the socket's own words: refused, no such name, TLS…
+            seen = {id(root)}
+            while (nxt := root.__cause__ or root.__context__) is not None and id(nxt) not in seen:
+                root = nxt
+                seen.add(id(root))
+            return "unreachable", host, f"{type(root).__name__}: {root}"
+        except api_errors.AuthenticationError as e:    # a 401 is the region's answer; a malformed key never left
+            return ("rejected" if e.http_status == 401 else "error"), host, tx(e.explain())
         except api_errors.DashScopeError as e:
-            return False, tx(e.explain())
-        except Exception as e:  # network trouble of any kind is an answer too
-            return False, f"{type(e).__name__}: {e}"
+            if (e.code or "").lower().startswith("workspace") or (workspace and e.http_status == 404):
+                return "workspace-not-found", host, str(e)
+            return "error", host, tx(e.explain())
+        except Exception as e:  # noqa: BLE001 — trouble of any other kind is an answer too
+            return "unreachable", host, f"{type(e).__name__}: {e}"
         finally:
             await client.aclose()

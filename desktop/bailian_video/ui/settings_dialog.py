@@ -1,9 +1,12 @@
 """Settings (key, backend, region, output, limits, language) and the first-run welcome."""
 from __future__ import annotations
 
+import asyncio
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
@@ -14,6 +17,8 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -42,6 +47,19 @@ KEY_PAGE = {
     catalog.VIRGINIA: "https://modelstudio.console.alibabacloud.com/",
     catalog.FRANKFURT: "https://modelstudio.console.alibabacloud.com/",
 }
+HOST_WIDTH = 280                     # px: longer hosts (long workspace ids) are elided in the middle
+
+
+@dataclass
+class RegionRow:
+    """One row of the per-region test: its widgets and the last answer."""
+    name: QLabel
+    host: QLabel
+    status: QLabel
+    button: QPushButton
+    busy: bool = False
+    result: tuple[str, str, str] | None = None      # (outcome, host, detail) of Session.test_connection
+    task: asyncio.Task[None] | None = None
 
 
 @dataclass
@@ -70,11 +88,14 @@ class SettingsDialog(QDialog):
         self.session = session
         self.config = session.config
         self.remove_key_requested = False
+        self.test_timeout = 15.0                 # seconds one region's test may take
+        self._summary_for: str | None = None     # the region whose test "Test connection" reports
         self.setObjectName("settingsDialog")
         self.setMinimumWidth(620)
-        self.resize(700, 720)
+        avail = self.screen().availableGeometry()     # fits a 1024×700 screen; the rest scrolls
+        self.resize(min(720, avail.width() - 40), min(660, avail.height() - 40))
 
-        scroll = QScrollArea(self)
+        self.scroll = scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         body = QWidget(scroll)
         scroll.setWidget(body)
@@ -164,6 +185,43 @@ class SettingsDialog(QDialog):
         test_row.addWidget(self.test_result, 1)
         form.addRow("", test_row)
         cl.addLayout(form)
+
+        regions_head = QHBoxLayout()
+        self.regions_label = QLabel(self.conn_box)
+        self.regions_label.setObjectName("helpText")
+        self.regions_label.setWordWrap(True)
+        self.test_all_button = QPushButton(self.conn_box)
+        self.test_all_button.setObjectName("testAllButton")
+        self.test_all_button.clicked.connect(self.test_all)
+        regions_head.addWidget(self.regions_label, 1)
+        regions_head.addWidget(self.test_all_button, 0, Qt.AlignmentFlag.AlignBottom)
+        cl.addLayout(regions_head)
+        self.regions_frame = QFrame(self.conn_box)
+        self.regions_frame.setObjectName("regionTable")
+        self.regions_frame.setFrameShape(QFrame.Shape.StyledPanel)
+        grid = QGridLayout(self.regions_frame)
+        grid.setContentsMargins(8, 6, 8, 6)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(6)
+        grid.setColumnStretch(1, 1)
+        self.region_rows: dict[str, RegionRow] = {}
+        for i, rid in enumerate(catalog.REGIONS):
+            row = RegionRow(QLabel(self.regions_frame), QLabel(self.regions_frame), QLabel(self.regions_frame),
+                            QPushButton(self.regions_frame))
+            row.host.setObjectName("helpText")
+            row.status.setWordWrap(True)
+            row.status.setMinimumWidth(140)
+            row.button.setObjectName(f"testRegion-{rid}")
+            row.button.clicked.connect(lambda _c=False, r=rid: self.test_region(r))
+            where = QVBoxLayout()
+            where.setSpacing(0)
+            where.addWidget(row.name)
+            where.addWidget(row.host)
+            grid.addLayout(where, i, 0)
+            grid.addWidget(row.status, i, 1)
+            grid.addWidget(row.button, i, 2, Qt.AlignmentFlag.AlignVCenter)
+            self.region_rows[rid] = row
+        cl.addWidget(self.regions_frame)
         lay.addWidget(self.conn_box)
 
         # -- output -----------------------------------------------------------------------
@@ -295,6 +353,10 @@ class SettingsDialog(QDialog):
         outer.addWidget(scroll, 1)
         outer.addWidget(self.buttons)
         self.service_radio.toggled.connect(lambda _on: self._update_enabled())
+        # a result belongs to the key, workspace and backend it was tested with
+        for changed in (self.key_edit.textChanged, self.workspace_edit.textChanged, self.service_radio.toggled):
+            changed.connect(lambda *_a: self._clear_results())
+        self.finished.connect(lambda _r: self._stop_tests())
         self.retranslate()
 
     # -- behaviour ---------------------------------------------------------------------------
@@ -340,39 +402,185 @@ class SettingsDialog(QDialog):
         self.key_edit.clear()
         self.remove_key_requested = True
         self._update_key_info()
+        self._clear_results()
 
     def _choose_dir(self) -> None:
         d = QFileDialog.getExistingDirectory(self, self.tr("Where should finished videos go?"), self.dir_edit.text())
         if d:
             self.dir_edit.setText(d)
 
+    # -- testing the key, region by region ----------------------------------------------------
     def test_connection(self) -> None:
-        spawn(self._test(), name="test-connection")
-
-    async def _test(self) -> None:
-        key = self.key_edit.text().strip() or (None if self.remove_key_requested else self.session.api_key)
-        sandbox = self.backend() == SANDBOX
-        if sandbox and not self.session.is_sandbox:
-            self.test_result.setText(self.tr("The built-in sandbox needs no key; it starts when you press OK."))
-            set_state(self.test_result, "error", False)
-            return
+        """Test the region in use; the answer shows next to the button and in its row."""
+        rid = self.region()
+        self._summary_for = rid
         self.test_button.setEnabled(False)
         self.test_result.setText(self.tr("Testing…"))
+        set_state(self.test_result, "error", None)
+        self._start_test(rid)
+
+    def test_region(self, rid: str) -> None:
+        self._start_test(rid)
+
+    def test_all(self) -> None:
+        """Every region at once (each row answers when its host does)."""
+        for rid in self.region_rows:
+            self._start_test(rid)
+
+    def _start_test(self, rid: str) -> None:
+        row = self.region_rows[rid]
+        if not row.busy:              # already testing: that answer will do
+            row.busy = True
+            row.task = spawn(self._test_row(rid), name=f"test-connection-{rid}")
+
+    def _test_key(self) -> str | None:
+        """The key typed here (not saved yet), else the saved one unless Remove was pressed."""
+        return self.key_edit.text().strip() or (None if self.remove_key_requested else self.session.api_key)
+
+    async def _test_row(self, rid: str) -> None:
+        row = self.region_rows[rid]
+        key = self._test_key()
+        row.result = None
+        row.button.setEnabled(False)
+        self._show_row(rid)
         try:
-            ok, detail = await self.session.test_connection(key, self.region(), sandbox, self.workspace())
-        finally:
+            outcome, host, detail = await self.session.test_connection(
+                key, rid, self.backend() == SANDBOX, self.workspace(), timeout=self.test_timeout)
+        except Exception as e:  # noqa: BLE001 — shown on the row like any other answer
+            outcome, host, detail = "error", "", f"{type(e).__name__}: {e}"
+        if key:                       # never show the key, whatever an answer quoted
+            detail = detail.replace(key, keys.mask(key))
+        row.busy, row.result, row.task = False, (outcome, host, detail), None
+        row.button.setEnabled(True)
+        self._show_row(rid)
+        if self._summary_for == rid:
+            self._summary_for = None
             self.test_button.setEnabled(True)
-        where = self.region_combo.currentText()
-        if ok:
-            text = self.tr("✓ The sandbox answers.") if sandbox else \
-                self.tr("✓ Connected: the key works in %1.").replace("%1", where)
-        elif not key and not sandbox:
-            text = self.tr("✗ Enter an API key first.")
+            self._show_summary(rid)
+            self.tested.emit(outcome == "ok", detail)
+
+    def _show_summary(self, rid: str) -> None:
+        row = self.region_rows[rid]
+        if row.result is None:
+            return
+        outcome = row.result[0]
+        if outcome == "ok":
+            text = self.tr("✓ The sandbox answers.") if self.backend() == SANDBOX else \
+                self.tr("✓ Connected: the key works in %1.").replace("%1", tx(catalog.region_label(rid)))
+        elif outcome == "sandbox-off":
+            text = self.tr("The built-in sandbox needs no key; it starts when you press OK.")
         else:
-            text = "✗ " + detail + " " + self.tr("Check the key, and that it belongs to %1.").replace("%1", where)
+            text = self._row_text(rid)
         self.test_result.setText(text)
-        set_state(self.test_result, "error", not ok)
-        self.tested.emit(ok, detail)
+        set_state(self.test_result, "error", outcome not in ("ok", "sandbox-off"))
+
+    def _row_text(self, rid: str) -> str:
+        """A row's answer in plain words (the key is never part of it)."""
+        row = self.region_rows[rid]
+        if row.busy:
+            return self.tr("Testing…")
+        if row.result is None:
+            return self.tr("Not tested")
+        outcome, host, detail = row.result
+        region = tx(catalog.region_label(rid))
+        if outcome == "ok":
+            return self.tr("✓ OK: the built-in sandbox answers for this region") if self.backend() == SANDBOX \
+                else self.tr("✓ OK: the key works here")
+        if outcome == "sandbox-off":
+            return self.tr("The sandbox starts when you press OK.")
+        if outcome == "no-key":
+            return self.tr("✗ Enter an API key first.")
+        if outcome == "rejected":
+            return self.tr("✗ API key rejected in this region — keys belong to one region; make a key in %1's "
+                           "console.").replace("%1", region)
+        if outcome == "workspace-needed":
+            return self.tr("✗ Needs a workspace ID: this region has only workspace hosts.")
+        if outcome == "workspace-invalid":
+            return "✗ " + (self.workspace_problem() or detail)
+        if outcome == "workspace-not-found":
+            return self.tr("✗ Workspace ID “%1” not found in this region.").replace("%1", self.workspace())
+        if outcome == "unreachable":
+            return self.tr("✗ Cannot reach %1: %2").replace("%1", host).replace("%2", self._network_reason(detail))
+        if outcome == "timeout":
+            return self.tr("✗ No answer from %1 within %2 s.").replace("%1", host) \
+                .replace("%2", f"{self.test_timeout:g}")
+        return "✗ " + detail
+
+    def _network_reason(self, detail: str) -> str:
+        d = detail.lower()
+        if "refused" in d:
+            return self.tr("the connection was refused")
+        if any(s in d for s in ("name or service not known", "nodename nor servname", "getaddrinfo",
+                                "name resolution", "no address associated")):
+            return self.tr("no such host name")
+        if "ssl" in d or "certificate" in d:
+            return self.tr("the secure connection failed")
+        if any(s in d for s in ("disconnected", "reset", "closed", "eof")):
+            return self.tr("the connection closed without an answer")
+        return detail
+
+    def _host_text(self, rid: str) -> tuple[str, str]:
+        """The host a test of ``rid`` asks, and a tooltip saying why that one."""
+        if self.backend() == SANDBOX:
+            if self.session.is_sandbox and self.session.ctx is not None:
+                return (urlsplit(self.session.ctx.base_url).netloc,
+                        self.tr("The built-in sandbox answers for every region."))
+            return self.tr("built-in sandbox"), self.tr("The built-in sandbox answers for every region.")
+        region, ws = catalog.REGIONS[rid], self.workspace()
+        if ws:
+            url = region.workspace_url.format(workspace=ws.lower() if catalog.valid_workspace(ws) else "‹ID›")
+            tip = self.tr("Your workspace's own host (Wan 3.0 answers only there).")
+        elif region.base_url:
+            url, tip = region.base_url, self.tr("The region's shared host.")
+        else:
+            url, tip = region.workspace_url.format(workspace="‹ID›"), self.tr(
+                "This region has only workspace hosts: enter the workspace ID above.")
+        override = os.environ.get("DASHSCOPE_HTTP_BASE_URL")
+        if override:
+            tip += " " + self.tr("DASHSCOPE_HTTP_BASE_URL is set: the test goes to %1.") \
+                .replace("%1", urlsplit(override).netloc)
+        return urlsplit(url).netloc, tip
+
+    def _show_row(self, rid: str) -> None:
+        row = self.region_rows[rid]
+        in_use = rid == self.region()
+        label = tx(catalog.region_label(rid))
+        row.name.setText(f"<b>{label}</b> · " + self.tr("in use") if in_use else label)
+        host, tip = self._host_text(rid)
+        row.host.setText(row.host.fontMetrics().elidedText(host, Qt.TextElideMode.ElideMiddle, HOST_WIDTH))
+        row.host.setToolTip(host + "\n" + tip)
+        row.button.setText(self.tr("Test"))
+        row.button.setToolTip(self.tr("Test the key in %1").replace("%1", label))
+        row.button.setAccessibleName(row.button.toolTip())
+        row.status.setText(self._row_text(rid))
+        failed = row.result is not None and not row.busy and row.result[0] not in ("ok", "sandbox-off")
+        name = "checking" if row.busy else ("helpText" if row.result is None else "note")
+        if row.status.objectName() != name:
+            row.status.setObjectName(name)
+            row.status.style().unpolish(row.status)
+            row.status.style().polish(row.status)
+        set_state(row.status, "error", failed if row.result is not None and not row.busy else None)
+
+    def _refresh_rows(self) -> None:
+        for rid in self.region_rows:
+            self._show_row(rid)
+
+    def _clear_results(self) -> None:
+        """The key, workspace or backend changed: answers (and tests under way) are about another one."""
+        self._stop_tests()
+        for row in self.region_rows.values():
+            row.busy, row.result, row.task = False, None, None
+            row.button.setEnabled(True)
+        if self._summary_for is not None:
+            self._summary_for = None
+            self.test_button.setEnabled(True)
+            self.test_result.clear()
+        self._refresh_rows()
+
+    def _stop_tests(self) -> None:
+        for row in self.region_rows.values():
+            if row.task is not None and not row.task.done():
+                row.task.cancel()
 
     def result_settings(self) -> SettingsResult:
         typed = self.key_edit.text().strip()
@@ -397,6 +605,7 @@ class SettingsDialog(QDialog):
             w.setEnabled(service)
         self._update_key_info()
         self._update_workspace_note()
+        self._refresh_rows()
 
     def _update_key_info(self) -> None:
         s = self.session
@@ -449,6 +658,7 @@ class SettingsDialog(QDialog):
             self.region_note.setText(self.tr("Every model is available in this region."))
         self._update_key_info()
         self._update_workspace_note()
+        self._refresh_rows()
 
     def _update_template_preview(self) -> None:
         rec = TaskRecord(id=42, request=Request("wan2.2-t2v-plus", inputs={"prompt": self.tr(
@@ -477,6 +687,9 @@ class SettingsDialog(QDialog):
         self.workspace_label.setText(self.tr("&Workspace ID:"))
         self.workspace_edit.setPlaceholderText(self.tr("Optional: the ID as the Model Studio console shows it"))
         self.test_button.setText(self.tr("Test connection"))
+        self.regions_label.setText(self.tr("Each region on its own: a key works only in the region where it was "
+                                           "made."))
+        self.test_all_button.setText(self.tr("Test all"))
         self.out_box.setTitle(self.tr("Finished videos"))
         self.dir_label.setText(self.tr("&Folder:"))
         self.dir_button.setText(self.tr("Choose…"))
