@@ -8,101 +8,20 @@ all, so each case counts the creations it made.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
 from bailian_video import catalog, cli
-from bailian_video.catalog import Kind, Limits
-from bailian_video.catalog.schema import InputSpec, MediaType, ModelSpec
+from bailian_video.catalog import Kind
+from bailian_video.catalog.schema import ModelSpec
 from bailian_video.media.probe import probe
-from bailian_video.media.samples import make_audio, make_image, make_video
 from bailian_video.sandbox.testing import running_sandbox
+from model_inputs import Files, media_plan
 
 NEW = [m for m in catalog.MODELS if m.new and m.user_facing]
 FAST = ["--poll-min", "0.05", "--expect-seconds", "0.3", "--yes"]
 PROMPT = "a red balloon drifts over a calm sea"
 TIMINGS: dict[str, float] = {}
-
-
-# -- fixture files that satisfy the catalogue's limits --------------------------------------------
-class Files:
-    """Makes (once) a small real file for a media kind and its limits."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        self.made: dict[tuple[str, Limits | None], Path] = {}
-
-    def get(self, media: str, limits: Limits | None) -> Path:
-        key = (media, limits)
-        if key not in self.made:
-            self.made[key] = self._make(media, limits, self.root / f"f{len(self.made)}")
-        return self.made[key]
-
-    @staticmethod
-    def _pick(limits: Limits | None, preferred: tuple[str, ...]) -> str:
-        formats = limits.formats if limits and limits.formats else preferred
-        return next((f for f in preferred if f in formats), formats[0])
-
-    def _make(self, media: str, lim: Limits | None, stem: Path) -> Path:
-        if media == "image":
-            fmt = self._pick(lim, ("png", "jpeg", "webp", "bmp"))
-            side = max(512, (lim.min_side or 0) if lim else 0)
-            if lim and lim.max_side:
-                side = min(side, lim.max_side)
-            return make_image(stem.with_suffix({"jpeg": ".jpg"}.get(fmt, f".{fmt}")), side, side, text="in")
-        if media == "video":
-            self._pick(lim, ("mp4", "mov"))
-            h = max(240, (lim.min_side or 0) if lim else 0)
-            w = h * 4 // 3
-            if lim and lim.max_side:
-                w = min(w, lim.max_side)
-            seconds = max(2.0, (lim.min_duration or 0) if lim else 0)
-            if lim and lim.max_duration:
-                seconds = min(seconds, lim.max_duration)
-            fps = 25.0
-            if lim and lim.min_fps and lim.min_fps > fps:
-                fps = lim.min_fps
-            return make_video(stem.with_suffix(".mp4"), w, h, seconds, fps=fps, text="in")
-        if media == "audio":
-            fmt = self._pick(lim, ("wav", "mp3"))
-            seconds = max(2.0, (lim.min_duration or 0) if lim else 0)
-            if lim and lim.max_duration:
-                seconds = min(seconds, lim.max_duration)
-            return make_audio(stem.with_suffix(f".{fmt}"), seconds)
-        if media == "file":
-            path = stem.with_suffix(".txt")
-            path.write_text("A red balloon drifts over a calm sea.\n", encoding="utf-8")
-            return path
-        raise AssertionError(f"no fixture for {media}")
-
-
-def media_plan(ins: InputSpec) -> list[MediaType]:
-    """The items of a minimal valid ``input.media``: the required types, the first allowed combination,
-    enough items for each count rule and what each chosen type needs."""
-    order = [t.type for t in ins.media_types]
-    chosen: dict[str, int] = {t.type: t.min_items for t in ins.media_types if t.min_items}
-    if ins.media_sets:
-        first = next((s for s in ins.media_sets if set(chosen) <= s), ins.media_sets[0])
-        for t in order:
-            if t in first:
-                chosen.setdefault(t, 1)
-    for group, lo, _hi in ins.media_counts:
-        have = sum(chosen.get(t, 0) for t in group)
-        if have < lo:
-            t = next(t for t in order if t in group)
-            chosen[t] = chosen.get(t, 0) + lo - have
-    changed = True
-    while changed:
-        changed = False
-        for typ, needs in ins.media_requires:
-            options = [n for n in needs.split("|") if n in order]
-            if chosen.get(typ) and options and not any(chosen.get(n) for n in options):
-                chosen[options[0]] = 1
-                changed = True
-    if not chosen and ins.required:
-        chosen[order[0]] = 1
-    return [mt for mt in ins.media_types for _ in range(chosen.get(mt.type, 0))]
 
 
 def command_for(spec: ModelSpec, files: Files) -> tuple[list[str], bool]:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from model_inputs import Files, expected_video, first_function, quick_params, request_inputs
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox
 from ui_helpers import click, drop, dropped, generate, mp4s, open_app, type_into, until
@@ -25,6 +24,7 @@ from bailian_video.ui.dropzone import DropZone
 from bailian_video.ui.fields import ChoiceEditor, NumberEditor, OptionalIntEditor, TextEditor
 from bailian_video.ui.media_editor import MediaEditor
 from bailian_video.ui.util import spawn
+from model_inputs import Files, expected_video, first_function, quick_params, request_inputs
 
 NEW = [m for m in catalog.MODELS if m.new and m.user_facing]
 WORKSPACE = "ws-e2e-42"
