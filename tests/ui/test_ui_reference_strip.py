@@ -41,8 +41,9 @@ async def finished(app, qtbot, tab):
 
 def remove_button(zone, index: int):
     """The × of the zone's ``index``-th file, as shown."""
-    views = [zone.items_layout.itemAt(i).widget() for i in range(zone.items_layout.count())]
-    return [v for v in views if isinstance(v, ItemView)][index].remove_button
+    views = zone.item_views()
+    assert all(isinstance(v, ItemView) and v.tile for v in views)      # a strip of tiles, side by side
+    return views[index].remove_button
 
 
 def test_chips_put_each_reference_tag_into_the_prompt_at_the_cursor(qtbot, run, data_dir, assets):

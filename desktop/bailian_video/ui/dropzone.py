@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -48,6 +49,8 @@ from .media_jobs import Preview, guess_kind, load_preview
 from .util import fmt_bytes, fmt_clock, set_state, spawn, tx
 
 THUMB = QSize(128, 96)
+#: a tile of a strip (a zone that holds several files: references, a list of images)
+TILE = QSize(112, 84)
 
 
 def want_kind(spec: InputSpec) -> str:
@@ -132,19 +135,21 @@ class ItemView(QFrame):
 
     remove_clicked = Signal(object)
 
-    def __init__(self, item: Item, removable: bool, parent: QWidget | None = None):
+    def __init__(self, item: Item, removable: bool, parent: QWidget | None = None, tile: bool = False):
         super().__init__(parent)
         self.item = item
+        self.tile = tile
+        self.thumb_size = TILE if tile else THUMB
         self.setObjectName("dropItem")
-        lay = QHBoxLayout(self)
+        lay: QHBoxLayout | QVBoxLayout = QVBoxLayout(self) if tile else QHBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.setSpacing(10)
+        lay.setSpacing(2 if tile else 10)
         info = item.info
         if item.preview and item.preview.waveform and info is not None and info.kind == "audio":
             visual: QWidget = WaveformView(item.preview.waveform, self)
         else:
             visual = QLabel(self)
-            visual.setFixedSize(THUMB)
+            visual.setFixedSize(self.thumb_size)
             visual.setAlignment(Qt.AlignmentFlag.AlignCenter)
             visual.setObjectName("thumb")
             pix = self._thumb_pixmap()
@@ -154,14 +159,27 @@ class ItemView(QFrame):
                 visual.setText(self._placeholder())
                 visual.setWordWrap(True)
         self.visual = visual
-        lay.addWidget(visual, 0, Qt.AlignmentFlag.AlignTop)
+        self.remove_button = QToolButton(self)
+        self.remove_button.setText("×")
+        self.remove_button.setAutoRaise(True)
+        self.remove_button.setToolTip(self.tr("Remove this file"))
+        self.remove_button.setAccessibleName(self.tr("Remove this file"))
+        self.remove_button.setVisible(removable)
+        self.remove_button.clicked.connect(lambda: self.remove_clicked.emit(self.item))
+        if tile:        # name and facts under the picture, the remove button on its corner
+            self.setFixedWidth(self.thumb_size.width() + 8)
+            lay.addWidget(visual, 0, Qt.AlignmentFlag.AlignHCenter)
+            self.remove_button.setObjectName("tileRemove")
+            self.remove_button.raise_()
+        else:
+            lay.addWidget(visual, 0, Qt.AlignmentFlag.AlignTop)
         texts = QVBoxLayout()
         texts.setSpacing(2)
         self.name = QLabel(self)
         self.name.setObjectName("itemName")
         self.facts = QLabel(self)
         self.facts.setObjectName("itemFacts")
-        self.facts.setWordWrap(True)
+        self.facts.setWordWrap(not tile)
         self.problems = QLabel(self)
         self.problems.setObjectName("fieldError")
         self.problems.setWordWrap(True)
@@ -170,14 +188,17 @@ class ItemView(QFrame):
         texts.addWidget(self.problems)
         texts.addStretch(1)
         lay.addLayout(texts, 1)
-        self.remove_button = QToolButton(self)
-        self.remove_button.setText("×")
-        self.remove_button.setAutoRaise(True)
-        self.remove_button.setToolTip(self.tr("Remove this file"))
-        self.remove_button.setVisible(removable)
-        self.remove_button.clicked.connect(lambda: self.remove_clicked.emit(self.item))
-        lay.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
+        if not tile:
+            lay.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
         self.refresh_text()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self.tile:
+            b = self.remove_button
+            b.adjustSize()
+            b.move(self.width() - b.width() - 2, 2)
+            b.raise_()
 
     def _placeholder(self) -> str:
         if self.item.checking:
@@ -192,7 +213,7 @@ class ItemView(QFrame):
         pv = self.item.preview
         if pv is None or pv.image is None or pv.image.isNull():
             return None
-        img: QImage = pv.image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+        img: QImage = pv.image.scaled(self.thumb_size, Qt.AspectRatioMode.KeepAspectRatio,
                                       Qt.TransformationMode.SmoothTransformation)
         pix = QPixmap.fromImage(img)
         info = pv.info
@@ -212,7 +233,8 @@ class ItemView(QFrame):
         item = self.item
         name = item.value if item.remote else os.path.basename(item.value)
         fm = self.name.fontMetrics()
-        self.name.setText(fm.elidedText(name, Qt.TextElideMode.ElideMiddle, 360))
+        self.name.setText(fm.elidedText(name, Qt.TextElideMode.ElideMiddle,
+                                        self.thumb_size.width() if self.tile else 360))
         self.name.setToolTip(item.value)
         info = item.info
         parts: list[str] = []
@@ -231,7 +253,14 @@ class ItemView(QFrame):
                              self.tr("%1 s").replace("%1", f"{info.duration:.1f}"))
             parts.append((info.format or "").upper())
             parts.append(fmt_bytes(info.size_bytes))
-        self.facts.setText(" · ".join(p for p in parts if p))
+        facts = " · ".join(p for p in parts if p)
+        if self.tile:       # the size and length only; the rest is in the tooltip
+            short = [p for p in parts[:2] if p] if info is not None else parts
+            self.facts.setText(self.facts.fontMetrics().elidedText(" · ".join(short), Qt.TextElideMode.ElideRight,
+                                                                   self.thumb_size.width()))
+            self.name.setToolTip(f"{item.value}\n{facts}")
+        else:
+            self.facts.setText(facts)
         self.problems.setText(" ".join(item.problems))
         self.problems.setVisible(bool(item.problems))
         bad = bool(item.problems)
@@ -291,6 +320,22 @@ class DropZone(QFrame):
         self.items_layout.setSpacing(4)
         self.items_layout.addStretch(1)
         lay.addWidget(self.items_box)
+        # several files: a strip of tiles, side by side, scrolling sideways when it is full
+        self.strip = QScrollArea(self)
+        self.strip.setObjectName("dropStrip")
+        self.strip.setFrameShape(QFrame.Shape.NoFrame)
+        self.strip.setWidgetResizable(True)
+        self.strip.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        strip_body = QWidget(self.strip)
+        strip_body.setObjectName("dropStripBody")
+        self.strip_layout = QHBoxLayout(strip_body)
+        self.strip_layout.setContentsMargins(0, 0, 0, 0)
+        self.strip_layout.setSpacing(6)
+        self.strip_layout.addStretch(1)
+        self.strip.setWidget(strip_body)
+        self.strip.viewport().setAutoFillBackground(False)
+        strip_body.setAutoFillBackground(False)
+        lay.addWidget(self.strip)
 
         row = QHBoxLayout()
         row.setSpacing(6)
@@ -685,22 +730,40 @@ class DropZone(QFrame):
         set_state(self, "dragActive", on)
 
     # -- look --------------------------------------------------------------------------------
+    def item_views(self) -> list[ItemView]:
+        lay = self.strip_layout if self.tiles else self.items_layout
+        return [w for i in range(lay.count()) if isinstance(w := lay.itemAt(i).widget(), ItemView)]
+
+    @property
+    def tiles(self) -> bool:
+        """Several files side by side (a strip) rather than one below the other."""
+        return self.multi and not self.batch
+
     def _rebuild(self) -> None:
-        lay = self.items_layout
-        while lay.count() > 1:
-            w = lay.takeAt(0).widget()
-            if w is not None:
-                w.deleteLater()
+        for lay in (self.items_layout, self.strip_layout):
+            while lay.count() > 1:
+                w = lay.takeAt(0).widget()
+                if w is not None:
+                    w.deleteLater()
+        tiles = self.tiles
+        lay = self.strip_layout if tiles else self.items_layout
+        body = self.strip.widget() if tiles else self.items_box
         pending = self._jobs
         for item in self.items:
-            view = ItemView(item, removable=self.multi or self.batch, parent=self.items_box)
+            view = ItemView(item, removable=self.multi or self.batch, parent=body, tile=tiles)
             view.remove_clicked.connect(self._remove)
-            lay.insertWidget(lay.count() - 1, view)
+            lay.insertWidget(lay.count() - 1, view, 0, Qt.AlignmentFlag.AlignTop)
         if pending:
-            spinner = QLabel(self.tr("Checking %n file(s)…", "", pending), self.items_box)
+            spinner = QLabel(self.tr("Checking %n file(s)…", "", pending), body)
             spinner.setObjectName("checking")
             lay.insertWidget(lay.count() - 1, spinner)
-        self.items_box.setVisible(bool(self.items) or bool(pending))
+        shown = bool(self.items) or bool(pending)
+        self.items_box.setVisible(shown and not tiles)
+        self.strip.setVisible(shown and tiles)
+        if tiles and shown:
+            bar = self.strip.horizontalScrollBar().sizeHint().height()
+            tallest = max((v.sizeHint().height() for v in self.item_views()), default=self.fontMetrics().height())
+            self.strip.setFixedHeight(tallest + bar + 2)
         self.hint.setVisible(not self.items)
         self.clear_button.setEnabled(bool(self.items))
         if self.batch:

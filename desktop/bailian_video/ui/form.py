@@ -164,7 +164,7 @@ class FamilyTab(QWidget):
         self.ensure_built()
         super().showEvent(event)
 
-    COMPACT_HEIGHT = 420
+    COMPACT_HEIGHT = 560
     FIRST_TIER = "720P"
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
@@ -346,7 +346,17 @@ class FamilyTab(QWidget):
 
     # -- fields ------------------------------------------------------------------------------
     def visible_inputs(self) -> list[InputSpec]:
-        return [i for i in self.spec.inputs_for(self.function) if not i.from_detect]
+        """The inputs in the form's order: the files the model needs first (the photo, the references, the
+        source video: what the prompt then talks about), then the texts, then optional files."""
+        shown = [i for i in self.spec.inputs_for(self.function) if not i.from_detect]
+        return sorted(shown, key=lambda i: 0 if self._needed_file(i) else 1)
+
+    @staticmethod
+    def _needed_file(ins: InputSpec) -> bool:
+        if ins.kind == Kind.MEDIA:
+            return ins.required or any(mt.min_items for mt in ins.media_types) or \
+                any(lo for _g, lo, _hi in ins.media_counts)
+        return ins.is_file and ins.required
 
     def _rebuild_fields(self) -> None:
         self._clear_layout(self.inputs_layout)

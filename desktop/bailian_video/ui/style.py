@@ -31,6 +31,10 @@ QFrame#dropZone[dragActive="true"] {{ border-color: {ACCENT}; background: palett
 QLabel#dropHint {{ color: palette(placeholder-text); font-size: 10pt; padding: 6px; }}
 QFrame#dropItem {{ border: 1px solid transparent; border-radius: 6px; }}
 QFrame#dropItem[invalid="true"] {{ border-color: #c62828; }}
+QScrollArea#dropStrip, QWidget#dropStripBody {{ background: transparent; }}
+QToolButton#tileRemove {{ background: palette(window); border: 1px solid palette(mid); border-radius: 9px;
+                          min-width: 16px; max-width: 16px; min-height: 16px; max-height: 16px; padding: 0; }}
+QToolButton#tileRemove:hover {{ border-color: #c62828; color: #c62828; }}
 QLabel#thumb {{ background: palette(alternate-base); border-radius: 4px; color: palette(placeholder-text); }}
 QFrame#generateBar {{ border-top: 1px solid palette(mid); }}
 QPushButton#generateButton {{
