@@ -443,7 +443,7 @@ ANIMATE: dict[str, Any] = dict(family=Family.ANIMATE, endpoint=I2V_SYNTH, sync=F
 
 MODELS += [
     ModelSpec(
-        name="wan2.2-animate-move", featured=True, title=T("万相2.2 图生动作", "Wan 2.2 Animate Move"),
+        name="wan2.2-animate-move", featured=True, title=T("万相2.2 动作迁移", "Wan 2.2 Animate: copy the moves"),
         description=T("让照片里的人照着视频做动作和表情，背景用照片的；成片和动作视频一样长（2–30 秒）。",
                       "The person in a photo copies a video's moves and expressions, on the photo's background; "
                       "as long as the video (2–30 s)."),
@@ -458,7 +458,7 @@ MODELS += [
         prices={SINGAPORE: _price({"wan-std": 0.880709, "wan-pro": 1.321063})},
         **ANIMATE),
     ModelSpec(
-        name="wan2.2-animate-mix", title=T("万相2.2 视频换人", "Wan 2.2 Animate Mix"),
+        name="wan2.2-animate-mix", title=T("万相2.2 角色替换", "Wan 2.2 Animate: replace the person"),
         description=T("把视频里的主角换成照片里的人，保留原视频的动作、场景和光线；2–30 秒。",
                       "Replaces the lead in a video with the person in a photo, keeping the motion, scene and "
                       "light; 2–30 s."),

@@ -170,10 +170,13 @@ class FamilyTab(QWidget):
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
         super().resizeEvent(event)
         if self._built:
-            # In a short window the fields matter more than the introductions.
-            roomy = self.height() >= self.COMPACT_HEIGHT
-            for w in (self.blurb, self.model_desc, self.inputs_title, self.params_title):
-                w.setVisible(roomy)
+            # In a short window the fields matter more than the introductions. Hiding them can change the
+            # height the window gives the tab, so the two thresholds are apart (no flip-flop between them).
+            h = self.height()
+            roomy = True if h >= self.COMPACT_HEIGHT + 30 else False if h < self.COMPACT_HEIGHT - 30 else None
+            if roomy is not None and roomy != self.blurb.isVisibleTo(self):
+                for w in (self.blurb, self.model_desc, self.inputs_title, self.params_title):
+                    w.setVisible(roomy)
 
     # -- construction ------------------------------------------------------------------------
     def _build(self) -> None:
