@@ -5,75 +5,75 @@
     <name>BeforeAfter</name>
     <message>
         <source>Pause</source>
-        <translation type="unfinished">暂停</translation>
+        <translation>暂停</translation>
     </message>
     <message>
         <source>Play</source>
-        <translation type="unfinished">播放</translation>
+        <translation>播放</translation>
     </message>
     <message>
         <source>the file is not there (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>文件不存在（%1）</translation>
     </message>
     <message>
         <source>its format is not supported</source>
-        <translation type="unfinished"></translation>
+        <translation>不支持该格式</translation>
     </message>
     <message>
         <source>The source video cannot be played: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法播放原视频：%1</translation>
     </message>
     <message>
         <source>The edited video cannot be played: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法播放编辑后的视频：%1</translation>
     </message>
     <message>
         <source>Before</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑前</translation>
     </message>
     <message>
         <source>After</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑后</translation>
     </message>
     <message>
         <source>Drop a video above to preview it</source>
-        <translation type="unfinished"></translation>
+        <translation>将视频拖到上方即可在此预览</translation>
     </message>
     <message>
         <source>The edited video appears here when it is ready</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑完成后，视频会显示在这里</translation>
     </message>
     <message>
         <source>This video cannot be played</source>
-        <translation type="unfinished"></translation>
+        <translation>无法播放此视频</translation>
     </message>
     <message>
         <source>Source video</source>
-        <translation type="unfinished"></translation>
+        <translation>原视频</translation>
     </message>
     <message>
         <source>Edited video</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑后的视频</translation>
     </message>
     <message>
         <source>Preview position</source>
-        <translation type="unfinished"></translation>
+        <translation>预览进度</translation>
     </message>
     <message>
         <source>Play or pause both videos</source>
-        <translation type="unfinished"></translation>
+        <translation>同时播放或暂停两个视频</translation>
     </message>
     <message>
         <source>Sound from:</source>
-        <translation type="unfinished"></translation>
+        <translation>声音来自：</translation>
     </message>
     <message>
         <source>Sound from the source video</source>
-        <translation type="unfinished"></translation>
+        <translation>播放原视频的声音</translation>
     </message>
     <message>
         <source>Sound from the edited video</source>
-        <translation type="unfinished"></translation>
+        <translation>播放编辑后视频的声音</translation>
     </message>
 </context>
 <context>
@@ -813,6 +813,14 @@
         <translation>数量(&amp;V)：</translation>
     </message>
     <message>
+        <source>Before / after preview</source>
+        <translation>编辑前后对比预览</translation>
+    </message>
+    <message>
+        <source>Play the source video beside the edited one, in step</source>
+        <translation>原视频与编辑后的视频并排同步播放</translation>
+    </message>
+    <message>
         <source>How many videos to make from these settings (each one is billed)</source>
         <translation>用这些设置生成几个视频（每个单独计费）</translation>
     </message>
@@ -896,6 +904,7 @@
     <name>ItemView</name>
     <message>
         <source>Remove this file</source>
+        <extracomment>a tile of a strip (a zone that holds several files: references, a list of images)</extracomment>
         <translation>移除这个文件</translation>
     </message>
     <message>

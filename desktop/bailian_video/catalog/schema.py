@@ -243,6 +243,8 @@ class FamilySpec:
     allow_batch: bool = False         # a folder of images makes one task each
     #: the models the tab starts with, newest first: the first one the region offers is the default
     prefer: tuple[str, ...] = ()
+    #: the tab turns a source video into another: it offers a before/after preview of the two
+    before_after: bool = False
 
 
 @dataclass(frozen=True)

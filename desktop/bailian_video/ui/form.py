@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +41,7 @@ from ..catalog import (
     ValidationError,
     makers,
 )
-from ..catalog.values import is_local
+from ..catalog.values import is_local, local_path
 from ..engine import Request, State
 from ..engine.intake import needs_consent
 from ..i18n import T
@@ -52,6 +53,9 @@ from .media_jobs import guess_kind, load_preview
 from .model_picker import ModelPicker, tier_label
 from .session import Session
 from .util import Debouncer, ask, fmt_money, fmt_unit_price, set_state, spawn, tx
+
+if TYPE_CHECKING:
+    from .before_after import BeforeAfter
 
 log = logging.getLogger("bailian_video.ui")
 translate = QCoreApplication.translate
@@ -98,6 +102,23 @@ def price_text(spec: ModelSpec, region: str | None = None) -> str:
     return text
 
 
+def _local_files(inputs: dict[str, Any]) -> set[str]:
+    """Every local file a request names (a field's path, a list's, a media item's url)."""
+    out: set[str] = set()
+
+    def walk(v: Any) -> None:
+        if isinstance(v, str) and is_local(v):
+            out.add(local_path(v))
+        elif isinstance(v, (list, tuple)):
+            for x in v:
+                walk(x)
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+    walk(inputs)
+    return out
+
+
 #: editors whose value is files (not remembered as text between runs)
 FILE_EDITORS = (DropZone, MediaEditor)
 
@@ -141,6 +162,9 @@ class FamilyTab(QWidget):
         self._note_kind = ""
         self._refusal_rows: list[FieldRow] = []     # rows marked by the engine's refusal (cleared on any change)
         self._last_tier: str | None = None         # the resolution last chosen, carried across models
+        self._mine: set[int] = set()               # tasks made from this tab (their results fill the preview)
+        self.preview_toggle: QToolButton | None = None
+        self.preview: BeforeAfter | None = None     # made when first opened
         self.setObjectName(f"tab_{self.family.value}")
         self.setAcceptDrops(True)
         self._built = False
@@ -157,6 +181,8 @@ class FamilyTab(QWidget):
             self._build()
             self.restore_state()
             self.session.totals_changed.connect(self.update_estimate)
+            if self.preview_toggle is not None:
+                self.session.task_changed.connect(self._task_changed)
             self.session.backend_changed.connect(self._backend_changed)
         return self
 
@@ -231,6 +257,8 @@ class FamilyTab(QWidget):
         self.function_combo.currentIndexChanged.connect(self._function_picked)
         outer.addWidget(self.function_box)
 
+        if catalog.family_spec(self.family).before_after:
+            self._build_preview_box()
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setChildrenCollapsible(False)
         self.inputs_scroll, self.inputs_layout, self.inputs_title = self._column()
@@ -275,6 +303,73 @@ class FamilyTab(QWidget):
         bl.addWidget(self.generate_button)
         outer.addWidget(bar)
         self.retranslate()
+
+    # -- before / after --------------------------------------------------------------------
+    def _build_preview_box(self) -> None:
+        """A button that opens the source video beside its edited result (closed at first: nothing plays,
+        nothing loads, until the person asks)."""
+        self.preview_box = QWidget(self)
+        lay = QVBoxLayout(self.preview_box)
+        lay.setContentsMargins(0, 6, 0, 0)
+        lay.setSpacing(4)
+        self.preview_toggle = QToolButton(self.preview_box)
+        self.preview_toggle.setObjectName("previewToggle")
+        self.preview_toggle.setCheckable(True)
+        self.preview_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.preview_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.preview_toggle.toggled.connect(self._preview_toggled)
+        lay.addWidget(self.preview_toggle)
+
+    def _preview_toggled(self, on: bool) -> None:
+        assert self.preview_toggle is not None
+        self.preview_toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+        if on and self.preview is None:
+            from .before_after import BeforeAfter  # Qt Multimedia loads when first wanted, not at start-up
+            self.preview = BeforeAfter(self.preview_box)
+            self.preview_box.layout().addWidget(self.preview)
+        if self.preview is not None:
+            self.preview.setVisible(on)
+            if on:
+                self._update_preview()
+                self.reveal(self.preview)
+            else:
+                self.preview.pause()
+
+    def source_video(self) -> str | None:
+        """The local video the model works on (the first video dropped on a field that takes one)."""
+        for z in self.zones():
+            if z.takes("video"):
+                for item in z.items:
+                    if not item.remote and item.info is not None and item.info.kind == "video":
+                        return local_path(item.value)
+        return None
+
+    def _update_preview(self) -> None:
+        if self.preview is None or not self.preview.isVisible():
+            return
+        src = self.source_video()
+        if src != self.preview.before_path:
+            self.preview.set_before(src)
+            self.preview.set_after(self._result_for(src))
+
+    def _result_for(self, src: str | None) -> str | None:
+        """The newest finished video this tab made from ``src``."""
+        eng = self.session.engine
+        if src is None or eng is None:
+            return None
+        for tid in sorted(self._mine, reverse=True):
+            rec = eng.get(tid)
+            if rec is not None and rec.state == State.DONE and rec.output_path and \
+                    src in _local_files(rec.request.inputs) and Path(rec.output_path).is_file():
+                return str(rec.output_path)
+        return None
+
+    def _task_changed(self, rec: Any) -> None:
+        if rec.id in self._mine and rec.state == State.DONE and self.preview is not None and \
+                self.preview.isVisible() and self.preview.before_path is not None:
+            after = self._result_for(self.preview.before_path)
+            if after is not None and after != self.preview.after_path:
+                self.preview.set_after(after)
 
     def _column(self) -> tuple[QScrollArea, QVBoxLayout, QLabel]:
         scroll = QScrollArea(self)
@@ -400,6 +495,9 @@ class FamilyTab(QWidget):
             self.param_editors[ps.name] = ed
             self.params_layout.insertWidget(self.params_layout.count() - 1, row)
         self.params_scroll.setVisible(bool(self.param_rows))
+        if self.preview_toggle is not None:       # the before/after preview after the inputs
+            self.inputs_layout.insertWidget(self.inputs_layout.count() - 1, self.preview_box)
+            self.preview_box.show()
         self._sync_str_lists()
         self._last_tier = self.current_tier() or self._last_tier
         self.retranslate_model()
@@ -531,6 +629,7 @@ class FamilyTab(QWidget):
             row.set_error("")
         self._refusal_rows = []
         self._sync_str_lists()
+        self._update_preview()
         tier = self.current_tier()
         if tier != self._last_tier and self.param_editors:
             self._last_tier = tier or self._last_tier
@@ -841,6 +940,7 @@ class FamilyTab(QWidget):
                 batch_id = res.tasks[0].batch
         if created:
             self._say(self.tr("Added %n task(s) to the queue.", "", len(created)))
+            self._mine.update(r.id for r in created)
             self.submitted.emit(created)
         return created
 
@@ -1113,6 +1213,9 @@ class FamilyTab(QWidget):
         self.inputs_title.setText(self.tr("Inputs"))
         self.params_title.setText(self.tr("Settings"))
         self.count_label.setText(self.tr("&Videos:"))
+        if self.preview_toggle is not None:
+            self.preview_toggle.setText(self.tr("Before / after preview"))
+            self.preview_toggle.setToolTip(self.tr("Play the source video beside the edited one, in step"))
         self.count.setToolTip(self.tr("How many videos to make from these settings (each one is billed)"))
         self.generate_button.setToolTip(self.tr("Add to the queue (Ctrl+Enter)"))
         self.retranslate_model()
