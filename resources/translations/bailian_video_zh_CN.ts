@@ -904,7 +904,7 @@
     <name>ItemView</name>
     <message>
         <source>Remove this file</source>
-        <extracomment>a tile of a strip (a zone that holds several files: references, a list of images)</extracomment>
+        <extracomment>the order files were given in, across every zone (which of several zones got the newest) a tile of a strip (a zone that holds several files: references, a list of images)</extracomment>
         <translation>移除这个文件</translation>
     </message>
     <message>
@@ -1074,6 +1074,10 @@
     <message>
         <source>This model takes no media of type %1; those items were left out.</source>
         <translation>这个模型不接受 %1 类型的素材；这些素材已略去。</translation>
+    </message>
+    <message>
+        <source>%1 not used: %2 take at most %3 files in all.</source>
+        <translation>%1 未采用：%2合计最多 %3 个文件。</translation>
     </message>
 </context>
 <context>

@@ -175,6 +175,29 @@ def test_videos_over_the_total_length_or_count_are_not_kept(qtbot, run, data_dir
     run(go())
 
 
+def test_pictures_and_clips_over_their_count_in_all_are_not_kept(qtbot, run, data_dir, assets, clips):
+    async def go():
+        async with open_app(data_dir) as app:
+            tab = app.tab("r2v")
+            assert tab.spec.name == "wan2.7-r2v"                 # 1–5 pictures and clips in all
+            media = tab.input_editors["media"]
+            seen: list = []
+            media.attention.connect(seen.append)
+            images, videos = media.section("reference_image"), media.section("reference_video")
+            assert drop(images.zone, [assets / n for n in ("cat.png", "sky.jpg", "sea.jpg", "hill.jpg")])
+            await settled(media)
+            assert drop(videos.zone, [clips / "three.mp4", assets / "clip.mp4"])
+            await settled(media)
+            # four pictures were there: of the two clips dropped, the second does not fit
+            assert [Path(i.value).name for i in videos.zone.items] == ["three.mp4"]
+            assert len(images.zone.items) == 4
+            assert videos.error_text() == ("clip.mp4 not used: Reference image + Reference video take at most "
+                                           "5 files in all.")
+            assert seen[-1] is videos
+            assert tab.field_error("media") == ""                 # the list itself is fine as it is
+    run(go())
+
+
 def test_a_subject_name_makes_the_at_name_chip(qtbot, run, data_dir, assets):
     async def go():
         async with open_app(data_dir) as app:

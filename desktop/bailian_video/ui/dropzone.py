@@ -6,6 +6,7 @@ not taken: the zone keeps what it had and says, in words, why the new file was r
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import time
 from dataclasses import dataclass, field
@@ -49,6 +50,8 @@ from .media_jobs import Preview, guess_kind, load_preview
 from .util import fmt_bytes, fmt_clock, set_state, spawn, tx
 
 THUMB = QSize(128, 96)
+#: the order files were given in, across every zone (which of several zones got the newest)
+_GIVEN = itertools.count(1)
 #: a tile of a strip (a zone that holds several files: references, a list of images)
 TILE = QSize(112, 84)
 
@@ -294,7 +297,6 @@ class DropZone(QFrame):
         self._media = media
         self._max_items = max_items
         self.items: list[Item] = []
-        self._seq = 0
         self.batch = False
         self.refusal = ""               # why the last file offered was not taken (shown at the field)
         self._overflow = ""             # files of the last drop beyond the zone's capacity (stays until a change)
@@ -472,12 +474,11 @@ class DropZone(QFrame):
         links = links or []
         self._overflow = ""
         for link in links:
-            self._seq += 1
             guessed = guess_kind(link)
             if guessed and not self.takes(guessed) and not (self.kind == "file" and self.doc_ok(link)):
                 self._refuse(self._wrong_kind(link, guessed))
                 continue
-            item = Item(link, remote=True, seq=self._seq)
+            item = Item(link, remote=True, seq=next(_GIVEN))
             self._accept(item, replace=not self.multi and not batch)
         if batch:
             self.items = []
@@ -492,8 +493,7 @@ class DropZone(QFrame):
                     .replace("%3", ", ".join(os.path.basename(f) for f in left))
                 self._refuse(self._overflow)
         for path in files:
-            self._seq += 1
-            item = Item(os.path.abspath(path), checking=True, seq=self._seq)
+            item = Item(os.path.abspath(path), checking=True, seq=next(_GIVEN))
             self._jobs += 1
             self._idle.clear()
             spawn(self._check(item, replace=not self.multi and not batch, batch=batch), name="probe")

@@ -931,9 +931,35 @@ class MediaEditor(QWidget):
                 self.show_error(FieldError(p.field, p.code, p.message))
 
     def _section_changed(self) -> None:
+        if self._enforce_groups():
+            return              # the removal changed the sections again, and that change did the rest
         self._renumber()
         self.live_check()
         self.changed.emit()
+
+    def _enforce_groups(self) -> bool:
+        """Files just dropped that take a group of types over the most it allows in all (wan2.7-r2v: 5
+        pictures and clips together) are not kept: the newest go, and the zone they were dropped on says why."""
+        for group, _lo, hi in self.spec.media_counts:
+            secs = [s for s in self.shown() if s.mt.type in group and s.zone is not None]
+            held = [(item.seq, sec, item) for sec in secs if sec.zone is not None for item in sec.zone.items]
+            if len(held) <= hi:
+                continue
+            over = sorted(held, key=lambda t: t[0], reverse=True)[:len(held) - hi]
+            labels = "、".join(tx(s.mt.label) for s in secs) if i18n.language() == "zh" else \
+                " + ".join(tx(s.mt.label) for s in secs)
+            by_section: dict[int, tuple[MediaSection, list[Item]]] = {}
+            for _seq, sec, item in over:
+                by_section.setdefault(id(sec), (sec, []))[1].append(item)
+            for sec, items in by_section.values():
+                assert sec.zone is not None
+                for item in items:
+                    sec.zone._remove(item)
+                names = ", ".join(os.path.basename(i.value) for i in reversed(items))
+                sec.refuse(self.tr("%1 not used: %2 take at most %3 files in all.").replace("%1", names)
+                           .replace("%2", labels).replace("%3", str(hi)))
+            return True
+        return False
 
     def _renumber(self) -> None:
         """Tags count the items of one media across the tagged types, in request order (as the sandbox
