@@ -37,7 +37,7 @@ def _nothing() -> None:
     pass
 
 
-def _settle_notifiers(obj: QObject) -> None:
+def settle_notifiers(obj: QObject) -> None:
     """Avoid a deadlock between PySide and Qt Multimedia's playback threads.
 
     The first time Qt calls ``disconnectNotify`` on an object made in Python, PySide looks for a Python
@@ -158,7 +158,7 @@ class _Pane(QWidget):
             self.player = QMediaPlayer(self)
             sink = QVideoSink(self.player)
             for obj in (self.player, sink):
-                _settle_notifiers(obj)
+                settle_notifiers(obj)
             self.player.setVideoSink(sink)
             self.attach_audio()
             self.view = VideoView(sink)
@@ -175,7 +175,7 @@ class _Pane(QWidget):
         if self.player is None or self.audio is not None or not QMediaDevices.audioOutputs():
             return
         self.audio = QAudioOutput(self.player)
-        _settle_notifiers(self.audio)
+        settle_notifiers(self.audio)
         self.player.setAudioOutput(self.audio)
 
     def load(self, path: str | None) -> None:

@@ -5,11 +5,12 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QUrl
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QSlider, QStyle, QVBoxLayout, QWidget
 
 from . import desktop
+from .before_after import settle_notifiers
 from .util import fmt_clock
 
 
@@ -25,9 +26,16 @@ class PlayerDialog(QDialog):
         self.title = title
         self.video = QVideoWidget(self)
         self.video.setMinimumSize(320, 180)
-        self.audio = QAudioOutput(self)
+        # The audio output is the player's child (deleted after the player has stopped its threads), made
+        # only where there is a device to play on, and its notifiers settled on this thread: the same two
+        # guards against Qt Multimedia's playback threads as the before/after preview.
         self.player = QMediaPlayer(self)
-        self.player.setAudioOutput(self.audio)
+        settle_notifiers(self.player)
+        self.audio: QAudioOutput | None = None
+        if QMediaDevices.audioOutputs():
+            self.audio = QAudioOutput(self.player)
+            settle_notifiers(self.audio)
+            self.player.setAudioOutput(self.audio)
         self.player.setVideoOutput(self.video)
 
         self.play_button = QPushButton(self)
