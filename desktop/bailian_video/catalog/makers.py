@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..i18n import T
 from .models import size_tier
-from .schema import Kind, ModelSpec
+from .schema import Kind, ModelSpec, ParamSpec
 
 
 @dataclass(frozen=True)
@@ -42,16 +43,14 @@ def by_maker(models: Sequence[ModelSpec]) -> list[tuple[str, list[ModelSpec]]]:
     return [(mk, ms) for mk, ms in groups if ms]
 
 
-def tiers(spec: ModelSpec, function: str | None = None) -> list[str]:
-    """The resolution tiers a person can choose ("480P", "720P" …), in the catalogue's order."""
+def choice_tiers(spec: ModelSpec, param: ParamSpec) -> list[tuple[Any, str]]:
+    """(value, tier) for each choice of ``param`` when it sets the price tier ("720P", "wan-pro"; a size by
+    its resolution), in the catalogue's order; empty when the parameter does not set the tier."""
     src = spec.tier_source or ""
-    if src == "size":
-        p = spec.param("size", function)
-        out = [c.tier or size_tier(str(c.value)) for c in (p.choices if p else ())]
-        return list(dict.fromkeys(t for t in out if t))
-    if src.startswith("param:"):
-        p = spec.param(src.split(":", 1)[1], function)
-        return [str(c.value) for c in (p.choices if p else ())]
+    if src == f"param:{param.name}":
+        return [(c.value, str(c.value)) for c in param.choices]
+    if src == "size" and param.name == "size":
+        return [(c.value, t) for c in param.choices if (t := c.tier or size_tier(str(c.value)))]
     return []
 
 
@@ -119,5 +118,5 @@ def default_model(models: Sequence[ModelSpec], region: str, prefer: Sequence[str
     raise ValueError("no models")
 
 
-__all__ = ["MAKERS", "Maker", "audio_support", "by_maker", "default_model", "max_length", "maker_label",
-           "price_at", "tiers"]
+__all__ = ["MAKERS", "Maker", "audio_support", "by_maker", "choice_tiers", "default_model", "max_length",
+           "maker_label", "price_at"]

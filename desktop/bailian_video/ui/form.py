@@ -41,6 +41,7 @@ from ..catalog import (
     ValidationError,
     makers,
 )
+from ..catalog.kinds import file_slots
 from ..catalog.values import is_local, local_path
 from ..engine import Request, State
 from ..engine.intake import needs_consent
@@ -102,21 +103,10 @@ def price_text(spec: ModelSpec, region: str | None = None) -> str:
     return text
 
 
-def _local_files(inputs: dict[str, Any]) -> set[str]:
-    """Every local file a request names (a field's path, a list's, a media item's url)."""
-    out: set[str] = set()
-
-    def walk(v: Any) -> None:
-        if isinstance(v, str) and is_local(v):
-            out.add(local_path(v))
-        elif isinstance(v, (list, tuple)):
-            for x in v:
-                walk(x)
-        elif isinstance(v, dict):
-            for x in v.values():
-                walk(x)
-    walk(inputs)
-    return out
+def _local_files(spec: ModelSpec, inputs: dict[str, Any], function: str | None) -> set[str]:
+    """Every local file a request names, where the input kinds say files sit."""
+    return {local_path(slot.value) for ins in spec.inputs_for(function) if ins.name in inputs
+            for slot in file_slots(ins, inputs[ins.name]) if is_local(slot.value)}
 
 
 #: editors whose value is files (not remembered as text between runs)
@@ -360,7 +350,8 @@ class FamilyTab(QWidget):
         for tid in sorted(self._mine, reverse=True):
             rec = eng.get(tid)
             if rec is not None and rec.state == State.DONE and rec.output_path and \
-                    src in _local_files(rec.request.inputs) and Path(rec.output_path).is_file():
+                    src in _local_files(catalog.require(rec.model), rec.request.inputs, rec.request.function) and \
+                    Path(rec.output_path).is_file():
                 return str(rec.output_path)
         return None
 
@@ -503,34 +494,19 @@ class FamilyTab(QWidget):
         self.retranslate_model()
 
     def _value_at_tier(self, ps: ParamSpec, tier: str) -> Any:
-        """The choice of ``ps`` that gives resolution ``tier`` (a size of that tier keeps the aspect of the
-        first one listed), None when ``ps`` does not set the tier or has no such choice."""
-        src = self.spec.tier_source or ""
-        if src == f"param:{ps.name}":
-            return next((c.value for c in ps.choices if str(c.value) == tier), None)
-        if src == "size" and ps.name == "size":
-            return next((c.value for c in ps.choices if (c.tier or catalog.size_tier(str(c.value))) == tier), None)
-        return None
+        """The choice of ``ps`` that gives resolution ``tier`` (the first one listed: a size keeps the aspect of
+        the first of its tier), None when ``ps`` does not set the tier or has no such choice."""
+        return next((v for v, t in makers.choice_tiers(self.spec, ps) if t == tier), None)
 
     def _choice_prices(self, ps: ParamSpec) -> dict[str, str]:
         """The price per second of each choice that sets the tier: "720P — ¥0.60/s", "Pro — ¥0.60/s"."""
-        src = self.spec.tier_source or ""
         price = self.spec.price_in(self.session.region)
         rates = price.by_tier
         if len(rates) < 2 or price.unit != "second":
             return {}
-        out: dict[str, str] = {}
         approx = "" if price.confirmed else "≈"
-        for c in ps.choices:
-            if src == f"param:{ps.name}":
-                tier: str | None = str(c.value)
-            elif src == "size" and ps.name == "size":
-                tier = c.tier or catalog.size_tier(str(c.value))
-            else:
-                return {}
-            if tier in rates:
-                out[str(c.value)] = approx + fmt_unit_price(rates[tier]) + self.tr("/s")
-        return out
+        return {str(v): approx + fmt_unit_price(rates[t]) + self.tr("/s")
+                for v, t in makers.choice_tiers(self.spec, ps) if t in rates}
 
     def _input_row(self, ins: InputSpec) -> tuple[FieldRow, Any]:
         # one editor per field across models (what was typed or dropped stays); a choice field with other

@@ -14,7 +14,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QPainter, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from .. import catalog
+from .. import catalog, i18n
 from ..catalog import ModelSpec
 from ..catalog import makers as mk
 from .util import fmt_unit_price, tx
@@ -192,7 +192,7 @@ class ModelPicker(QComboBox):
 
     @staticmethod
     def _join(items: list[str]) -> str:
-        return "、".join(items) if any("\u4e00" <= ch <= "\u9fff" for ch in "".join(items)) else ", ".join(items)
+        return ("、" if i18n.language() == "zh" else ", ").join(items)
 
     def sizeHint(self) -> QSize:  # noqa: N802
         hint = super().sizeHint()
