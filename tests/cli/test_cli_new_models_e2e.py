@@ -16,52 +16,38 @@ from bailian_video.catalog import Kind
 from bailian_video.catalog.schema import ModelSpec
 from bailian_video.media.probe import probe
 from bailian_video.sandbox.testing import running_sandbox
-from model_inputs import Files, media_plan
+from model_inputs import Files, first_function, input_media, media_plan, request_inputs
 
 NEW = [m for m in catalog.MODELS if m.new and m.user_facing]
 FAST = ["--poll-min", "0.05", "--expect-seconds", "0.3", "--yes"]
-PROMPT = "a red balloon drifts over a calm sea"
 TIMINGS: dict[str, float] = {}
 
 
 def command_for(spec: ModelSpec, files: Files) -> tuple[list[str], bool]:
-    """(the generate arguments, whether the request carries sound) for a minimal valid request."""
+    """(the generate arguments, whether the request carries sound) for the minimal valid request that the
+    window's test makes too (``model_inputs.request_inputs``), spelt as a command line."""
     args = ["--model", spec.name]
-    function = next(iter(spec.functions), None)
+    function = first_function(spec)
     if function:
         args += ["--function", function]
     sound = False
-    groups: set[str] = set()
+    inputs = request_inputs(spec, files, function)
     for ins in spec.inputs_for(function):
-        if ins.from_detect or ins.name == "negative_prompt":
+        value = inputs.get(ins.name)
+        if value is None:
             continue
         if ins.name == "prompt":
-            args += ["--prompt", PROMPT]
-            continue
-        wanted = ins.required or (ins.one_of is not None and ins.one_of not in groups) or \
-            (ins.kind == Kind.MEDIA and bool(ins.media_sets))
-        if not wanted:
-            continue
-        if ins.one_of:
-            groups.add(ins.one_of)
-        if ins.kind == Kind.MEDIA:
-            for mt in media_plan(ins):
-                args += ["--media", f"{mt.type}={files.get(mt.media, mt.limits)}"]
-                sound = sound or mt.media == "audio"
-        elif ins.kind in (Kind.IMAGE_LIST, Kind.FILE_LIST):
-            limits = dict(ins.limits_by_media).get("image", ins.limits)
-            for _ in range(max(1, ins.min_items or 1)):
-                args += ["--input", f"{ins.name}={files.get('image', limits)}"]
-        elif ins.kind in (Kind.IMAGE, Kind.AUDIO, Kind.VIDEO, Kind.MASK):
-            media = ins.media or ("image" if ins.kind == Kind.MASK else ins.kind.value)
-            args += ["--input", f"{ins.name}={files.get(media, ins.limits)}"]
-            sound = sound or media == "audio"
-        elif ins.kind == Kind.CHOICE:
-            args += ["--input", f"{ins.name}={ins.choices[0].value}"]
-        elif ins.kind == Kind.INT:
-            args += ["--input", f"{ins.name}=1"]
+            args += ["--prompt", value]
+        elif ins.kind == Kind.MEDIA:
+            for item in value:
+                args += ["--media", f"{item['type']}={item['url']}"]
+                mt = ins.media_type(item["type"])
+                sound = sound or (mt is not None and mt.media == "audio")
+        elif isinstance(value, list):
+            args += [a for v in value for a in ("--input", f"{ins.name}={v}")]
         else:
-            args += ["--input", f"{ins.name}=x"]
+            args += ["--input", f"{ins.name}={value}"]
+            sound = sound or (ins.is_file and input_media(ins) == "audio")
     audio = spec.param("audio", function)
     return args, sound or bool(audio is not None and audio.default)
 

@@ -148,3 +148,13 @@ def data_dir(tmp_path: Path) -> Path:
     return d
 
 
+
+
+@pytest.fixture
+def service(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A sandbox standing in for the real service and every region's hosts (the app and the Settings
+    dialog run in 'service' mode against it)."""
+    from bailian_video.sandbox.testing import running_sandbox
+    with running_sandbox(task_seconds=0.5) as sb:
+        monkeypatch.setenv("DASHSCOPE_HTTP_BASE_URL", sb.base_url)
+        yield sb

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox
-from ui_helpers import click, drop, dropped, generate, mp4s, open_app, type_into, until
+from ui_helpers import click, drop, dropped, generate, mp4s, open_app, open_settings, type_into
 
 from bailian_video import catalog
 from bailian_video.catalog import ModelSpec
@@ -23,7 +23,6 @@ from bailian_video.media.probe import probe
 from bailian_video.ui.dropzone import DropZone
 from bailian_video.ui.fields import ChoiceEditor, NumberEditor, OptionalIntEditor, TextEditor
 from bailian_video.ui.media_editor import MediaEditor
-from bailian_video.ui.util import spawn
 from model_inputs import Files, expected_video, first_function, quick_params, request_inputs
 
 NEW = [m for m in catalog.MODELS if m.new and m.user_facing]
@@ -72,10 +71,7 @@ async def set_region(qtbot: Any, app: Any, spec: ModelSpec) -> None:
     r = catalog.REGIONS[region]
     workspace = WORKSPACE if spec.host == "workspace" or r.base_url is None else s.workspace
     if (region, workspace) != (s.region, s.workspace):
-        w = app.window
-        task = spawn(w.settings_flow(), name="settings")
-        dlg = await until(lambda: w.settings_dialog, 5, "the settings dialog")
-        await until(dlg.isVisible, 5, "the dialog to show")
+        task, dlg = await open_settings(app)
         click(qtbot, dlg.service_radio)
         key_pick(qtbot, dlg.region_combo, lambda: dlg.region() == region, f"region {region}")
         dlg.workspace_edit.clear()

@@ -5,31 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import keyring
-import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
-from ui_helpers import choose_model, click, open_app, until
+from ui_helpers import choose_model, click, open_app, open_settings, until
 
 from bailian_video import keys
-from bailian_video.sandbox.testing import running_sandbox
 from bailian_video.ui.util import spawn
-
-
-@pytest.fixture
-def service(monkeypatch):
-    """A sandbox standing in for the real service (the app runs in 'service' mode against it)."""
-    with running_sandbox(task_seconds=0.5) as sb:
-        monkeypatch.setenv("DASHSCOPE_HTTP_BASE_URL", sb.base_url)
-        yield sb
-
-
-async def open_settings(app):
-    w = app.window
-    task = spawn(w.settings_flow(), name="settings-test")
-    dlg = await until(lambda: w.settings_dialog, 5, "the settings dialog")
-    await until(lambda: dlg.isVisible(), 5, "the dialog to show")
-    return task, dlg
 
 
 def ok_button(dlg):

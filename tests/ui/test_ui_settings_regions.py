@@ -10,32 +10,14 @@ import time
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit, QTableWidget, QWidget
-from ui_helpers import choose, click, open_app, until
+from ui_helpers import choose, click, open_app, open_settings, until
 
 from bailian_video.catalog import BEIJING, FRANKFURT, SINGAPORE, VIRGINIA
-from bailian_video.sandbox.testing import running_sandbox
 from bailian_video.ui import style
-from bailian_video.ui.util import spawn
 
 KEY = "sk-test-regions-7f3a9c1d2e5b"
 ALL = (BEIJING, SINGAPORE, VIRGINIA, FRANKFURT)
 OK = "✓ OK: the key works here"
-
-
-@pytest.fixture
-def service(monkeypatch):
-    """A sandbox standing in for every region's hosts (the dialog tests in 'service' mode against it)."""
-    with running_sandbox(task_seconds=0.5) as sb:
-        monkeypatch.setenv("DASHSCOPE_HTTP_BASE_URL", sb.base_url)
-        yield sb
-
-
-async def open_settings(app):
-    w = app.window
-    task = spawn(w.settings_flow(), name="settings-test")
-    dlg = await until(lambda: w.settings_dialog, 5, "the settings dialog")
-    await until(lambda: dlg.isVisible(), 5, "the dialog to show")
-    return task, dlg
 
 
 async def with_key(qtbot, app, workspace: str = ""):

@@ -87,6 +87,16 @@ async def open_app(data_dir: Path, *, sandbox: bool = True, task_seconds: float 
 
 
 # -- acting like a person ----------------------------------------------------------------------
+async def open_settings(app: App) -> tuple[Any, Any]:
+    """Open Settings from the window as a person does (the flow runs until OK or Cancel): (its task, the dialog)."""
+    from bailian_video.ui.util import spawn
+    w = app.window
+    task = spawn(w.settings_flow(), name="settings-test")
+    dlg = await until(lambda: w.settings_dialog, 5, "the settings dialog")
+    await until(lambda: dlg.isVisible(), 5, "the dialog to show")
+    return task, dlg
+
+
 def file_mime(paths: list[Path | str]) -> QMimeData:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
