@@ -337,6 +337,8 @@ class Engine:
             try:
                 if action == "remove":
                     self.remove(task)
+                elif action == "mark":
+                    self.mark([task], **{k: bool(v) for k, v in dict(arg).items() if k in ("favourite", "archived")})
                 elif action in actions:
                     await (actions[action](task, arg) if arg is not None else actions[action](task))
                 else:
@@ -955,6 +957,25 @@ class Engine:
         rec.chain.submitting_step = None
         self._save(rec, State.WAITING, uncertain=False, submit_started_at=None, error_code=None, error_message=None)
         self._wake_scheduler.set()
+
+    def mark(self, task_ids: list[int], *, favourite: bool | None = None, archived: bool | None = None) -> None:
+        """The person's marks on finished tasks: a star, or archived (off the queue, kept in the library).
+        Marks never change what the service does or bills; a guest asks the owner, like every other write."""
+        changes = {k: v for k, v in (("favourite", favourite), ("archived", archived)) if v is not None}
+        if not changes:
+            return
+        if not self._owner:
+            for task_id in task_ids:
+                self.store.post_command(task_id, "mark", changes)
+            return
+        for task_id in task_ids:
+            rec = self._records.get(task_id)
+            if rec is None or all(getattr(rec, k) == v for k, v in changes.items()):
+                continue
+            for k, v in changes.items():
+                setattr(rec, k, v)
+            self.store.save(rec, touch=False)
+            self._emit("changed", rec)
 
     def remove(self, task_id: int) -> None:
         rec = self._records.get(task_id)

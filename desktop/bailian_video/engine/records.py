@@ -196,6 +196,8 @@ class TaskRecord:
     expected_seconds: float | None = None
     backend: str = SERVICE               # SERVICE or SANDBOX: where the task was created, for its whole life
     base_url: str | None = None          # the API base URL it was created on (None: the region's default)
+    favourite: bool = False              # the person's star, for the library
+    archived: bool = False               # off the queue, still in the library ("Archive finished", undoable)
 
     # -- derived ----------------------------------------------------------------------------
     def error_text(self, lang: str | None = None) -> str:

@@ -313,10 +313,12 @@ class TaskStore:
 
     _NEXT_REV = "(SELECT COALESCE(MAX(rev), 0) + 1 FROM tasks)"
 
-    def save(self, rec: TaskRecord) -> None:
-        """Commit the record as it is now (autocommit: durable when this returns)."""
+    def save(self, rec: TaskRecord, touch: bool = True) -> None:
+        """Commit the record as it is now (autocommit: durable when this returns). ``touch=False`` keeps
+        ``updated_at`` (the person's marks are not a step of the task: its times stay as they were)."""
         with self._lock:
-            rec.updated_at = time.time()
+            if touch:
+                rec.updated_at = time.time()
             self._db.execute(
                 f"UPDATE tasks SET {', '.join(c + '=?' for c in COLUMNS)}, rev={self._NEXT_REV}, data=? WHERE id=?",
                 (*self._columns(rec), record_to_json(rec), rec.id))
