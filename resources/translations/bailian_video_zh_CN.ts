@@ -936,6 +936,7 @@
     <name>MainWindow</name>
     <message numerus="yes">
         <source>Added %n task(s) to the queue.</source>
+        <extracomment>What the window takes from a drop on its frame, the stage, the queue or the library: the settings of a video this app made (the MP4 carries them) or of its sidecar JSON.</extracomment>
         <translation>
             <numerusform>已将 %n 个任务加入队列。</numerusform>
         </translation>
@@ -947,10 +948,6 @@
     <message>
         <source>&lt;h3&gt;Bailian Video Studio %1&lt;/h3&gt;&lt;p&gt;Video generation with Alibaba Cloud Model Studio (Bailian / DashScope): text, images, audio and video in; MP4 out.&lt;/p&gt;&lt;p&gt;Data folder: %2&lt;/p&gt;</source>
         <translation>&lt;h3&gt;百炼视频工作室 %1&lt;/h3&gt;&lt;p&gt;基于阿里云百炼（DashScope）的视频生成：输入文字、图片、音频和视频，输出 MP4。&lt;/p&gt;&lt;p&gt;数据文件夹：%2&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>No usable keychain: the key is kept for this session only.</source>
-        <translation>没有可用的钥匙串：密钥只在本次运行期间保存。</translation>
     </message>
     <message>
         <source>Could not start the backend: %1</source>
@@ -1020,6 +1017,18 @@
         <source>This window now runs the tasks in this folder.</source>
         <translation>现在由这个窗口运行这个文件夹里的任务。</translation>
     </message>
+    <message numerus="yes">
+        <source>%n video(s) ready</source>
+        <translation>
+            <numerusform>%n 个视频已完成</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of the batch did not finish; see the queue.</source>
+        <translation>
+            <numerusform>这一批中有 %n 个未完成，请查看队列。</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Video ready</source>
         <translation>视频已生成</translation>
@@ -1029,8 +1038,46 @@
         <translation>有个任务需要你来确认</translation>
     </message>
     <message>
+        <source>Select 2 to 4 finished videos to compare them.</source>
+        <translation>请选择 2 到 4 个已完成的视频进行对比。</translation>
+    </message>
+    <message>
+        <source>Loaded the settings of an earlier task: Generate repeats it exactly.</source>
+        <translation>已载入之前任务的设置：点“生成”会完全重复它。</translation>
+    </message>
+    <message>
+        <source>Restore settings from a video</source>
+        <translation>从视频恢复设置</translation>
+    </message>
+    <message>
+        <source>Videos made by this app or their settings (*.mp4 *.mov *.json)</source>
+        <translation>本应用生成的视频或其设置文件 (*.mp4 *.mov *.json)</translation>
+    </message>
+    <message>
+        <source>No settings to restore</source>
+        <translation>没有可恢复的设置</translation>
+    </message>
+    <message>
+        <source>Could not read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>No usable %1: the key is kept for this session only.</source>
+        <translation>没有可用的%1：密钥只在本次运行期间保存。</translation>
+    </message>
+    <message>
         <source>Task failed</source>
         <translation>任务失败</translation>
+    </message>
+    <message numerus="yes">
+        <source>Bailian Video Studio — %n task(s) working</source>
+        <translation>
+            <numerusform>百炼视频工作室 — %n 个任务进行中</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Bailian Video Studio — nothing working</source>
+        <translation>百炼视频工作室 — 没有进行中的任务</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -1039,6 +1086,10 @@
     <message>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>V&amp;ideo</source>
+        <translation>视频(&amp;I)</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -1053,16 +1104,84 @@
         <translation>打开输出文件夹</translation>
     </message>
     <message>
+        <source>Restore settings from a video…</source>
+        <translation>从视频恢复设置…</translation>
+    </message>
+    <message>
+        <source>Or drop a video this app made (or its .json) anywhere on the window</source>
+        <translation>也可以把本应用生成的视频（或其 .json）拖到窗口任意位置</translation>
+    </message>
+    <message>
         <source>Quit</source>
         <translation>退出</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>创作</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>作品库</translation>
+    </message>
+    <message>
+        <source>Search the library</source>
+        <translation>搜索作品库</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>外观</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
     </message>
     <message>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
+        <source>The form and the result (Ctrl+1)</source>
+        <translation>表单与结果（Ctrl+1）</translation>
+    </message>
+    <message>
+        <source>Every video you made (Ctrl+2)</source>
+        <translation>你生成的所有视频（Ctrl+2）</translation>
+    </message>
+    <message>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Play / pause</source>
+        <translation>播放 / 暂停</translation>
+    </message>
+    <message>
+        <source>Full screen</source>
+        <translation>全屏</translation>
+    </message>
+    <message>
+        <source>Run again: new variation</source>
+        <translation>再次生成：新变体</translation>
+    </message>
+    <message>
+        <source>Exact repeat (same seed)</source>
+        <translation>完全重复（相同种子）</translation>
+    </message>
+    <message>
+        <source>Compare selected</source>
+        <translation>对比所选</translation>
+    </message>
+    <message>
+        <source>Archive / delete selected</source>
+        <translation>归档 / 删除所选</translation>
+    </message>
+    <message>
+        <source>In the queue: archive (kept in the library). In the library: delete to the trash, after asking.</source>
+        <translation>在队列中：归档（作品库中仍保留）。在作品库中：确认后移到回收站。</translation>
     </message>
     <message>
         <source>About</source>
@@ -1655,24 +1774,8 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
         <translation>正在使用环境变量 DASHSCOPE_API_KEY 中的密钥（%1）。</translation>
     </message>
     <message>
-        <source>This computer has no usable keychain</source>
-        <translation>这台电脑没有可用的钥匙串</translation>
-    </message>
-    <message>
-        <source>Your key is kept only while the app runs and is never written to a file. To keep it between runs, set up a keychain (GNOME Keyring or KWallet on Linux) or set the DASHSCOPE_API_KEY environment variable.</source>
-        <translation>密钥只在程序运行期间保存在内存中，绝不写入文件。如需长期保存，请配置钥匙串（Linux 上可用 GNOME Keyring 或 KWallet），或设置环境变量 DASHSCOPE_API_KEY。</translation>
-    </message>
-    <message>
-        <source>Stored in the system keychain (%1): %2</source>
-        <translation>已保存在系统钥匙串（%1）中：%2</translation>
-    </message>
-    <message>
         <source>Kept for this session only: %1</source>
         <translation>仅在本次运行期间保存：%1</translation>
-    </message>
-    <message>
-        <source>No key yet. New keys are stored in the system keychain (%1), never in a file.</source>
-        <translation>尚未设置密钥。新密钥会保存在系统钥匙串（%1）中，绝不写入文件。</translation>
     </message>
     <message>
         <source>Get a key: &lt;a href=&quot;%1&quot;&gt;%1&lt;/a&gt;</source>
@@ -1687,16 +1790,40 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
         <translation>sk-…（在百炼控制台获取）</translation>
     </message>
     <message>
-        <source>no keychain service is running</source>
-        <translation>没有正在运行的钥匙串服务</translation>
+        <source>&lt;b&gt;This computer has no usable %1&lt;/b&gt; (%2). Your key is kept only while the app runs and is never written to a file. To keep it between runs, set up a %1 (GNOME Keyring or KWallet on Linux) or set the DASHSCOPE_API_KEY environment variable.</source>
+        <translation>&lt;b&gt;这台电脑没有可用的%1&lt;/b&gt;（%2）。密钥只在程序运行期间保存在内存中，绝不写入文件。如需长期保存，请配置%1（Linux 上可用 GNOME Keyring 或 KWallet），或设置环境变量 DASHSCOPE_API_KEY。</translation>
     </message>
     <message>
-        <source>the keychain cannot be used here</source>
-        <translation>钥匙串在这里无法使用</translation>
+        <source>system keychain</source>
+        <translation>系统钥匙串</translation>
     </message>
     <message>
-        <source>the keychain library could not start</source>
-        <translation>钥匙串组件无法启动</translation>
+        <source>Windows Credential Manager</source>
+        <translation>Windows 凭据管理器</translation>
+    </message>
+    <message>
+        <source>system keyring</source>
+        <translation>系统密钥环</translation>
+    </message>
+    <message>
+        <source>Stored in the %1 (%2): %3</source>
+        <translation>已保存在%1（%2）中：%3</translation>
+    </message>
+    <message>
+        <source>No key yet. New keys are stored in the %1 (%2), never in a file.</source>
+        <translation>尚未设置密钥。新密钥会保存在%1（%2）中，绝不写入文件。</translation>
+    </message>
+    <message>
+        <source>no %1 service is running</source>
+        <translation>没有正在运行的%1服务</translation>
+    </message>
+    <message>
+        <source>the %1 cannot be used here</source>
+        <translation>%1在这里无法使用</translation>
+    </message>
+    <message>
+        <source>the %1 library could not start</source>
+        <translation>%1组件无法启动</translation>
     </message>
     <message numerus="yes">
         <source>Not available in this region (%n model(s)): %1</source>
@@ -1797,6 +1924,14 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
         <translation>花费</translation>
     </message>
     <message>
+        <source>Notifications</source>
+        <translation>通知</translation>
+    </message>
+    <message>
+        <source>Play a sound when videos are ready or a task needs you while the window is in the background</source>
+        <translation>窗口在后台时，视频完成或任务需要你处理时播放提示音</translation>
+    </message>
+    <message>
         <source>&amp;Confirm:</source>
         <translation>确认阈值(&amp;C)：</translation>
     </message>
@@ -1874,6 +2009,109 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
     <message>
         <source>Optional, e.g. flying, squish, carousel</source>
         <translation>可选，例如 flying、squish、carousel</translation>
+    </message>
+</context>
+<context>
+    <name>VideoGrid</name>
+    <message>
+        <source>Pause</source>
+        <translation type="unfinished">暂停</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation type="unfinished">播放</translation>
+    </message>
+    <message>
+        <source>Pause (Space)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play (Space)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave full screen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Full screen</source>
+        <translation type="unfinished">全屏</translation>
+    </message>
+    <message>
+        <source>Leave full screen (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Full screen (F)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The video file is not there any more: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This video cannot be played here: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>its format is not supported</source>
+        <translation type="unfinished">不支持该格式</translation>
+    </message>
+    <message>
+        <source>Video</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hear this video</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sound from %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Video player</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous frame (←)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next frame (→)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start again at the end</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Volume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished">时间</translation>
     </message>
 </context>
 <context>

@@ -23,6 +23,11 @@ ROOT = HERE.parent.parent
 SOURCES = ROOT / "desktop" / "bailian_video" / "ui"
 TS = HERE / "bailian_video_zh_CN.ts"
 QM = HERE / "bailian_video_zh_CN.qm"
+#: English needs a catalogue only for its plurals ("1 task", "2 tasks"): Qt's %n picks the form.
+TS_EN = HERE / "bailian_video_en.ts"
+QM_EN = HERE / "bailian_video_en.qm"
+#: Plural sources whose singular is not "drop the (s)" (verbs that agree with the count).
+EN_SINGULAR = {"%n need attention": "%n needs attention"}
 
 
 def tool(name: str) -> str:
@@ -42,6 +47,39 @@ def sources() -> list[str]:
 def lupdate(ts: Path) -> None:
     subprocess.run([tool("pyside6-lupdate"), "-no-obsolete", "-locations", "none", *sources(), "-ts", str(ts)],
                    check=True, capture_output=True)
+
+
+def english_forms(source: str) -> tuple[str, str]:
+    """(one, other) for an English plural source written as "… %n task(s) …"."""
+    one = EN_SINGULAR.get(source, source.replace("(s)", "").replace("(es)", ""))
+    return one, source.replace("(s)", "s").replace("(es)", "es")
+
+
+def english_plurals() -> None:
+    """Extract the %n strings into the English catalogue, fill both forms, compile it."""
+    subprocess.run([tool("pyside6-lupdate"), "-no-obsolete", "-locations", "none", "-pluralonly",
+                    "-target-language", "en", *sources(), "-ts", str(TS_EN)], check=True, capture_output=True)
+    tree = ET.parse(TS_EN)
+    for msg in tree.getroot().iter("message"):
+        if msg.get("numerus") != "yes":
+            continue
+        tr = msg.find("translation")
+        if tr is None:
+            tr = ET.SubElement(msg, "translation")
+        for child in list(tr):
+            tr.remove(child)
+        tr.attrib.pop("type", None)
+        tr.text = None
+        for form in english_forms(msg.findtext("source") or ""):
+            ET.SubElement(tr, "numerusform").text = form
+    tree.write(TS_EN, encoding="utf-8", xml_declaration=True)
+    subprocess.run([tool("pyside6-lrelease"), str(TS_EN), "-qm", str(QM_EN)], check=True, capture_output=True)
+
+
+def plural_sources(ts: Path) -> list[tuple[str, str]]:
+    root = ET.parse(ts).getroot()
+    return [(ctx.findtext("name") or "", msg.findtext("source") or "") for ctx in root.iter("context")
+            for msg in ctx.iter("message") if msg.get("numerus") == "yes"]
 
 
 def unfinished(ts: Path) -> list[tuple[str, str]]:
@@ -70,9 +108,13 @@ def main() -> int:
             shutil.copy(TS, copy)
             lupdate(copy)
             gaps = unfinished(copy)
+            fresh = {src for _ctx, src in plural_sources(copy)}
+            known = {src for _ctx, src in plural_sources(TS_EN)} if TS_EN.exists() else set()
+            gaps += [("English plurals", src) for src in sorted(fresh - known)]
     else:
         lupdate(TS)
         subprocess.run([tool("pyside6-lrelease"), str(TS), "-qm", str(QM)], check=True, capture_output=True)
+        english_plurals()
         gaps = unfinished(TS)
     for ctx, src in gaps:
         print(f"untranslated [{ctx}] {src!r}")

@@ -72,6 +72,23 @@ def test_metadata_round_trip_and_container_check(tmp_path):
     assert not outputs.looks_like_mp4(truncated)
 
 
+def test_the_sidecar_names_files_without_folders_and_keeps_texts_whole(tmp_path):
+    media = [{"type": "reference_image", "url": str(tmp_path / "people" / "person.png")},
+             {"type": "reference_video", "url": "https://example.com/clip.mp4?Expires=1&Signature=s"}]
+    r = TaskRecord(id=3, request=Request("wan2.7-r2v", {"prompt": "a cat/dog on a 50/50 split",
+                                                        "negative_prompt": "blur/noise", "media": media},
+                                         {"resolution": "720P"}))
+    data = outputs.sidecar_data(r)
+    assert data["inputs"]["prompt"] == "a cat/dog on a 50/50 split"
+    assert data["inputs"]["negative_prompt"] == "blur/noise"
+    assert data["inputs"]["media"] == [{"type": "reference_image", "url": "person.png"},
+                                       {"type": "reference_video", "url": "https://example.com/clip.mp4"}]
+    assert str(tmp_path) not in str(data)
+    assert r.request.inputs["media"][0]["url"].endswith("person.png") and "/people/" in media[0]["url"]
+    full = outputs.sidecar_data(r, full_paths=True)
+    assert full["inputs"]["media"][0]["url"] == str(tmp_path / "people" / "person.png")
+
+
 def test_store_round_trip_and_totals(tmp_path):
     store = TaskStore(tmp_path / "t.sqlite3")
     assert store.version == SCHEMA_VERSION

@@ -39,7 +39,7 @@ def test_key_goes_to_the_keychain_and_comes_back_masked(qtbot, run, data_dir, me
             task, dlg = await open_settings(app)
             assert dlg.key_edit.text() == ""
             assert keys.mask("sk-test-0123456789abcd") in dlg.key_where.text()
-            assert "keychain" in dlg.key_where.text()
+            assert "keyring" in dlg.key_where.text()
             assert memory_keyring.__class__.__name__ in dlg.key_where.text() or "Memory" in s.keychain.backend \
                 or s.keychain.backend in dlg.key_where.text()
             dlg.reject()
@@ -59,7 +59,7 @@ def test_without_a_keychain_the_key_is_kept_for_the_session_only(qtbot, run, dat
             task, dlg = await open_settings(app)
             click(qtbot, dlg.service_radio)
             text = dlg.key_where.text()
-            assert "no usable keychain" in text and "never written to a file" in text
+            assert "no usable system keyring" in text and "never written to a file" in text
             qtbot.keyClicks(dlg.key_edit, "sk-test-session-only-42")
             click(qtbot, ok_button(dlg))
             assert await task is True

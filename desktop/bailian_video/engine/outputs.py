@@ -103,6 +103,23 @@ def shown_value(value: Any, full_paths: bool = False) -> Any:
     return shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def shown_inputs(rec: TaskRecord, full_paths: bool = False) -> dict[str, Any]:
+    """The request's inputs with every file (plain, listed, or inside a media item) shown by name only;
+    texts stay as they are (a prompt with a "/" is not a path)."""
+    from .. import catalog
+    from ..catalog.kinds import file_slots, kind_of
+    inputs = dict(rec.request.inputs)
+    spec = catalog.get(rec.request.model)
+    for ins in spec.inputs_for(rec.request.function) if spec is not None else ():
+        value = inputs.get(ins.name)
+        kind = kind_of(ins)
+        if not kind.is_file or kind.empty(value):
+            continue
+        inputs[ins.name] = kind.rebuild(ins, value, {s.slot: shown_value(s.value, full_paths)
+                                                     for s in file_slots(ins, value)})
+    return inputs
+
+
 def sidecar_data(rec: TaskRecord, full_paths: bool = False) -> dict[str, Any]:
     """Everything needed to reproduce a video — never the key, and local files by name only."""
     keep = ("value", "sha256", "size", "duration", "width", "height")
@@ -116,8 +133,7 @@ def sidecar_data(rec: TaskRecord, full_paths: bool = False) -> dict[str, Any]:
             files[name] = [one(x) for x in f]
         elif isinstance(f, dict):
             files[name] = one(f)
-    inputs = {k: ([shown_value(x, full_paths) for x in v] if isinstance(v, list) else shown_value(v, full_paths))
-              for k, v in rec.request.inputs.items()}
+    inputs = shown_inputs(rec, full_paths)
     return {
         "app": "Bailian Video Studio",
         "format": 1,

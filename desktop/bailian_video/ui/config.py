@@ -221,6 +221,43 @@ class UiConfig:
     def current_tab(self, family: str) -> None:
         self._set("window/current_tab", family)
 
+    @property
+    def page(self) -> str:
+        """"create" or "library": the page on show when the window closed."""
+        v = str(self._get("window/page", "create"))
+        return v if v in ("create", "library") else "create"
+
+    @page.setter
+    def page(self, value: str) -> None:
+        self._set("window/page", value)
+
+    def splitter_state(self, name: str) -> QByteArray | None:
+        v = self._get(f"window/splitter_{name}")
+        return v if isinstance(v, QByteArray) and not v.isEmpty() else None
+
+    def set_splitter_state(self, name: str, state: QByteArray) -> None:
+        self._set(f"window/splitter_{name}", state)
+
+    @property
+    def appearance(self) -> str:
+        """"" follows the system's light/dark setting; "light" or "dark" is the person's choice."""
+        v = str(self._get(f"{APP}/appearance", ""))
+        return v if v in ("", "light", "dark") else ""
+
+    @appearance.setter
+    def appearance(self, value: str) -> None:
+        self._set(f"{APP}/appearance", value)
+
+    @property
+    def notify_sound(self) -> bool:
+        """Play a sound with the notification when a task or batch ends while the window is in the back."""
+        v = self._get("notify/sound", False)
+        return v is True or str(v).lower() in ("true", "1")
+
+    @notify_sound.setter
+    def notify_sound(self, value: bool) -> None:
+        self._set("notify/sound", bool(value))
+
     # -- per-tab form state ----------------------------------------------------------------
     def tab_state(self, family: str) -> dict[str, Any]:
         try:

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -50,6 +52,17 @@ KEY_PAGE = {
 HOST_WIDTH = 280                     # px: longer hosts (long workspace ids) are elided in the middle
 
 
+def keychain_name(platform: str | None = None) -> str:
+    """What the system's secret store is called where the person is: Keychain on macOS, Credential Manager
+    on Windows, a keyring (GNOME Keyring, KWallet) on Linux."""
+    p = platform or sys.platform
+    if p == "darwin":
+        return QCoreApplication.translate("SettingsDialog", "system keychain")
+    if p == "win32":
+        return QCoreApplication.translate("SettingsDialog", "Windows Credential Manager")
+    return QCoreApplication.translate("SettingsDialog", "system keyring")
+
+
 @dataclass
 class RegionRow:
     """One row of the per-region test: its widgets and the last answer."""
@@ -76,6 +89,7 @@ class SettingsResult:
     confirm_videos: int = CONFIRM_VIDEOS
     confirm_amount: float = CONFIRM_AMOUNT
     workspace: str = ""              # the region's workspace id ('' = none)
+    notify_sound: bool = False       # a sound with the notification when tasks end in the background
 
 
 class SettingsDialog(QDialog):
@@ -282,6 +296,15 @@ class SettingsDialog(QDialog):
         self.confirm_note.setWordWrap(True)
         sf.addRow(self.confirm_note)
         lay.addWidget(self.spend_box)
+
+        # -- notifications -------------------------------------------------------------------
+        self.notify_box = QGroupBox(body)
+        nl = QVBoxLayout(self.notify_box)
+        self.notify_sound = QCheckBox(self.notify_box)
+        self.notify_sound.setObjectName("notifySound")
+        self.notify_sound.setChecked(self.config.notify_sound)
+        nl.addWidget(self.notify_sound)
+        lay.addWidget(self.notify_box)
 
         # -- limits -----------------------------------------------------------------------
         self.limits_box = QGroupBox(body)
@@ -597,7 +620,7 @@ class SettingsDialog(QDialog):
             global_concurrency=self.concurrency.value(), model_concurrency=model_limits,
             poll_deadline_hours=self.deadline.value(), language=str(self.lang_combo.currentData() or ""),
             confirm_videos=self.confirm_videos.value(), confirm_amount=self.confirm_amount.value(),
-            workspace=self.workspace())
+            workspace=self.workspace(), notify_sound=self.notify_sound.isChecked())
 
     def _update_enabled(self) -> None:
         service = self.service_radio.isChecked()
@@ -614,19 +637,18 @@ class SettingsDialog(QDialog):
             text = self.tr("Using the key from the environment variable DASHSCOPE_API_KEY (%1).") \
                 .replace("%1", keys.mask(s.api_key))
         elif not status.usable:
-            text = ("<b>" + self.tr("This computer has no usable keychain") + "</b> (" + self._reason(status) +
-                    "). " + self.tr(
-                "Your key is kept only while the app runs and is never written to a file. To keep it between "
-                "runs, set up a keychain (GNOME Keyring or KWallet on Linux) or set the DASHSCOPE_API_KEY "
-                "environment variable."))
+            text = self.tr("<b>This computer has no usable %1</b> (%2). Your key is kept only while the app runs "
+                           "and is never written to a file. To keep it between runs, set up a %1 (GNOME Keyring "
+                           "or KWallet on Linux) or set the DASHSCOPE_API_KEY environment variable.") \
+                .replace("%1", keychain_name()).replace("%2", self._reason(status))
         elif s.api_key and s.key_source == "keychain" and not self.remove_key_requested:
-            text = self.tr("Stored in the system keychain (%1): %2").replace("%1", status.backend) \
-                .replace("%2", keys.mask(s.api_key))
+            text = self.tr("Stored in the %1 (%2): %3").replace("%1", keychain_name()) \
+                .replace("%2", status.backend).replace("%3", keys.mask(s.api_key))
         elif s.api_key and s.key_source == "session" and not self.remove_key_requested:
             text = self.tr("Kept for this session only: %1").replace("%1", keys.mask(s.api_key))
         else:
-            text = self.tr("No key yet. New keys are stored in the system keychain (%1), never in a file.") \
-                .replace("%1", status.backend)
+            text = self.tr("No key yet. New keys are stored in the %1 (%2), never in a file.") \
+                .replace("%1", keychain_name()).replace("%2", status.backend)
         page = KEY_PAGE.get(self.region(), KEY_PAGE[catalog.BEIJING])
         text += " " + self.tr("Get a key: <a href=\"%1\">%1</a>").replace("%1", page)
         self.key_where.setText(text)
@@ -639,12 +661,14 @@ class SettingsDialog(QDialog):
     def _reason(self, status: Any) -> str:
         """The keychain module's reason, in the UI's language when it is one we know."""
         known = {
-            "no keychain service is available on this system": self.tr("no keychain service is running"),
-            "the keychain backend reports it cannot be used here": self.tr("the keychain cannot be used here"),
+            "no keychain service is available on this system":
+                self.tr("no %1 service is running").replace("%1", keychain_name()),
+            "the keychain backend reports it cannot be used here":
+                self.tr("the %1 cannot be used here").replace("%1", keychain_name()),
         }
         reason = status.reason or status.backend
         if reason.startswith("keyring could not load"):
-            return self.tr("the keychain library could not start")
+            return self.tr("the %1 library could not start").replace("%1", keychain_name())
         return known.get(reason, reason)
 
     def _update_region_note(self) -> None:
@@ -695,6 +719,9 @@ class SettingsDialog(QDialog):
         self.dir_button.setText(self.tr("Choose…"))
         self.template_label.setText(self.tr("File &name:"))
         self.spend_box.setTitle(self.tr("Spending"))
+        self.notify_box.setTitle(self.tr("Notifications"))
+        self.notify_sound.setText(self.tr("Play a sound when videos are ready or a task needs you while the "
+                                          "window is in the background"))
         self.confirm_label.setText(self.tr("&Confirm:"))
         self.confirm_before.setText(self.tr("Ask before more than"))
         self.confirm_or.setText(self.tr("videos or"))

@@ -4,81 +4,135 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QLinearGradient, QPainter, QPainterPath, QPixmap
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QIcon,
+    QLinearGradient,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPixmap,
+)
 from PySide6.QtWidgets import QApplication
 
 ACCENT = "#ff6a00"      # Alibaba Cloud orange
-ERROR_TEXT = "#c62828"  # a failure
-WARNING_TEXT = "#8a5a00"    # waiting for the person's decision: amber, a warning, not a failure
-WARNING_BG = "#fff8e1"
-WARNING_BORDER = "#ffd54f"
 
-STYLE_SHEET = f"""
+#: The colours the style sheet and the item models use, for a light and a dark desktop. Everything else
+#: comes from the palette (palette(window), palette(mid) …), which follows the scheme by itself.
+LIGHT = {
+    "accent": ACCENT, "accent_hover": "#ff8126", "focus": "#1565c0", "error": "#c62828", "ok": "#2e7d32",
+    "warn_text": "#8a5a00", "warn_bg": "#fff8e1", "warn_border": "#ffd54f", "warn_fg": "#5d4100",
+    "sandbox_bg": "#fff3e0", "sandbox_fg": "#8a4b00", "sandbox_border": "#ffb74d",
+    "service_bg": "#e8f5e9", "service_fg": "#1b5e20", "service_border": "#81c784",
+    "error_bg": "#ffebee", "error_box_fg": "#7f1010", "error_border": "#ef9a9a",
+    "problem_fg": "#b71c1c", "problem_border": "#e57373",
+    "decision_fg": "#4a3300", "decision_hint": "#6d5417", "candidate_bg": "#fffdf6", "candidate_border": "#ecd9a0",
+    "info_bg": "#e3f2fd", "info_fg": "#0d3c61", "info_border": "#90caf9",
+}
+DARK = {
+    "accent": ACCENT, "accent_hover": "#ff8126", "focus": "#90caf9", "error": "#ef5350", "ok": "#81c784",
+    "warn_text": "#ffca28", "warn_bg": "#3a3000", "warn_border": "#8d6e00", "warn_fg": "#ffe082",
+    "sandbox_bg": "#3e2a12", "sandbox_fg": "#ffcc80", "sandbox_border": "#a86a1f",
+    "service_bg": "#1b3320", "service_fg": "#a5d6a7", "service_border": "#3f7d46",
+    "error_bg": "#3d1b1b", "error_box_fg": "#ffcdd2", "error_border": "#8e3b3b",
+    "problem_fg": "#ef9a9a", "problem_border": "#8e3b3b",
+    "decision_fg": "#ffe082", "decision_hint": "#e6c975", "candidate_bg": "#2e2810", "candidate_border": "#6b5a22",
+    "info_bg": "#10283d", "info_fg": "#bbdefb", "info_border": "#2f5f8a",
+}
+# Light values under their old names (item models and tests read them; ``color()`` follows the scheme).
+ERROR_TEXT = LIGHT["error"]
+WARNING_TEXT = LIGHT["warn_text"]
+WARNING_BG = LIGHT["warn_bg"]
+WARNING_BORDER = LIGHT["warn_border"]
+
+_SHEET = """
 QLabel#blurb {{ font-size: 10.5pt; }}
 QLabel#helpText, QLabel#itemFacts, QLabel#charCounter {{ color: palette(placeholder-text); font-size: 8.5pt; }}
-QLabel#charCounter[over="true"] {{ color: {ERROR_TEXT}; font-weight: bold; }}
+QLabel#charCounter[over="true"] {{ color: {error}; font-weight: bold; }}
 QLabel#fieldTitle {{ font-weight: bold; }}
 QLabel#columnTitle {{ font-size: 11pt; font-weight: bold; padding: 2px 0 6px 0; }}
-QLabel#fieldError {{ color: #c62828; }}
-QLabel#note[error="true"] {{ color: #c62828; }}
-QLabel#note[error="false"] {{ color: #2e7d32; }}
+QLabel#fieldError {{ color: {error}; }}
+QLabel#note[error="true"] {{ color: {error}; }}
+QLabel#note[error="false"] {{ color: {ok}; }}
 QLabel#priceLabel {{ color: palette(text); }}
 QLabel#checking {{ color: palette(placeholder-text); font-style: italic; }}
 QFrame#dropZone {{
     border: 2px dashed palette(mid); border-radius: 8px; background: palette(base);
 }}
-QFrame#dropZone[dragActive="true"] {{ border-color: {ACCENT}; background: palette(alternate-base); }}
+QFrame#dropZone[dragActive="true"] {{ border-color: {accent}; background: palette(alternate-base); }}
 QLabel#dropHint {{ color: palette(placeholder-text); font-size: 10pt; padding: 6px; }}
 QFrame#dropItem {{ border: 1px solid transparent; border-radius: 6px; }}
-QFrame#dropItem[invalid="true"] {{ border-color: #c62828; }}
+QFrame#dropItem[invalid="true"] {{ border-color: {error}; }}
 QScrollArea#dropStrip, QWidget#dropStripBody {{ background: transparent; }}
 QToolButton#tileRemove {{ background: palette(window); border: 1px solid palette(mid); border-radius: 9px;
                           min-width: 16px; max-width: 16px; min-height: 16px; max-height: 16px; padding: 0; }}
-QToolButton#tileRemove:hover {{ border-color: #c62828; color: #c62828; }}
+QToolButton#tileRemove:hover {{ border-color: {error}; color: {error}; }}
 QLabel#thumb {{ background: palette(alternate-base); border-radius: 4px; color: palette(placeholder-text); }}
 QFrame#generateBar {{ border-top: 1px solid palette(mid); }}
 QPushButton#generateButton {{
-    background: {ACCENT}; color: white; font-weight: bold; border: none; border-radius: 6px;
+    background: {accent}; color: white; font-weight: bold; border: none; border-radius: 6px;
     padding: 6px 22px;
 }}
-QPushButton#generateButton:hover {{ background: #ff8126; }}
+QPushButton#generateButton:hover {{ background: {accent_hover}; }}
+QPushButton#generateButton:focus {{ border: 2px solid {focus}; padding: 4px 20px; }}
+QToolButton#backendBadge:focus, QToolButton#tileRemove:focus {{ border: 2px solid {focus}; }}
+QFrame#dropZone:focus {{ border: 2px solid {focus}; }}
 QPushButton#generateButton:disabled {{ background: palette(mid); }}
 QToolButton#backendBadge {{ border: 1px solid palette(mid); border-radius: 9px; padding: 1px 10px; }}
-QToolButton#backendBadge[kind="sandbox"] {{ background: #fff3e0; color: #8a4b00; border-color: #ffb74d; }}
-QToolButton#backendBadge[kind="service"] {{ background: #e8f5e9; color: #1b5e20; border-color: #81c784; }}
-QToolButton#backendBadge[kind="problem"] {{ background: #ffebee; color: #b71c1c; border-color: #e57373; }}
+QToolButton#backendBadge[kind="sandbox"] {{ background: {sandbox_bg}; color: {sandbox_fg}; border-color: {sandbox_border}; }}
+QToolButton#backendBadge[kind="service"] {{ background: {service_bg}; color: {service_fg}; border-color: {service_border}; }}
+QToolButton#backendBadge[kind="problem"] {{ background: {error_bg}; color: {problem_fg}; border-color: {problem_border}; }}
 QLabel#errorBox {{
-    background: #ffebee; color: #7f1010; border: 1px solid #ef9a9a; border-radius: 6px; padding: 6px;
+    background: {error_bg}; color: {error_box_fg}; border: 1px solid {error_border}; border-radius: 6px; padding: 6px;
 }}
 QLabel#keyWhere[warning="true"] {{
-    background: #fff8e1; color: #5d4100; border: 1px solid #ffd54f; border-radius: 6px; padding: 6px;
+    background: {warn_bg}; color: {warn_fg}; border: 1px solid {warn_border}; border-radius: 6px; padding: 6px;
 }}
-QLabel#testResult[error="true"] {{ color: #c62828; }}
+QLabel#testResult[error="true"] {{ color: {error}; }}
 QLabel#workspaceNote {{ color: palette(placeholder-text); font-size: 8.5pt; }}
-QLabel#workspaceNote[error="true"] {{ color: #c62828; font-size: 8.5pt; }}
+QLabel#workspaceNote[error="true"] {{ color: {error}; font-size: 8.5pt; }}
 QLabel#mediaTitle {{ font-weight: 600; }}
-QLabel#testResult[error="false"] {{ color: #2e7d32; }}
+QLabel#testResult[error="false"] {{ color: {ok}; }}
 QFrame#decisionPanel {{
-    background: {WARNING_BG}; border: 1px solid {WARNING_BORDER}; border-radius: 6px;
+    background: {warn_bg}; border: 1px solid {warn_border}; border-radius: 6px;
 }}
-QFrame#decisionPanel QLabel {{ color: #4a3300; background: transparent; }}
-QFrame#decisionPanel QLabel#decisionTitle {{ color: {WARNING_TEXT}; font-weight: bold; }}
-QFrame#decisionPanel QLabel#decisionHint {{ color: #6d5417; font-size: 8.5pt; }}
+QFrame#decisionPanel QLabel {{ color: {decision_fg}; background: transparent; }}
+QFrame#decisionPanel QLabel#decisionTitle {{ color: {warn_text}; font-weight: bold; }}
+QFrame#decisionPanel QLabel#decisionHint {{ color: {decision_hint}; font-size: 8.5pt; }}
 QFrame#decisionPanel QLabel#decisionError {{
-    color: #7f1010; background: #ffebee; border: 1px solid #ef9a9a; border-radius: 4px; padding: 3px 6px;
+    color: {error_box_fg}; background: {error_bg}; border: 1px solid {error_border}; border-radius: 4px; padding: 3px 6px;
 }}
-QFrame#decisionPanel QLabel#decisionBusy {{ color: {WARNING_TEXT}; font-style: italic; }}
-QFrame#candidateRow {{ background: #fffdf6; border: 1px solid #ecd9a0; border-radius: 4px; }}
+QFrame#decisionPanel QLabel#decisionBusy {{ color: {warn_text}; font-style: italic; }}
+QFrame#candidateRow {{ background: {candidate_bg}; border: 1px solid {candidate_border}; border-radius: 4px; }}
 QFrame#candidateRow QLineEdit#candidateId, QFrame#candidateRow QLabel#candidatePrompt {{
-    color: #6d5417; font-size: 8.5pt;
+    color: {decision_hint}; font-size: 8.5pt;
 }}
 QFrame#candidateRow QLineEdit#candidateId {{ background: transparent; border: none; padding: 0; }}
 QLabel#guestBanner {{
-    background: #e3f2fd; color: #0d3c61; border: 1px solid #90caf9; border-radius: 6px; padding: 5px 10px;
+    background: {info_bg}; color: {info_fg}; border: 1px solid {info_border}; border-radius: 6px; padding: 5px 10px;
     margin: 4px 6px 2px 6px;
 }}
 QLabel#bigPreview {{ background: palette(alternate-base); border-radius: 4px; color: palette(placeholder-text); }}
 """
+
+
+def sheet(colors: dict[str, str]) -> str:
+    return _SHEET.format(**colors)
+
+
+STYLE_SHEET = sheet(LIGHT)
+_dark = False
+
+
+def is_dark() -> bool:
+    return _dark
+
+
+def color(name: str) -> str:
+    """A named colour of the scheme in use."""
+    return (DARK if _dark else LIGHT)[name]
 
 
 def app_icon() -> QIcon:
@@ -149,8 +203,53 @@ def warning_pixmap(size: int = 16) -> QPixmap:
     return pix
 
 
-def apply(app: QApplication) -> None:
-    app.setStyleSheet(STYLE_SHEET)
+def dark_palette() -> QPalette:
+    """Fusion's roles for a dark desktop (used when the system or the person asks for dark)."""
+    pal = QPalette()
+    roles = QPalette.ColorRole
+    for role, value in ((roles.Window, "#2b2b2e"), (roles.WindowText, "#e8e8ea"), (roles.Base, "#1f1f22"),
+                        (roles.AlternateBase, "#2f2f33"), (roles.ToolTipBase, "#3a3a3e"),
+                        (roles.ToolTipText, "#f0f0f0"), (roles.PlaceholderText, "#9a9aa0"), (roles.Text, "#e8e8ea"),
+                        (roles.Button, "#35353a"), (roles.ButtonText, "#e8e8ea"), (roles.BrightText, "#ff8a80"),
+                        (roles.Light, "#4a4a50"), (roles.Midlight, "#3e3e44"), (roles.Mid, "#55555c"),
+                        (roles.Dark, "#1a1a1c"), (roles.Shadow, "#000000"), (roles.Highlight, "#3d7bd9"),
+                        (roles.HighlightedText, "#ffffff"), (roles.Link, "#82b1ff"), (roles.LinkVisited, "#b39ddb")):
+        pal.setColor(role, QColor(value))
+    for role in (roles.WindowText, roles.Text, roles.ButtonText):
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7a80"))
+    return pal
+
+
+#: "": follow the system; "light" / "dark": the person's choice (View → Appearance)
+APPEARANCES = ("", "light", "dark")
+_appearance = ""
+_following = False
+
+
+def wants_dark(appearance: str, scheme: Qt.ColorScheme) -> bool:
+    return appearance == "dark" or (appearance != "light" and scheme == Qt.ColorScheme.Dark)
+
+
+def apply_scheme(app: QApplication, appearance: str | None = None, scheme: Qt.ColorScheme | None = None) -> bool:
+    """Palette and sheet for the scheme now in force; returns True when dark. ``scheme`` is the system's
+    (from its change signal); ``appearance`` the person's choice, kept for the next system change."""
+    global _dark, _appearance
+    if appearance is not None:
+        _appearance = appearance
+    dark = wants_dark(_appearance, app.styleHints().colorScheme() if scheme is None else scheme)
+    if dark != _dark or appearance is not None or not app.styleSheet():
+        _dark = dark
+        app.setPalette(dark_palette() if dark else app.style().standardPalette())
+        app.setStyleSheet(sheet(DARK if dark else LIGHT))
+    return dark
+
+
+def apply(app: QApplication, appearance: str = "") -> None:
+    global _following
+    apply_scheme(app, appearance)
+    if not _following:      # follow the desktop live: switching the system to dark restyles the open window
+        _following = True
+        app.styleHints().colorSchemeChanged.connect(lambda scheme: apply_scheme(app, None, scheme))
     app.setWindowIcon(app_icon())
     # Prefer fonts that carry Simplified Chinese when the platform default does not.
     f = QFont(app.font())

@@ -81,7 +81,7 @@ def apply_language(lang: str | None) -> bool:
     lang = normalize(lang)
     app = QCoreApplication.instance()
     i18n.set_language(lang)
-    if lang == _current and (_installed or lang == "en"):
+    if lang == _current and (_installed or (lang == "en" and catalogue_path("en") is None)):
         return True
     ok = True
     for t in _installed:
@@ -99,9 +99,15 @@ def apply_language(lang: str | None) -> bool:
             t = QTranslator(app)
             if t.load(f"{base}_zh_CN", qt_dir):
                 _installed.append(t)
-        if app is not None:
-            for t in _installed:
-                app.installTranslator(t)
+    else:
+        # English is the source language; its catalogue only carries the plural forms of %n strings.
+        path = catalogue_path("en")
+        plurals = QTranslator(app)
+        if path and plurals.load(str(path)):
+            _installed.append(plurals)
+    if app is not None:
+        for t in _installed:
+            app.installTranslator(t)
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China) if lang == "zh"
                        else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     _current = lang
