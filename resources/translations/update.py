@@ -27,7 +27,8 @@ QM = HERE / "bailian_video_zh_CN.qm"
 TS_EN = HERE / "bailian_video_en.ts"
 QM_EN = HERE / "bailian_video_en.qm"
 #: Plural sources whose singular is not "drop the (s)" (verbs that agree with the count).
-EN_SINGULAR = {"%n need attention": "%n needs attention"}
+EN_SINGULAR = {"%n need attention": "%n needs attention", "Archived %n tasks.": "Archived %n task.",
+               "Compare %n takes": "Compare %n take"}
 
 
 def tool(name: str) -> str:

@@ -106,6 +106,7 @@ def loop(qapp: QApplication) -> Any:
             lp.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
     lp.close()
     asyncio.set_event_loop(None)
+    del lp                # the loop's timers and workers become garbage now, and are collected just below
     gc.collect()          # on this (the GUI) thread, not whichever thread the next collection starts in
 
 

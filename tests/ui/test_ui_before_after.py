@@ -73,10 +73,10 @@ def test_empty_states_say_what_to_do_and_cost_no_player(widget):
     assert w.after.empty.isVisible() and w.after.empty.text() == "The edited video appears here when it is ready"
     assert w.before.player is None and w.after.player is None          # created on first use only
     assert w.before_path is None and w.after_path is None
-    assert not w.play_button.isEnabled() and not w.slider.isEnabled() and not w.sound_after.isEnabled()
+    assert not w.play_button.isEnabled() and not w.slider.isEnabled() and not w.after.sound_button.isEnabled()
     assert not w.error_label.isVisible()
     assert w.sizeHint().width() >= 2 * 320 and w.before.stage.minimumSizeHint().width() >= 200
-    assert w.play_button.accessibleName() and w.slider.accessibleName() and w.sound_after.accessibleName()
+    assert w.play_button.accessibleName() and w.slider.accessibleName() and w.after.sound_button.accessibleName()
 
 
 def test_the_source_alone_plays_loops_and_space_pauses_it(qtbot, widget, videos):
@@ -87,7 +87,7 @@ def test_the_source_alone_plays_loops_and_space_pauses_it(qtbot, widget, videos)
     assert w.is_playing() and w.play_button.text() == "Pause"
     assert w.slider.maximum() == w.before.duration == pytest.approx(3000, abs=60)
     assert w.after.player is None and w.after.empty.isVisible()
-    assert not w.sound_before.isEnabled()                  # nothing to choose between yet
+    assert not w.before.sound_button.isEnabled()                  # nothing to choose between yet
     assert hears(w, "before")
 
     # it loops: it reaches the end and starts again
@@ -136,13 +136,13 @@ def test_sound_comes_from_one_pane_only(qtbot, widget, videos):
     w = widget
     w.set_before(videos["source"])
     w.set_after(videos["edited"])
-    assert w.sound_after.isEnabled() and w.sound_before.isChecked()
+    assert w.after.sound_button.isEnabled() and w.before.sound_button.isChecked()
     qtbot.waitUntil(lambda: w.after.duration > 0, timeout=5000)
     assert hears(w, "before")
-    qtbot.mouseClick(w.sound_after, Qt.MouseButton.LeftButton)
-    assert w.sound_after.isChecked() and hears(w, "after")
+    qtbot.mouseClick(w.after.sound_button, Qt.MouseButton.LeftButton)
+    assert w.after.sound_button.isChecked() and hears(w, "after")
     w.set_after(None)                            # the only video left is heard, whatever was chosen
-    assert hears(w, "before") and not w.sound_after.isEnabled()
+    assert hears(w, "before") and not w.after.sound_button.isEnabled()
 
 
 def test_scrubbing_moves_both_and_clamps_the_shorter(qtbot, widget, videos):
@@ -178,7 +178,7 @@ def test_a_missing_or_broken_file_is_explained_in_words(qtbot, widget, videos, t
     message = blocker.args[0]
     assert message == f"The source video cannot be played: the file is not there ({missing})"
     assert w.error_label.isVisible() and w.error_label.text() == message
-    assert w.before.empty.text() == "This video cannot be played" and w.before.empty.isVisible()
+    assert w.before.empty.text() == f"The video file is not there any more:\n{missing}" and w.before.empty.isVisible()
     assert w.before_path == missing and w.before.player is None and not w.play_button.isEnabled()
 
     w.set_before(videos["source"])                            # a good file replaces the message
@@ -193,7 +193,7 @@ def test_a_missing_or_broken_file_is_explained_in_words(qtbot, widget, videos, t
     assert len(blocker.args[0]) > len("The edited video cannot be played: ")
     assert w.error_label.text() == blocker.args[0] and w.after.empty.isVisible()
     advances(qtbot, w, "before")                              # the source keeps playing
-    assert w.is_playing() and not w.sound_after.isEnabled()
+    assert w.is_playing() and not w.after.sound_button.isEnabled()
 
 
 def test_clear_and_hiding(qtbot, widget, videos):

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from ui_helpers import choose, click, generate, mp4s, open_app, type_into, until
 
 from bailian_video.engine import State
-from bailian_video.ui.player import PlayerDialog
 
 PROMPT = "a lighthouse at dusk"
 
@@ -101,9 +100,11 @@ def test_run_again_offers_a_new_variation_or_an_exact_repeat(qtbot, run, data_di
             assert "same settings and seed" in box.text() and first.output_path in box.informativeText()
             click(qtbot, button(box, "Open it"))                            # → the existing video plays
             await settled(tab)
-            player = await until(lambda: w.findChild(PlayerDialog), 5, "the player")
-            assert player.path == first.output_path and dock.current().id == first.id
-            player.close()
+            # the existing video plays on the stage
+            await until(lambda: w.stage.record() is not None and w.stage.record().id == first.id, 5, "the stage")
+            await until(lambda: w.stage.grid is not None and w.stage.grid.paths() == [first.output_path], 5,
+                        "the existing video on the stage")
+            assert dock.current().id == first.id
             assert len(app.session.tasks()) == tasks_before and creations(app) == 3     # nothing new, nothing paid
 
             # … unless the person insists
@@ -276,8 +277,8 @@ def test_with_the_paid_service_it_asks_without_any_switch(qtbot, run, data_dir, 
             assert button(box, "Make it again anyway (charged)") is not None
             click(qtbot, button(box, "Open it"))
             await settled(tab)
-            for player in app.window.findChildren(PlayerDialog):
-                player.close()
+            await until(lambda: app.window.stage.record() is not None and app.window.stage.record().id == rec.id,
+                        5, "the existing video on the stage")
             assert len(app.session.tasks()) == 1 and service.creations() == 1
 
     with running_sandbox(task_seconds=0.5) as sb:

@@ -15,7 +15,6 @@ from bailian_video import keys
 from bailian_video.engine import Request, State
 from bailian_video.sandbox.testing import running_sandbox
 from bailian_video.ui.config import UiConfig
-from bailian_video.ui.player import PlayerDialog
 from bailian_video.ui.queue_model import ROLE_PROGRESS, Col
 
 
@@ -81,16 +80,10 @@ def test_row_actions_play_open_copy_run_again_remove(qtbot, run, data_dir, opene
             # a real double click: press/release, then the second press arrives as a double-click event
             qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
             qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-            player = await until(lambda: w.findChild(PlayerDialog), 5, "the player")
-            assert player.path == rec.output_path
-            from PySide6.QtMultimedia import QMediaPlayer
-            ready = (QMediaPlayer.MediaStatus.LoadedMedia, QMediaPlayer.MediaStatus.BufferedMedia,
-                     QMediaPlayer.MediaStatus.BufferingMedia, QMediaPlayer.MediaStatus.EndOfMedia)
-            await until(lambda: player.player.mediaStatus() in ready, 10, "the video to load in the player")
-            assert player.player.duration() > 4000 and not player.error.isVisible()
-            click(qtbot, player.system_button)                         # the fallback
-            assert opened[-1] == rec.output_path
-            player.close()
+            stage = w.stage                                             # it plays large, in the window
+            await until(lambda: stage.grid is not None and stage.grid.paths() == [rec.output_path], 5, "the stage")
+            await until(lambda: stage.grid.duration() > 4000, 10, "the video to load on the stage")
+            assert stage.record().id == rec.id
             click(qtbot, dock._buttons["folder"])
             assert opened[-1] == "folder:" + rec.output_path
             menu = dock.build_menu([rec])

@@ -112,7 +112,7 @@ def test_adopting_the_one_candidate_downloads_it_and_nothing_is_paid_twice(qtbot
             assert model.data(idx) == "Needs your decision"
             assert model.data(idx, Qt.ItemDataRole.ForegroundRole).color() == QColor(style.WARNING_TEXT)
             assert model.data(idx, Qt.ItemDataRole.DecorationRole) is not None
-            await until(lambda: "1 need attention" in dock.summary.text(), 3, "the summary to count it")
+            await until(lambda: "1 needs attention" in dock.summary.text(), 3, "the summary to count it")
 
             panel = await panel_for(qtbot, app, rec)
             assert not dock.details.error.isVisible()                       # not explained as a failure

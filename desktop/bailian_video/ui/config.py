@@ -238,6 +238,14 @@ class UiConfig:
     def set_splitter_state(self, name: str, state: QByteArray) -> None:
         self._set(f"window/splitter_{name}", state)
 
+    def pref(self, key: str, default: Any = None) -> Any:
+        """A small remembered preference by its key, e.g. "player/loop" (QSettings types come back as text
+        from an INI file: the caller converts)."""
+        return self._get(f"prefs/{key}", default)
+
+    def set_pref(self, key: str, value: Any) -> None:
+        self._set(f"prefs/{key}", value)
+
     @property
     def appearance(self) -> str:
         """"" follows the system's light/dark setting; "light" or "dark" is the person's choice."""

@@ -123,7 +123,7 @@ class CrashDialog(QDialog):
         if self.log_path is not None:
             folder = self.log_path.parent
             folder.mkdir(parents=True, exist_ok=True)
-            desktop.open_path(folder)
+            desktop.open_or_copy(self, folder)
 
     def _toggle_details(self, shown: bool) -> None:
         self.details.setVisible(shown)

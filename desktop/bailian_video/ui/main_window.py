@@ -4,13 +4,31 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QFont,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QApplication,
+    QButtonGroup,
+    QFileDialog,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSplitter,
+    QStackedWidget,
     QSystemTrayIcon,
     QTabWidget,
     QToolButton,
@@ -20,14 +38,19 @@ from PySide6.QtWidgets import (
 
 from .. import __version__, catalog
 from ..engine import Request, State
-from . import translations
+from . import style, translations
 from .config import UiConfig
 from .form import FamilyTab, family_title
 from .queue_view import QueueDock
 from .session import SANDBOX, SERVICE, Session
-from .settings_dialog import SettingsDialog, WelcomeDialog
-from .style import app_icon
+from .settings_dialog import SettingsDialog, WelcomeDialog, keychain_name
+from .stage import ResultStage
+from .style import app_icon, draw_icon
 from .util import fmt_money, set_state, spawn, tx, wait_signal
+
+#: What the window takes from a drop on its frame, the stage, the queue or the library: the settings of a
+#: video this app made (the MP4 carries them) or of its sidecar JSON.
+RESTORE_EXT = (".mp4", ".mov", ".json")
 
 log = logging.getLogger("bailian_video.ui")
 
@@ -60,6 +83,7 @@ class MainWindow(QMainWindow):
             tab.submitted.connect(self._submitted)
             tab.show_task.connect(lambda rec: self.queue.select_task(rec.id))
             tab.open_task.connect(self.open_task)
+            tab.restore_requested.connect(lambda path: spawn(self.restore_from(path), name="restore"))
             self.tabs.addTab(tab, family_title(fam).replace("&", "&&"))
             self.family_tabs[fam.value] = tab
         # A calm notice above the queue while another process drives this folder's tasks.
@@ -67,21 +91,41 @@ class MainWindow(QMainWindow):
         self.guest_banner.setObjectName("guestBanner")
         self.guest_banner.setWordWrap(True)
         self.guest_banner.hide()
-        central = QWidget(self)
-        central.setObjectName("centralArea")
-        col = QVBoxLayout(central)
+        # The Create page: the form on the left, the result (large, the hero) on the right.
+        form_side = QWidget(self)
+        form_side.setObjectName("formSide")
+        col = QVBoxLayout(form_side)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)
         col.addWidget(self.tabs, 1)
         col.addWidget(self.guest_banner)
-        self.setCentralWidget(central)
+        self.stage = ResultStage(session, config.pref, parent=self)
+        self.stage.preference_changed.connect(config.set_pref)
+        self.stage.use_settings.connect(lambda req, exact: self.run_again(req, exact))
+        self.studio = QSplitter(Qt.Orientation.Horizontal, self)
+        self.studio.setObjectName("studioSplitter")
+        self.studio.setChildrenCollapsible(False)
+        self.studio.addWidget(form_side)
+        self.studio.addWidget(self.stage)
+        self.studio.setStretchFactor(0, 0)
+        self.studio.setStretchFactor(1, 1)
+        self.library: Any = None            # the Library page, made when first shown
+        self.pages = QStackedWidget(self)
+        self.pages.setObjectName("pages")
+        self.pages.addWidget(self.studio)
+        self.setCentralWidget(self.pages)
+        self.setAcceptDrops(True)
+        self._compares: list[Any] = []
         self.tabs.currentChanged.connect(self._tab_changed)
         self._guest_of: Any = None          # the engine that was a guest when last looked at
+        self._note: Any = None              # the status note on show, as a callable (re-said in a new language)
 
         self.queue = QueueDock(session, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.queue)
         self.queue.run_again.connect(self.run_again)
         self.queue.play.connect(self.play)
+        # The stage shows what is selected in the queue (a new task is selected when it is submitted).
+        self.queue.table.selectionModel().selectionChanged.connect(lambda *_: self._queue_selection())
 
         self._build_menus()
         self.badge = QToolButton(self)
@@ -97,6 +141,11 @@ class MainWindow(QMainWindow):
             sc = QShortcut(QKeySequence(seq), self)
             sc.setContext(Qt.ShortcutContext.WindowShortcut)
             sc.activated.connect(self.generate_current)
+        self._build_page_switch()
+        self._running = 0
+        self._batches: dict[str, set[int]] = {}       # batch → its tasks not yet finished (one notice per batch)
+        self._batch_done: dict[str, list[Any]] = {}
+        self.sounds = 0                               # sounds played (the optional notification sound)
 
         session.task_added.connect(self._task_event)
         session.task_changed.connect(self._task_event)
@@ -111,6 +160,9 @@ class MainWindow(QMainWindow):
         self._owner_timer.timeout.connect(self.update_guest_banner)
         self._owner_timer.start()
 
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and app.styleSheet() and config.appearance:
+            style.apply_scheme(app, config.appearance)      # the person's light/dark choice (else: the system's)
         self.resize(1280, 860)
         geo, state = config.window_geometry(), config.window_state()
         if geo is not None:
@@ -119,17 +171,29 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         else:
             self.resizeDocks([self.queue], [self._dock_height()], Qt.Orientation.Vertical)
+        split = config.splitter_state("studio")
+        if split is None or not self.studio.restoreState(split):
+            self.studio.setSizes(self._studio_sizes())
         cur = config.current_tab
         if cur in self.family_tabs:
             self.tabs.setCurrentWidget(self.family_tabs[cur])
         self.current_tab().ensure_built()
         self.retranslate()
+        if config.page == "library":
+            QTimer.singleShot(0, self, lambda: self.show_page("library"))
         QTimer.singleShot(0, self, self._build_next_tab)
 
     def _dock_height(self) -> int:
-        """The queue's first height: a third of a tall window, a fifth of a short one (the form comes first)."""
+        """The queue's first height: a quarter of a tall window, a fifth of a short one (form and result come
+        first). The person's own size is remembered (saveState)."""
         h = self.height()
-        return max(130, min(340, int(h * (0.36 if h >= 800 else 0.21))))
+        return max(120, min(300, int(h * (0.25 if h >= 800 else 0.2))))
+
+    def _studio_sizes(self) -> list[int]:
+        """First split of the Create page: the form gets what it needs (about 460 px), the result the rest."""
+        w = max(self.width(), 800)
+        form = max(420, min(560, int(w * 0.42)))
+        return [form, w - form]
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
         super().resizeEvent(event)
@@ -150,24 +214,51 @@ class MainWindow(QMainWindow):
     # -- menus -------------------------------------------------------------------------------
     def _build_menus(self) -> None:
         mb = self.menuBar()
+
+        def action(name: str, slot: Any, *keys: QKeySequence | QKeySequence.StandardKey | str) -> QAction:
+            a = QAction(self)
+            a.setObjectName(name)
+            if keys:
+                a.setShortcuts([k if isinstance(k, QKeySequence) else QKeySequence(k) for k in keys])
+            a.triggered.connect(lambda _c=False: slot())
+            self.addAction(a)           # the shortcut works while the menu is closed, on every platform
+            return a
+
         self.file_menu = mb.addMenu("")
-        self.act_settings = QAction(self)
-        self.act_settings.setObjectName("actSettings")
-        self.act_settings.setShortcut(QKeySequence.StandardKey.Preferences)
-        self.act_settings.triggered.connect(self.open_settings)
-        self.act_folder = QAction(self)
-        self.act_folder.triggered.connect(self.queue.open_output_folder)
-        self.act_quit = QAction(self)
-        self.act_quit.setShortcut(QKeySequence.StandardKey.Quit)
-        self.act_quit.triggered.connect(self.close)
-        self.file_menu.addAction(self.act_folder)
-        self.file_menu.addAction(self.act_settings)
+        # Ctrl+, everywhere (Qt's Preferences key is empty on Linux and Windows), plus the platform's own.
+        prefs = [QKeySequence("Ctrl+,")] + [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
+                                            if k != QKeySequence("Ctrl+,")]
+        self.act_settings = action("actSettings", self.open_settings, *prefs)
+        self.act_folder = action("actFolder", self.queue.open_output_folder)
+        self.act_restore = action("actRestore", self.choose_restore, "Ctrl+O")
+        self.act_quit = action("actQuit", self.close, QKeySequence.StandardKey.Quit)
+        for a in (self.act_restore, self.act_folder, self.act_settings):
+            self.file_menu.addAction(a)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.act_quit)
 
         self.view_menu = mb.addMenu("")
+        self.act_create = action("actCreate", lambda: self.show_page("create"), "Ctrl+1")
+        self.act_library = action("actLibrary", lambda: self.show_page("library"), "Ctrl+2")
+        self.act_search = action("actSearch", self.search_library, QKeySequence.StandardKey.Find)
+        self.view_menu.addAction(self.act_create)
+        self.view_menu.addAction(self.act_library)
+        self.view_menu.addAction(self.act_search)
+        self.view_menu.addSeparator()
         self.act_queue = self.queue.toggleViewAction()
+        self.act_queue.setShortcut(QKeySequence("Ctrl+J"))
         self.view_menu.addAction(self.act_queue)
+        self.look_menu = self.view_menu.addMenu("")
+        self.look_group = QActionGroup(self)
+        self.look_actions: dict[str, QAction] = {}
+        for code in style.APPEARANCES:
+            a = QAction(self)
+            a.setCheckable(True)
+            a.triggered.connect(lambda _c=False, c=code: self.set_appearance(c))
+            self.look_group.addAction(a)
+            self.look_menu.addAction(a)
+            self.look_actions[code] = a
+        self.look_actions.get(self.config.appearance, self.look_actions[""]).setChecked(True)
         self.lang_menu = self.view_menu.addMenu("")
         self.lang_group = QActionGroup(self)
         self.lang_actions: dict[str, QAction] = {}
@@ -181,10 +272,83 @@ class MainWindow(QMainWindow):
             self.lang_actions[code] = a
         self.lang_actions.get(self.config.language, self.lang_actions[""]).setChecked(True)
 
+        # The video: on the stage, or the tasks selected in the queue or the library.
+        self.video_menu = mb.addMenu("")
+        self.act_play = action("actPlay", self.toggle_play, "Space")
+        # Space must still type in text fields and press focused buttons: it plays only from the result,
+        # the queue and the library (and from this menu).
+        self.act_play.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.removeAction(self.act_play)
+        for w in (self.stage, self.queue):
+            w.addAction(self.act_play)
+        self.act_full = action("actFullScreen", self.full_screen, "F11")
+        self.act_again = action("actRunAgain", lambda: self.again_selected(False), "Ctrl+R")
+        self.act_repeat = action("actRepeat", lambda: self.again_selected(True), "Ctrl+Shift+R")
+        self.act_compare = action("actCompare", self.compare_selected, "Ctrl+Shift+C")
+        self.act_delete = action("actDelete", self.delete_selected, QKeySequence.StandardKey.Delete)
+        self.act_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.removeAction(self.act_delete)
+        self.queue.addAction(self.act_delete)
+        for a in (self.act_play, self.act_full, None, self.act_again, self.act_repeat, self.act_compare, None,
+                  self.act_delete):
+            if a is None:
+                self.video_menu.addSeparator()
+            else:
+                self.video_menu.addAction(a)
+
         self.help_menu = mb.addMenu("")
         self.act_about = QAction(self)
         self.act_about.triggered.connect(self.about)
         self.help_menu.addAction(self.act_about)
+
+    def _build_page_switch(self) -> None:
+        """Create | Library, in the menu bar's corner (Ctrl+1 / Ctrl+2)."""
+        box = QWidget(self)
+        box.setObjectName("pageSwitch")
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 6, 0)
+        row.setSpacing(2)
+        self.page_group = QButtonGroup(self)
+        self.page_buttons: dict[str, QToolButton] = {}
+        for name in ("create", "library"):
+            b = QToolButton(box)
+            b.setObjectName(f"page_{name}")
+            b.setCheckable(True)
+            b.setAutoRaise(True)
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            b.clicked.connect(lambda _c=False, n=name: self.show_page(n))
+            self.page_group.addButton(b)
+            row.addWidget(b)
+            self.page_buttons[name] = b
+        self.page_buttons["create"].setChecked(True)
+        self.menuBar().setCornerWidget(box, Qt.Corner.TopRightCorner)
+
+    # -- pages -------------------------------------------------------------------------------
+    def page(self) -> str:
+        return "library" if self.library is not None and self.pages.currentWidget() is self.library else "create"
+
+    def ensure_library(self) -> Any:
+        if self.library is None:
+            from .library_view import LibraryView  # made on first use: start-up stays light
+            self.library = LibraryView(self.session, self)
+            self.library.play.connect(self.play)
+            self.library.compare.connect(self.compare)
+            self.library.use_settings.connect(self.use_settings)
+            self.library.addAction(self.act_play)
+            self.pages.addWidget(self.library)
+        return self.library
+
+    def show_page(self, name: str) -> None:
+        if name == "library":
+            self.pages.setCurrentWidget(self.ensure_library())
+        else:
+            self.pages.setCurrentWidget(self.studio)
+        self.page_buttons[name].setChecked(True)
+        self.config.page = name
+
+    def search_library(self) -> None:
+        self.show_page("library")
+        self.library.focus_search()
 
     # -- tabs and actions --------------------------------------------------------------------
     def current_tab(self) -> FamilyTab:
@@ -204,9 +368,21 @@ class MainWindow(QMainWindow):
             self.queue.show()
         if recs:
             self.queue.select_task(recs[-1].id)
-        self.statusBar().showMessage(self.tr("Added %n task(s) to the queue.", "", len(recs)), 5000)
+            self.stage.show_record(recs[-1])
+        n = len(recs)
+        self.say(lambda: self.tr("Added %n task(s) to the queue.", "", n), 5000)
 
-    def run_again(self, request: Request, exact: bool = False) -> None:
+    def say(self, text: Any, ms: int = 0) -> None:
+        """A status-bar note; ``text`` is a callable so the note follows a language switch while it shows."""
+        self._note = text
+        self.statusBar().showMessage(text(), ms)
+
+    def _queue_selection(self) -> None:
+        rec = self.queue.current()
+        if rec is not None and rec is not self.stage.record():
+            self.stage.show_record(rec)
+
+    def run_again(self, request: Request, exact: bool = False, missing: dict[str, list[str]] | None = None) -> None:
         """Back into the form: a new variation (random seed), or ``exact`` (same seed, one video)."""
         spec = catalog.get(request.model)
         if spec is None:
@@ -214,21 +390,139 @@ class MainWindow(QMainWindow):
         # its own family's tab; a model offered by several tabs stays in the one on show when that offers it
         current = self.current_tab()
         tab = current if spec in current.models else self.tab(spec.family)
+        self.show_page("create")
         self.tabs.setCurrentWidget(tab)
-        tab.load_request(request, exact=exact)
+        if missing:
+            tab.load_request(request, exact=exact, missing=missing)
+        else:
+            tab.load_request(request, exact=exact)
 
     def open_task(self, rec: Any) -> None:
-        """Show a task in the queue and, when its video is on disk, play it."""
+        """Show a task in the queue and on the stage."""
         self.queue.select_task(rec.id)
-        if rec.state == State.DONE and rec.output_path:
-            self.play(rec)
+        self.play(rec)
 
-    def play(self, rec: Any) -> Any:
-        from .player import PlayerDialog  # Qt Multimedia loads on first use, not at start-up
-        dlg = PlayerDialog(rec.output_path, title=rec.prompt[:60] if rec.prompt else "", parent=self)
-        dlg.show()
-        dlg.play()
-        return dlg
+    def play(self, rec: Any) -> None:
+        """A task on the stage, large; its video plays when it is on disk."""
+        self.show_page("create")
+        self.stage.show_record(rec)
+
+    # -- the selection the video menu acts on --------------------------------------------------
+    def selected(self) -> list[Any]:
+        """The library's selection on the Library page; else the queue's, else what is on the stage."""
+        if self.page() == "library":
+            return list(self.library.selected_records())
+        recs = self.queue.selected_records()
+        if recs:
+            return recs
+        rec = self.stage.record()
+        return [rec] if rec is not None else []
+
+    def toggle_play(self) -> None:
+        if self.page() == "library":
+            recs = self.selected()
+            if recs:
+                self.play(recs[0])
+            return
+        self.stage.toggle()
+
+    def full_screen(self) -> None:
+        self.show_page("create")
+        self.stage.full_screen()
+
+    def again_selected(self, exact: bool) -> None:
+        recs = self.selected()
+        if recs and (not exact or recs[0].request.params.get("seed") is not None):
+            self.run_again(recs[0].request, exact)
+
+    def compare_selected(self) -> None:
+        recs = [r for r in self.selected() if r.state == State.DONE and r.output_path]
+        if 2 <= len(recs) <= 4:
+            self.compare(recs)
+        else:
+            self.say(lambda: self.tr("Select 2 to 4 finished videos to compare them."), 6000)
+
+    def delete_selected(self) -> None:
+        """Delete in the queue archives (nothing is destroyed there); the library asks, then uses the trash."""
+        if self.page() == "library":
+            self.library.delete_selected()
+        else:
+            self.queue.do("remove")
+
+    def compare(self, recs: list[Any]) -> Any:
+        from .compare import CompareView  # Qt Multimedia loads on first use, not at start-up
+        view = CompareView(recs, self)
+        view.use_settings.connect(lambda req, exact: self.run_again(req, exact))
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.destroyed.connect(lambda *_: self._compares.remove(view) if view in self._compares else None)
+        self._compares.append(view)
+        view.show()
+        return view
+
+    # -- settings restored from a result -----------------------------------------------------------
+    def use_settings(self, rec: Any) -> None:
+        """The library's "Use these settings": the task's own request, its missing files marked."""
+        from .restore import missing_inputs
+        self.run_again(rec.request, True, missing_inputs(rec.request))
+        self.say(lambda: self.tr("Loaded the settings of an earlier task: Generate repeats it exactly."), 8000)
+
+    def choose_restore(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Restore settings from a video"), str(self.config.out_dir),
+            self.tr("Videos made by this app or their settings (*.mp4 *.mov *.json)"))
+        if path:
+            spawn(self.restore_from(path), name="restore")
+
+    async def restore_from(self, path: str) -> bool:
+        """Open the right tab with the settings a video (or its sidecar JSON) was made with."""
+        from .restore import NotOurs, describe, read_settings
+        try:
+            restored = await read_settings(path, self.session)
+        except NotOurs as e:
+            self._tell(self.tr("No settings to restore"), str(e))
+            return False
+        except OSError as e:
+            self._tell(self.tr("No settings to restore"), self.tr("Could not read %1: %2")
+                       .replace("%1", path).replace("%2", e.strerror or str(e)))
+            return False
+        self.run_again(restored.request, True, restored.missing or None)
+        self.say(lambda: describe(restored), 15000)
+        return True
+
+    def _tell(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("restoreMessage")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    @staticmethod
+    def _restorable(event: Any) -> list[str]:
+        md = event.mimeData()
+        if not md.hasUrls():
+            return []
+        return [u.toLocalFile() for u in md.urls() if u.isLocalFile() and u.toLocalFile().lower().endswith(RESTORE_EXT)]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if self._restorable(event):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = self._restorable(event)
+        if not paths:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        spawn(self.restore_from(paths[0]), name="restore")
+
+    def set_appearance(self, code: str) -> None:
+        self.config.appearance = code
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            style.apply_scheme(app, code)
+        if code in self.look_actions:
+            self.look_actions[code].setChecked(True)
 
     def set_language(self, code: str) -> None:
         self.config.language = code
@@ -279,8 +573,8 @@ class MainWindow(QMainWindow):
             where = await s.store_key(res.new_key)
             key_changed = True
             if where == "session":
-                self.statusBar().showMessage(self.tr("No usable keychain: the key is kept for this session only."),
-                                             10000)
+                self.say(lambda: self.tr("No usable %1: the key is kept for this session only.")
+                         .replace("%1", keychain_name()), 10000)
         c.backend = res.backend
         c.region = res.region
         c.workspace = res.workspace
@@ -292,7 +586,8 @@ class MainWindow(QMainWindow):
             try:
                 await s.start(res.backend, res.region, res.workspace)
             except Exception as e:  # shown in the badge; the window stays usable
-                self.statusBar().showMessage(self.tr("Could not start the backend: %1").replace("%1", str(e)), 15000)
+                why = str(e)
+                self.say(lambda: self.tr("Could not start the backend: %1").replace("%1", why), 15000)
         else:
             s.apply_config()
         for tab in self.family_tabs.values():
@@ -343,10 +638,10 @@ class MainWindow(QMainWindow):
         today = (s.totals or {}).get("today")
         self.spend.setText(self.tr("Today: %1").replace("%1", fmt_money(today or 0.0)) if s.ctx is not None
                            and not s.is_sandbox else "")
-        title = self.tr("Bailian Video Studio")
-        if s.is_sandbox:
-            title += " — " + self.tr("Sandbox")
-        self.setWindowTitle(title)
+        # Qt adds the application's (translated) display name to the title on Linux and Windows; macOS shows it
+        # in the menu bar. So the window's own title is only what is particular to it: no doubled name.
+        QGuiApplication.setApplicationDisplayName(self.tr("Bailian Video Studio"))
+        self.setWindowTitle(self.tr("Sandbox") if s.is_sandbox else "")
 
     def update_guest_banner(self) -> None:
         """Show who drives this folder's tasks while it is not this window; hide it once it is."""
@@ -359,7 +654,7 @@ class MainWindow(QMainWindow):
                 .replace("%1", owner))
             self._guest_of = eng
         elif self._guest_of is not None and self._guest_of is eng:
-            self.statusBar().showMessage(self.tr("This window now runs the tasks in this folder."), 8000)
+            self.say(lambda: self.tr("This window now runs the tasks in this folder."), 8000)
             self._guest_of = None
         else:
             self._guest_of = None
@@ -368,55 +663,158 @@ class MainWindow(QMainWindow):
 
     def _reset_states(self) -> None:
         self._last_state = {r.id: r.state for r in self.session.tasks()}
+        self._batches.clear()
+        for r in self.session.tasks():
+            if r.batch and r.state.active:
+                self._batches.setdefault(r.batch, set()).add(r.id)
+        self._update_running()
 
     def _task_event(self, rec: Any) -> None:
         before = self._last_state.get(rec.id)
         self._last_state[rec.id] = rec.state
+        if rec.batch and rec.state.active:
+            self._batches.setdefault(rec.batch, set()).add(rec.id)
+        if before != rec.state:
+            self._update_running()
         if before == rec.state or rec.state not in (State.DONE, State.FAILED, State.EXPIRED, State.UNCERTAIN):
             return
         if rec.state == State.DONE:
             spawn(self.session.refresh_totals(), name="totals")
+            if self.stage.record() is not None and self.stage.record().id == rec.id:
+                self.stage.show_record(rec)
+        finished = [rec]
+        if rec.batch and rec.batch in self._batches:
+            # one notice for a batch: when its last task ends (a failure or a decision is told at once)
+            waiting = self._batches[rec.batch]
+            waiting.discard(rec.id)
+            self._batch_done.setdefault(rec.batch, []).append(rec)
+            if waiting and rec.state == State.DONE:
+                return
+            if not waiting:
+                finished = self._batch_done.pop(rec.batch, [rec])
+                del self._batches[rec.batch]
         if self.isActiveWindow():
             return
+        self.notify(*self._notice(rec, finished))
+
+    def _notice(self, rec: Any, finished: list[Any]) -> tuple[str, str]:
         spec = catalog.get(rec.model)
         what = (rec.prompt or (tx(spec.title) if spec else rec.model))[:80]
-        if rec.state == State.DONE:
-            title = self.tr("Video ready")
-        elif rec.state == State.UNCERTAIN:
-            title = self.tr("A task needs your decision")
-            what = f"{what}\n{rec.error_text()}".strip()
-        else:
-            title = self.tr("Task failed")
-            what = f"{what}\n{rec.error_text()}".strip()
-        self.notify(title, what)
+        if rec.state == State.UNCERTAIN:
+            return self.tr("A task needs your decision"), f"{what}\n{rec.error_text()}".strip()
+        if rec.state != State.DONE:
+            return self.tr("Task failed"), f"{what}\n{rec.error_text()}".strip()
+        done = [r for r in finished if r.state == State.DONE]
+        if len(finished) > 1:
+            title = self.tr("%n video(s) ready", "", len(done))
+            failed = len(finished) - len(done)
+            if failed:
+                what = self.tr("%n of the batch did not finish; see the queue.", "", failed)
+            return title, what
+        return self.tr("Video ready"), what
 
     def notify(self, title: str, text: str) -> None:
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            if self.tray is None:
-                self.tray = QSystemTrayIcon(app_icon(), self)
-                self.tray.activated.connect(lambda _r: (self.showNormal(), self.activateWindow()))
-                self.tray.show()
-            self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 8000)
+        tray = self.ensure_tray()
+        if tray is not None:
+            tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 8000)
         QApplication.alert(self, 0)
+        if self.config.notify_sound:
+            self.sounds += 1
+            QApplication.beep()
         self.notified.emit(title, text)
+
+    def ensure_tray(self) -> QSystemTrayIcon | None:
+        if self.tray is None and QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(self._tray_icon(), self)
+            self.tray.activated.connect(lambda _r: (self.showNormal(), self.activateWindow()))
+            self.tray.show()
+            self._update_running()
+        return self.tray
+
+    def running_count(self) -> int:
+        return self._running
+
+    def _update_running(self) -> None:
+        """The tray icon carries the number of tasks still working (its tooltip says it in words)."""
+        n = sum(1 for r in self.session.tasks() if r.state.active)
+        changed = n != self._running
+        self._running = n
+        if n and self.tray is None:
+            self.ensure_tray()
+        if self.tray is None:
+            return
+        if changed or not self.tray.toolTip():
+            self.tray.setIcon(self._tray_icon())
+        self.tray.setToolTip(self.tr("Bailian Video Studio — %n task(s) working", "", n) if n
+                             else self.tr("Bailian Video Studio — nothing working"))
+
+    def _tray_icon(self) -> QIcon:
+        n = self._running
+        if not n:
+            return app_icon()
+        icon = QIcon()
+        for size in (16, 22, 32, 48, 64):
+            pix = draw_icon(size)
+            p = QPainter(pix)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            r = size * 0.3
+            centre = QPointF(size - r, size - r)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor("#1565c0"))
+            p.drawEllipse(centre, r, r)
+            f = QFont(p.font())
+            f.setBold(True)
+            f.setPixelSize(max(6, int(r * 1.3)))
+            p.setFont(f)
+            p.setPen(QColor("white"))
+            p.drawText(QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r), Qt.AlignmentFlag.AlignCenter,
+                       str(n) if n < 10 else "9+")
+            p.end()
+            icon.addPixmap(pix)
+        return icon
 
     # -- window ------------------------------------------------------------------------------
     def retranslate(self) -> None:
         self.file_menu.setTitle(self.tr("&File"))
         self.view_menu.setTitle(self.tr("&View"))
+        self.video_menu.setTitle(self.tr("V&ideo"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.act_settings.setText(self.tr("Settings…"))
         self.act_folder.setText(self.tr("Open output folder"))
+        self.act_restore.setText(self.tr("Restore settings from a video…"))
+        self.act_restore.setToolTip(self.tr("Or drop a video this app made (or its .json) anywhere on the window"))
         self.act_quit.setText(self.tr("Quit"))
+        self.act_create.setText(self.tr("Create"))
+        self.act_library.setText(self.tr("Library"))
+        self.act_search.setText(self.tr("Search the library"))
+        self.look_menu.setTitle(self.tr("Appearance"))
+        self.look_actions[""].setText(self.tr("Follow the system"))
+        self.look_actions["light"].setText(self.tr("Light"))
+        self.look_actions["dark"].setText(self.tr("Dark"))
         self.lang_menu.setTitle(self.tr("Language"))
         self.lang_actions[""].setText(self.tr("Follow the system"))
         self.lang_actions["zh"].setText("简体中文")
         self.lang_actions["en"].setText("English")
+        self.act_play.setText(self.tr("Play / pause"))
+        self.act_full.setText(self.tr("Full screen"))
+        self.act_again.setText(self.tr("Run again: new variation"))
+        self.act_repeat.setText(self.tr("Exact repeat (same seed)"))
+        self.act_compare.setText(self.tr("Compare selected"))
+        self.act_delete.setText(self.tr("Archive / delete selected"))
+        self.act_delete.setToolTip(self.tr("In the queue: archive (kept in the library). In the library: "
+                                           "delete to the trash, after asking."))
         self.act_about.setText(self.tr("About"))
+        for name, text, tip in (("create", self.tr("Create"), self.tr("The form and the result (Ctrl+1)")),
+                                ("library", self.tr("Library"), self.tr("Every video you made (Ctrl+2)"))):
+            self.page_buttons[name].setText(text)
+            self.page_buttons[name].setToolTip(tip)
+            self.page_buttons[name].setAccessibleName(text)
         for tab in self.family_tabs.values():
             self.tabs.setTabText(self.tabs.indexOf(tab), family_title(tab.family).replace("&", "&&"))
         self.update_badge()
         self.update_guest_banner()
+        if self._note is not None and self.statusBar().currentMessage():
+            self.statusBar().showMessage(self._note())     # the note on show follows the new language
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -427,6 +825,8 @@ class MainWindow(QMainWindow):
         for tab in self.family_tabs.values():
             tab.save_state()
         self.config.save_window(self.saveGeometry(), self.saveState())
+        self.config.set_splitter_state("studio", self.studio.saveState())
+        self.config.page = self.page()
         self.config.current_tab = self.current_tab().family.value
         self.config.sync()
 

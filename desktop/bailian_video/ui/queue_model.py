@@ -47,6 +47,32 @@ class Col(IntEnum):
 FAILED_LIKE = {State.FAILED, State.EXPIRED, State.STOPPED}
 #: not a failure: the engine cannot prove what the service did and waits for the person (amber, not red)
 NEEDS_DECISION = {State.UNCERTAIN}
+#: the generation has taken this many times its usual time: say so instead of creeping towards 99 %
+OVERDUE_FACTOR = 1.3
+
+
+def stopped_by_person(rec: Any) -> bool:
+    """Tracking stopped because the person asked (Cancel on a task the service had started, or a download
+    stopped): a plain outcome, not a failure. The engine's own stops (a rejected key, failed queries, an
+    unknown task, a deadline) carry a service or engine code and do need attention."""
+    return rec.state == State.STOPPED and not rec.error_code
+
+
+def needs_attention(rec: Any) -> bool:
+    return rec.state in NEEDS_DECISION or (rec.state in FAILED_LIKE and not stopped_by_person(rec))
+
+
+def overdue(rec: Any, now: float) -> bool:
+    """The service has been generating for clearly longer than this model usually takes."""
+    return (rec.state == State.RUNNING and bool(rec.submitted_at) and bool(rec.expected_seconds)
+            and now - rec.submitted_at > OVERDUE_FACTOR * rec.expected_seconds)
+
+
+def ordinal_suffix(n: int) -> str:
+    """English ordinal suffix: 1st 2nd 3rd 4th … 11th 12th 13th … 21st 22nd."""
+    if 10 <= n % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
 
 
 def input_summary(rec: Any) -> str:
@@ -79,7 +105,8 @@ class QueueModel(QAbstractTableModel):
         self._active: set[int] = set()
         self._dirty: set[int] = set()
         self._thumb_wanted: dict[str, set[int]] = {}
-        self._bulk_removed: set[int] | None = None
+        self._bulk: dict[int, Any] | None = None     # inside bulk(): id -> record to show, or None to hide
+        self._rank: dict[int, int] = {}              # waiting task id -> place in line
         self.thumbs = ThumbnailCache(max_side=THUMB.width() * 2, box=THUMB, parent=self)
         self.thumbs.ready.connect(self._thumb_ready)
         self._flush = QTimer(self)
@@ -96,19 +123,24 @@ class QueueModel(QAbstractTableModel):
         self.reload()
 
     # -- engine events ---------------------------------------------------------------------
+    # Archived tasks are not rows: archiving hides a row, un-archiving brings it back (the library keeps them).
     def reload(self) -> None:
         self.beginResetModel()
-        recs = sorted(self.session.tasks(), key=lambda r: r.id)
+        recs = sorted((r for r in self.session.tasks() if not r.archived), key=lambda r: r.id)
         self._ids = [r.id for r in recs]
         self._recs = {r.id: r for r in recs}
         self._active = {r.id for r in recs if not r.state.terminal}
         self._dirty.clear()
         self.endResetModel()
+        self._rerank()
         self._update_tick()
 
     def on_added(self, rec: Any) -> None:
-        if rec.id in self._recs:
+        if rec.id in self._recs or rec.archived:
             self.on_changed(rec)
+            return
+        if self._bulk is not None:
+            self._bulk[rec.id] = rec
             return
         pos = bisect.bisect_left(self._ids, rec.id)
         row = len(self._ids) - pos
@@ -118,9 +150,16 @@ class QueueModel(QAbstractTableModel):
         if not rec.state.terminal:
             self._active.add(rec.id)
         self.endInsertRows()
+        self._rerank()
         self._update_tick()
 
     def on_changed(self, rec: Any) -> None:
+        if rec.archived:
+            self.on_removed(rec)
+            return
+        if self._bulk is not None and rec.id in self._bulk:
+            self._bulk[rec.id] = rec
+            return
         if rec.id not in self._recs:
             self.on_added(rec)
             return
@@ -130,31 +169,39 @@ class QueueModel(QAbstractTableModel):
         else:
             self._active.add(rec.id)
         self._dirty.add(rec.id)
+        self._rerank()
         if not self._flush.isActive():
             self._flush.start()
         self._update_tick()
 
     @contextlib.contextmanager
     def bulk(self) -> Iterator[None]:
-        """Many removals at once ("clear finished" over a long history): one reset instead of n row moves."""
-        self._bulk_removed: set[int] | None = set()
+        """Many rows come and go at once (archiving a long history, or its undo): one reset instead of
+        n row moves."""
+        self._bulk = {}
         try:
             yield
         finally:
-            removed, self._bulk_removed = self._bulk_removed, None
-            if removed:
+            pending, self._bulk = self._bulk, None
+            if pending:
                 self.beginResetModel()
-                self._ids = [i for i in self._ids if i not in removed]
-                for i in removed:
-                    self._recs.pop(i, None)
-                    self._active.discard(i)
-                    self._dirty.discard(i)
+                for i, rec in pending.items():
+                    if rec is None:
+                        self._recs.pop(i, None)
+                        self._active.discard(i)
+                        self._dirty.discard(i)
+                    else:
+                        self._recs[i] = rec
+                        if not rec.state.terminal:
+                            self._active.add(i)
+                self._ids = sorted(self._recs)
                 self.endResetModel()
+                self._rerank()
                 self._update_tick()
 
     def on_removed(self, rec: Any) -> None:
-        if self._bulk_removed is not None:
-            self._bulk_removed.add(rec.id)
+        if self._bulk is not None:
+            self._bulk[rec.id] = None
             return
         row = self.row_of(rec.id)
         if row < 0:
@@ -166,7 +213,23 @@ class QueueModel(QAbstractTableModel):
         self._active.discard(rec.id)
         self._dirty.discard(rec.id)
         self.endRemoveRows()
+        self._rerank()
         self._update_tick()
+
+    def _rerank(self) -> None:
+        """Places in line of the waiting tasks, in the order the scheduler takes them (oldest first). When
+        one starts or leaves, every waiting row behind it moves up: refresh them all."""
+        waiting = sorted(i for i in self._active if self._recs[i].state == State.WAITING)
+        rank = {task_id: n for n, task_id in enumerate(waiting, 1)}
+        if rank != self._rank:
+            self._dirty.update(i for i in rank if self._rank.get(i) != rank[i])
+            self._rank = rank
+            if self._dirty and not self._flush.isActive():
+                self._flush.start()
+
+    def place_in_line(self, rec: Any) -> int | None:
+        """1 for the next waiting task to start, 2 for the one after it…; None when it is not waiting."""
+        return self._rank.get(rec.id)
 
     def _flush_dirty(self) -> None:
         dirty, self._dirty = self._dirty, set()
@@ -264,7 +327,8 @@ class QueueModel(QAbstractTableModel):
             return pix
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(rec, col)
-        if role == Qt.ItemDataRole.ForegroundRole and col == Col.STATUS and rec.state in FAILED_LIKE:
+        if role == Qt.ItemDataRole.ForegroundRole and col == Col.STATUS and rec.state in FAILED_LIKE \
+                and not stopped_by_person(rec):
             return QBrush(QColor(ERROR_TEXT))
         if col == Col.STATUS and rec.state in NEEDS_DECISION:
             if role == Qt.ItemDataRole.ForegroundRole:
@@ -316,6 +380,7 @@ class QueueModel(QAbstractTableModel):
         return ""
 
     def progress(self, rec: Any) -> float:
+        """0..1, or -1 for "busy, no figure" (queued at the service, overdue, checking, sizes unknown)."""
         st = rec.state
         if st == State.DONE:
             return 1.0
@@ -323,30 +388,58 @@ class QueueModel(QAbstractTableModel):
             if rec.bytes_total:
                 return min(1.0, rec.bytes_done / rec.bytes_total)
             return -1.0
-        if st in (State.QUEUED, State.RUNNING):
-            return rec.generation_progress()
-        if st in (State.VALIDATING, State.SUBMITTING, State.DETECTING):
+        if st == State.RUNNING:
+            return -1.0 if overdue(rec, time.time()) else rec.generation_progress()
+        if st in (State.QUEUED, State.VALIDATING, State.SUBMITTING, State.DETECTING):
             return -1.0
         return 0.0
 
+    def typical(self, seconds: float) -> str:
+        """How long a model usually takes, rounded the way a person says it."""
+        if seconds < 100:
+            return self.tr("%1 s").replace("%1", str(max(1, round(seconds))))
+        return self.tr("%1 min").replace("%1", str(max(2, round(seconds / 60))))
+
+    def waiting_text(self, rec: Any) -> str:
+        n = self.place_in_line(rec)
+        if n is None:
+            return tx(rec.state.label)
+        if n == 1:
+            return self.tr("Waiting — next")
+        texts = {"st": self.tr("Waiting — %1st in line"), "nd": self.tr("Waiting — %1nd in line"),
+                 "rd": self.tr("Waiting — %1rd in line"), "th": self.tr("Waiting — %1th in line")}
+        return texts[ordinal_suffix(n)].replace("%1", str(n))
+
     def status_text(self, rec: Any) -> str:
+        """A short state for the cell; the reason of an ending is in the tooltip and the details."""
         st = rec.state
         label = tx(st.label)
+        if st == State.WAITING:
+            return self.waiting_text(rec)
         if st in (State.UPLOADING, State.DOWNLOADING) and rec.bytes_total:
             return f"{label} {fmt_bytes(rec.bytes_done)} / {fmt_bytes(rec.bytes_total)}"
         if st in (State.UPLOADING, State.DOWNLOADING) and rec.bytes_done:
             return f"{label} {fmt_bytes(rec.bytes_done)}"
-        if st in (State.QUEUED, State.RUNNING):
+        if st == State.QUEUED:
+            return self.tr("Queued at the service")
+        if st == State.RUNNING:
+            if overdue(rec, time.time()):
+                return self.tr("Taking longer than usual (typically %1)").replace(
+                    "%1", self.typical(rec.expected_seconds))
             return self.tr("%1 ~%2%").replace("%1", label).replace("%2", str(int(rec.generation_progress() * 100)))
-        if st in FAILED_LIKE or (st == State.CANCELED and rec.error_message):
+        if st in (State.FAILED, State.EXPIRED) or (st == State.STOPPED and not stopped_by_person(rec)):
             why = rec.error_text()
-            code = f" ({rec.error_code})" if rec.error_code else ""
-            return f"{label}: {why}{code}" if why or code else label
+            text = self.tr("%1: %2").replace("%1", label).replace("%2", why) if why else label
+            return self.tr("%1 (%2)").replace("%1", text).replace("%2", rec.error_code) if rec.error_code else text
         return label
 
     def time_text(self, rec: Any) -> str:
         now = time.time()
         elapsed = fmt_clock(rec.elapsed(now))
+        if rec.state in (State.WAITING, State.QUEUED):     # how long it waits in line is anyone's guess
+            return elapsed
+        if overdue(rec, now):
+            return self.tr("%1 · longer than usual").replace("%1", elapsed)
         eta = rec.eta_seconds(now)
         if rec.state.active and eta is not None and eta > 0:
             return self.tr("%1 · ~%2 left").replace("%1", elapsed).replace("%2", fmt_clock(eta))
@@ -354,15 +447,38 @@ class QueueModel(QAbstractTableModel):
             return self.tr("%1 · any moment").replace("%1", elapsed)
         return elapsed
 
+    def explain(self, rec: Any) -> str:
+        """What the status means, in a sentence (the tooltip and the details pane)."""
+        st = rec.state
+        if st == State.WAITING:
+            return self.tr("Nothing has been sent yet. Waiting tasks start oldest first, as the concurrency "
+                           "limits allow.")
+        if st == State.QUEUED:
+            return self.tr("The service has the task and starts it when it can; it gives no progress while "
+                           "a task is queued.")
+        if st == State.RUNNING and rec.expected_seconds:
+            if overdue(rec, time.time()):
+                return self.tr("This model usually takes about %1. The service gives no progress figures, so "
+                               "the app keeps checking until it is ready.").replace(
+                    "%1", self.typical(rec.expected_seconds))
+            return self.tr("The percentage is an estimate from how long this model usually takes (about %1); "
+                           "the service gives no progress figures.").replace("%1", self.typical(rec.expected_seconds))
+        return ""
+
     def _tooltip(self, rec: Any, col: Col) -> str | None:
         if col == Col.PROMPT:
             return rec.prompt or input_summary(rec) or None
         if col == Col.MODEL:
             return rec.model
+        if col == Col.TIME:
+            return self.time_text(rec) or None
         if col == Col.STATUS:
             lines = [self.status_text(rec)]
-            if rec.state in NEEDS_DECISION and rec.error_text():
-                lines.append(rec.error_text())
+            why = rec.error_text()
+            if why and why not in lines[0]:
+                lines.append(why)
+            if self.explain(rec):
+                lines.append(self.explain(rec))
             if rec.task_id:
                 lines.append(self.tr("Task id: %1").replace("%1", rec.task_id))
             if rec.output_path:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,13 +12,15 @@ from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QPersistentModelIndex,
     QPoint,
     QRect,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QGuiApplication, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QAction, QGuiApplication, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -46,7 +49,6 @@ from .. import catalog
 from ..engine import State
 from . import desktop
 from .decision_panel import DecisionPanel
-from .media_jobs import ThumbnailCache
 from .queue_model import (
     FAILED_LIKE,
     NEEDS_DECISION,
@@ -54,7 +56,8 @@ from .queue_model import (
     ROLE_RECORD,
     Col,
     QueueModel,
-    thumb_source,
+    needs_attention,
+    stopped_by_person,
 )
 from .session import Session
 from .util import Debouncer, fmt_clock, fmt_money, spawn, tx
@@ -93,13 +96,20 @@ def next_step(code: str | None) -> str:
     return ""
 
 
-class ProgressDelegate(QStyledItemDelegate):
-    """The status cell: a progress bar while a task moves, plain words when it stopped (red when it failed,
-    amber when it waits for the person's decision: the model's colours)."""
+def shows_bar(rec: Any) -> bool:
+    """A progress bar only while the task moves here or at the service: a waiting task has no bar."""
+    return rec is not None and not rec.state.terminal and rec.state != State.WAITING
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+
+class ProgressDelegate(QStyledItemDelegate):
+    """The status cell: a progress bar while a task moves (empty when there is no honest figure), plain
+    words while it waits or once it stopped (red when it failed, amber when it waits for
+    the person's decision: the model's colours)."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
         rec = index.data(ROLE_RECORD)
-        if rec is None or rec.state.terminal:
+        if not shows_bar(rec):
             super().paint(painter, option, index)
             return
         if option.state & QStyle.StateFlag.State_Selected:
@@ -108,20 +118,20 @@ class ProgressDelegate(QStyledItemDelegate):
         bar = QStyleOptionProgressBar()
         bar.rect = option.rect.adjusted(4, 6, -4, -6)
         bar.minimum, bar.maximum = 0, 1000
-        bar.progress = int(max(0.0, value) * 1000) if value is not None and value >= 0 else 0
-        bar.text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        bar.progress = int(min(1.0, value) * 1000) if value is not None and value >= 0 else 0   # no figure: empty
         bar.textVisible = True
         bar.textAlignment = Qt.AlignmentFlag.AlignCenter
         bar.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Horizontal
         bar.palette = option.palette
         bar.fontMetrics = option.fontMetrics
-        bar.text = option.fontMetrics.elidedText(bar.text, Qt.TextElideMode.ElideRight, bar.rect.width() - 8)
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        bar.text = option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, bar.rect.width() - 8)
         style = option.widget.style() if option.widget else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         s = super().sizeHint(option, index)
-        return QSize(max(s.width(), 220), max(s.height(), 30))
+        return QSize(max(s.width(), 180), max(s.height(), 30))
 
 
 class FlowLayout(QLayout):
@@ -170,7 +180,7 @@ class FlowLayout(QLayout):
         return size + QSize(m.left() + m.right(), m.top() + m.bottom())
 
     def _visible(self) -> list[QLayoutItem]:
-        return [i for i in self._items if not (i.widget() is not None and i.widget().isHidden())]
+        return [i for i in self._items if not ((w := i.widget()) is not None and w.isHidden())]
 
     def _arrange(self, rect: QRect, apply: bool) -> int:
         m = self.contentsMargins()
@@ -190,6 +200,8 @@ class FlowLayout(QLayout):
 
 class QueueTable(QTableView):
     """The table, with words in it when it is empty."""
+
+    resized = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -211,6 +223,10 @@ class QueueTable(QTableView):
         return self.tr("No tasks yet.\nChoose a tab above, fill in the form and press Generate — "
                        "your videos appear here with their progress.")
 
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
+
     def paintEvent(self, event: Any) -> None:
         super().paintEvent(event)
         model = self.model()
@@ -223,18 +239,17 @@ class QueueTable(QTableView):
 
 
 class DetailsPane(QFrame):
-    """Everything about the selected task: a bigger preview, the prompt, ids, the reason for a failure."""
+    """Everything about the selected task in words: its state (the table's words), the prompt, ids, the
+    reason for an ending. The video itself plays in the window's stage."""
 
     PROMPT_CHARS = 280
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, model: QueueModel, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("detailsPane")
+        self.model = model
         self.rec: Any = None
-        self.preview = QLabel(self)
-        self.preview.setObjectName("bigPreview")
-        self.preview.setFixedSize(QSize(160, 90))
-        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.shown_state: State | None = None
         self.title = QLabel(self)
         self.title.setObjectName("detailsTitle")
         self.title.setWordWrap(True)
@@ -245,9 +260,14 @@ class DetailsPane(QFrame):
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.text.setOpenExternalLinks(False)
-        self.text.linkActivated.connect(lambda href: desktop.show_in_folder(href[len("file:"):])
+        self.text.linkActivated.connect(lambda href: desktop.reveal_or_copy(self, href[len("file:"):])
                                         if href.startswith("file:") else None)
         self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.note = QLabel(self)               # why a task ended when that is no failure (the person stopped it)
+        self.note.setObjectName("detailsNote")
+        self.note.setWordWrap(True)
+        self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note.hide()
         self.error = QLabel(self)
         self.error.setObjectName("errorBox")
         self.error.setWordWrap(True)
@@ -257,42 +277,37 @@ class DetailsPane(QFrame):
         self.buttons2 = FlowLayout()
         self.decision_slot = QVBoxLayout()     # the decision panel of a task waiting for the person (QueueDock)
         self.decision_slot.setContentsMargins(0, 0, 0, 0)
-        head = QHBoxLayout()
-        head.setSpacing(10)
-        head.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignTop)
-        head.addWidget(self.title, 1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 4, 8, 6)
         lay.setSpacing(6)
         lay.addLayout(self.decision_slot)      # first: when a task waits for the person, that is what matters
-        lay.addLayout(head)
+        lay.addWidget(self.title)
         lay.addLayout(self.buttons)
         lay.addLayout(self.buttons2)
+        lay.addWidget(self.note)
         lay.addWidget(self.error)
         lay.addWidget(self.text)
         lay.addStretch(1)
 
-    def show_record(self, rec: Any, pixmap: QPixmap | None) -> None:
+    def show_record(self, rec: Any) -> None:
         self.rec = rec
-        self.preview.setVisible(rec is not None)
+        self.shown_state = rec.state if rec is not None else None
         if rec is None:
-            self.preview.clear()
             self.title.setText(self.tr("Select a task to see its details."))
             self.text.setText("")
+            self.note.hide()
             self.error.hide()
             return
-        if pixmap is not None and not pixmap.isNull():
-            self.preview.setPixmap(pixmap.scaled(self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                                 Qt.TransformationMode.SmoothTransformation))
-        else:
-            self.preview.clear()
-            self.preview.setText(self.tr("No preview"))
         spec = catalog.get(rec.model)
         esc = _esc
+        state = esc(self.model.status_text(rec))
         head = [f"<b>{esc(tx(spec.title) if spec else rec.model)}</b><br><span style='color:gray'>{esc(rec.model)}"
-                f"</span><br>{esc(tx(rec.state.label))}"]
+                f"</span><br>{state}"]
         facts = [self.tr("Created %1").replace("%1", time.strftime("%Y-%m-%d %H:%M", time.localtime(rec.created_at)))]
-        facts.append(self.tr("took %1").replace("%1", fmt_clock(rec.elapsed())))
+        if rec.state.active:
+            facts.append(esc(self.model.time_text(rec)))
+        else:
+            facts.append(self.tr("took %1").replace("%1", fmt_clock(rec.elapsed())))
         if rec.cost_actual is not None:
             facts.append(self.tr("cost %1").replace("%1", fmt_money(rec.cost_actual)))
         elif rec.cost_estimate is not None:
@@ -301,6 +316,9 @@ class DetailsPane(QFrame):
         if seed is not None:
             facts.append(self.tr("seed %1").replace("%1", str(seed)))
         head.append(" · ".join(facts))
+        explain = self.model.explain(rec)
+        if explain:
+            head.append(f"<span style='color:gray'>{esc(explain)}</span>")
         self.title.setText("<br>".join(head))
         rows = []
         prompt = rec.prompt
@@ -322,7 +340,10 @@ class DetailsPane(QFrame):
             rows.append(f"<a href='file:{esc(rec.output_path)}'>{shown}</a>")
         self.text.setText("<br>".join(rows))
         self.text.setToolTip(prompt if prompt and len(prompt) > self.PROMPT_CHARS else "")
-        if rec.state in FAILED_LIKE or (rec.state == State.CANCELED and rec.error_message):
+        plain = stopped_by_person(rec) or rec.state == State.CANCELED
+        self.note.setText(rec.error_text() if plain else "")
+        self.note.setVisible(plain and bool(rec.error_text()))
+        if rec.state in FAILED_LIKE and not plain:
             parts = [f"<b>{esc(rec.error_text() or tx(rec.state.label))}</b>"]
             if rec.error_code:
                 parts.append(self.tr("Service code: %1").replace("%1", esc(rec.error_code)))
@@ -342,15 +363,118 @@ class DetailsPane(QFrame):
             self.error.hide()
 
 
+class DetailsScroll(QScrollArea):
+    """Scrolls the details pane, sized to the height its wrapped text, buttons and decision panel need at the
+    pane's width. (QScrollArea re-sizes its widget on its own resize only, not when the content changes, so a
+    panel shown in a short dock would be squeezed to nothing instead of scrolled to.)"""
+
+    def __init__(self, pane: QWidget, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(True)
+        self.setWidget(pane)
+        pane.installEventFilter(self)
+
+    def fit(self) -> None:
+        """Size the pane for its content now (after a change, before the next paint or click)."""
+        pane = self.widget()
+        lay = pane.layout() if pane is not None else None
+        if lay is not None:
+            lay.activate()
+        self.setWidgetResizable(True)          # runs the scroll area's sizing again
+
+    def eventFilter(self, obj: Any, event: QEvent) -> bool:  # noqa: N802
+        if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.fit()
+        return super().eventFilter(obj, event)
+
+
 def _esc(s: str) -> str:
     return (s or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def cancel_kind(rec: Any) -> str:
+    """What Cancel does to a task now: ``free`` (nothing was sent), ``ask`` (the service may still cancel
+    it), ``stop`` (the service is generating: only the tracking stops, it is billed) or ``""``."""
+    if rec is None or not rec.can_cancel:
+        return ""
+    if rec.state in (State.RUNNING, State.DOWNLOADING):
+        return "stop"
+    if rec.state in (State.SUBMITTING, State.QUEUED) or (rec.state == State.DETECTING and rec.task_id):
+        return "ask"
+    return "free"
+
+
+def archivable(rec: Any) -> bool:
+    """Ended tasks leave the queue for the library; one waiting for the person's decision stays."""
+    return rec is not None and rec.state.terminal and rec.state not in NEEDS_DECISION
+
+
+class NoticeBar(QFrame):
+    """A slim line above the table saying what just happened, with Undo when it can be undone. It goes
+    away after a while, or when the person does the next thing."""
+
+    SECONDS = 15
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("queueNotice")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        self.setAutoFillBackground(True)
+        self.label = QLabel(self)
+        self.label.setObjectName("noticeText")
+        self.label.setWordWrap(True)
+        self.undo_button = QPushButton(self)
+        self.undo_button.setObjectName("undoButton")
+        self.undo_button.clicked.connect(self._undo_clicked)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(8, 2, 4, 2)
+        lay.addWidget(self.label, 1)
+        lay.addWidget(self.undo_button)
+        self._undo: Callable[[], None] | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.dismiss)
+        self.retranslate()
+        self.hide()
+
+    def show_message(self, text: str, undo: Callable[[], None] | None = None) -> None:
+        self._undo = undo
+        self.label.setText(text)
+        self.undo_button.setVisible(undo is not None)
+        self.show()
+        self._timer.start(self.SECONDS * 1000)
+
+    def dismiss(self) -> None:
+        self._timer.stop()
+        self._undo = None
+        self.hide()
+
+    def _undo_clicked(self) -> None:
+        undo = self._undo
+        self.dismiss()
+        if undo is not None:
+            undo()
+
+    def retranslate(self) -> None:
+        self.setAccessibleName(self.tr("Queue message"))
+        self.undo_button.setText(self.tr("Undo"))
+
+
 class QueueDock(QDockWidget):
-    """The dockable queue. Row actions go to the engine; ``run_again`` and ``play`` go to the window."""
+    """The dockable queue. Row actions go to the engine; ``run_again`` and ``play`` go to the window.
+    Nothing here deletes history: finished tasks are archived (the library keeps them), with Undo."""
 
     run_again = Signal(object, bool)    # Request, exact (same seed, one video) or a new variation
     play = Signal(object)               # TaskRecord
+
+    #: column widths when there is room; squeezed in this order (0: hidden) until the prompt keeps PROMPT_MIN
+    WIDTHS = {Col.PREVIEW: 76, Col.MODEL: 170, Col.STATUS: 250, Col.TIME: 150, Col.COST: 72}
+    SQUEEZE = ((Col.MODEL, 130), (Col.PREVIEW, 0), (Col.TIME, 120), (Col.STATUS, 210), (Col.MODEL, 110),
+               (Col.STATUS, 180), (Col.TIME, 104), (Col.COST, 64))
+    PROMPT_MIN = 160
+    PREVIEW_MIN_DOCK = 900              # narrower docks drop the thumbnails first
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -360,8 +484,6 @@ class QueueDock(QDockWidget):
                          QDockWidget.DockWidgetFeature.DockWidgetFloatable |
                          QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.model = QueueModel(session, self)
-        self.big_thumbs = ThumbnailCache(max_side=384, capacity=40, parent=self)
-        self.big_thumbs.ready.connect(lambda _p: self._selection_changed())
 
         body = QWidget(self)
         lay = QVBoxLayout(body)
@@ -373,11 +495,14 @@ class QueueDock(QDockWidget):
         self.folder_button = QPushButton(body)
         self.folder_button.clicked.connect(self.open_output_folder)
         self.clear_button = QPushButton(body)
+        self.clear_button.setObjectName("archiveFinished")
         self.clear_button.clicked.connect(self.clear_finished)
         top.addWidget(self.summary, 1)
         top.addWidget(self.clear_button)
         top.addWidget(self.folder_button)
         lay.addLayout(top)
+        self.notice = NoticeBar(body)
+        lay.addWidget(self.notice)
 
         self.table = QueueTable(body)
         self.table.setModel(self.model)
@@ -388,18 +513,16 @@ class QueueDock(QDockWidget):
         h.setStretchLastSection(False)
         h.setHighlightSections(False)
         h.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for col, w in ((Col.PREVIEW, 76), (Col.MODEL, 170), (Col.STATUS, 250), (Col.TIME, 120), (Col.COST, 72)):
+        for col, w in self.WIDTHS.items():
             self.table.setColumnWidth(col, w)
+        self.table.resized.connect(self._fit_columns)
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
-        self.details = DetailsPane(body)
+        self.details = DetailsPane(self.model, body)
         self.decision = DecisionPanel(session, self.details)
         self.details.decision_slot.addWidget(self.decision)
-        details_scroll = QScrollArea(body)
-        details_scroll.setWidgetResizable(True)
-        details_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        details_scroll.setWidget(self.details)
+        self.details_scroll = details_scroll = DetailsScroll(self.details, body)
         details_scroll.setMinimumWidth(300)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, body)
         self.splitter.addWidget(self.table)
@@ -411,10 +534,12 @@ class QueueDock(QDockWidget):
         self.setWidget(body)
 
         self._buttons: dict[str, QPushButton] = {}
+        # "remove" is the Archive button (its key kept for callers); nothing here deletes a task
         for key in ("save_to", "play", "folder", "retry", "resume", "cancel", "again", "repeat", "remove"):
             b = QPushButton(self.details)
-            b.setObjectName(f"action_{key}")
-            b.clicked.connect(lambda _c=False, k=key: self.do(k))
+            action = "archive" if key == "remove" else key
+            b.setObjectName(f"action_{action}")
+            b.clicked.connect(lambda _c=False, k=action: self.do(k))
             (self.details.buttons2 if key in ("again", "repeat", "remove") else self.details.buttons).addWidget(b)
             self._buttons[key] = b
         self._details_later = Debouncer(150, self._selection_changed, self, throttle=True)
@@ -448,19 +573,19 @@ class QueueDock(QDockWidget):
     def _data_changed(self, top: QModelIndex, bottom: QModelIndex, roles: Any = None) -> None:
         rec = self.details.rec
         if rec is not None and top.row() <= self.model.row_of(rec.id) <= bottom.row():
-            self._details_later.poke()
+            if rec.state != self.details.shown_state:     # a new state shows at once, like the table's
+                self._selection_changed()
+            else:
+                self._details_later.poke()
         if top.column() == 0:
             self._summary_later.poke()
 
     def _selection_changed(self) -> None:
         rec = self.current()
-        pix = None
-        if rec is not None:
-            src = thumb_source(rec)
-            pix = self.big_thumbs.get(src) if src else None
-        self.details.show_record(rec, pix)
+        self.details.show_record(rec)
         self.decision.show_record(rec if rec is not None and rec.state in NEEDS_DECISION else None)
         self._update_buttons(rec)
+        self.details_scroll.fit()
 
     def _update_buttons(self, rec: Any) -> None:
         has_file = bool(rec and rec.output_path and rec.state == State.DONE and Path(rec.output_path).exists())
@@ -474,10 +599,13 @@ class QueueDock(QDockWidget):
             "cancel": bool(rec and rec.can_cancel),
             "again": rec is not None,
             "repeat": bool(rec and has_seed(rec)),
-            "remove": bool(rec and rec.state.terminal),
+            "remove": archivable(rec),
         }
         for key, b in self._buttons.items():
             b.setVisible(show[key])
+        text, tip = self.cancel_words([rec] if rec is not None else [])
+        self._buttons["cancel"].setText(text)
+        self._buttons["cancel"].setToolTip(tip)
         # When saving the paid video failed, collecting it elsewhere is *the* next step: say so loudly.
         b = self._buttons["save_to"]
         if b.property("prominent") != save_failed:
@@ -488,19 +616,38 @@ class QueueDock(QDockWidget):
             b.setDefault(save_failed)
             self._label_save_to()
 
+    def cancel_words(self, recs: list[Any]) -> tuple[str, str]:
+        """The Cancel button's words and tooltip for these tasks: what the click will do, before the click."""
+        kinds = {cancel_kind(r) for r in recs} - {""}
+        if kinds == {"stop"}:
+            return self.tr("Stop tracking — still billed"), self.tr(
+                "The service is generating it: it cannot be canceled and will be billed. Let it finish: the "
+                "video is downloaded when ready. Stopping only stops watching it here; you can Resume tracking "
+                "later.")
+        if "stop" in kinds:
+            return self.tr("Cancel or stop tracking"), self.tr(
+                "Tasks not sent yet are canceled and not billed. Tasks the service is already generating "
+                "cannot be canceled: they are only no longer watched here, and are still billed.")
+        if "ask" in kinds:
+            return self.tr("Cancel"), self.tr(
+                "The service can still cancel a queued task; if it does, nothing is billed. If it has just "
+                "started, it is only no longer watched here (and is billed).")
+        return self.tr("Cancel"), self.tr("Nothing has been sent; nothing is billed.")
+
     # -- actions -----------------------------------------------------------------------------
     def do(self, action: str, recs: list[Any] | None = None) -> None:
         recs = recs if recs is not None else self.selected_records()
         if not recs:
             return
+        self.notice.dismiss()                  # the next action ends an offer to undo
         rec = recs[0]
         eng = self.session.engine
         if action == "play" and rec.output_path:
             self.play.emit(rec)
         elif action == "open" and rec.output_path:
-            desktop.open_path(rec.output_path)
+            desktop.open_or_copy(self, rec.output_path)
         elif action == "folder" and rec.output_path:
-            desktop.show_in_folder(rec.output_path)
+            desktop.reveal_or_copy(self, rec.output_path)
         elif action == "again":
             self.run_again.emit(rec.request, False)
         elif action == "repeat" and has_seed(rec):
@@ -511,21 +658,42 @@ class QueueDock(QDockWidget):
             QGuiApplication.clipboard().setText("\n".join(r.task_id for r in recs if r.task_id))
         elif action == "copy_request":
             QGuiApplication.clipboard().setText("\n".join(i for r in recs for i in r.request_ids))
+        elif action in ("archive", "remove"):
+            self.archive(recs)
         elif eng is not None:
-            with self.model.bulk() if len(recs) > 20 else contextlib.nullcontext():
-                self._act_on(eng, action, recs)
+            live = [eng.get(r.id) or r for r in recs]     # the click may land after the task moved on
+            if action == "cancel" and not any(r.can_cancel for r in live):
+                self.notice.show_message(self.too_late(live))
+                return
+            for r in live:
+                if action == "cancel" and r.can_cancel:
+                    spawn(eng.cancel(r.id), name=f"cancel:{r.id}")
+                elif action == "retry" and r.can_retry_download:
+                    spawn(eng.retry_download(r.id), name=f"retry:{r.id}")
+                elif action == "resume" and r.can_resume:
+                    spawn(eng.resume(r.id), name=f"resume:{r.id}")
 
-    @staticmethod
-    def _act_on(eng: Any, action: str, recs: list[Any]) -> None:
-        for r in recs:
-            if action == "cancel" and r.can_cancel:
-                spawn(eng.cancel(r.id), name=f"cancel:{r.id}")
-            elif action == "retry" and r.can_retry_download:
-                spawn(eng.retry_download(r.id), name=f"retry:{r.id}")
-            elif action == "resume" and r.can_resume:
-                spawn(eng.resume(r.id), name=f"resume:{r.id}")
-            elif action == "remove" and r.state.terminal:
-                eng.remove(r.id)
+    def too_late(self, recs: list[Any]) -> str:
+        if all(r.state == State.DONE for r in recs):
+            return self.tr("Too late to cancel: it had already finished.")
+        return self.tr("Too late to cancel: it had already ended (%1).").replace("%1", tx(recs[0].state.label))
+
+    def archive(self, recs: list[Any]) -> None:
+        """Take ended tasks off the queue (the library keeps them); the notice offers Undo."""
+        eng = self.session.engine
+        ids = [r.id for r in recs if archivable(r)]
+        if eng is None or not ids:
+            return
+        with self.model.bulk() if len(ids) > 20 else contextlib.nullcontext():
+            eng.mark(ids, archived=True)
+        self.notice.show_message(self.tr("Archived %n tasks.", "", len(ids)), undo=lambda: self._unarchive(ids))
+
+    def _unarchive(self, ids: list[int]) -> None:
+        eng = self.session.engine
+        if eng is None:
+            return
+        with self.model.bulk() if len(ids) > 20 else contextlib.nullcontext():
+            eng.mark(ids, archived=False)
 
     def save_to(self, recs: list[Any]) -> None:
         """Fetch finished videos again (free while their link lives) into a folder the person picks."""
@@ -540,17 +708,15 @@ class QueueDock(QDockWidget):
             spawn(eng.retry_download(r.id, out_dir=folder), name=f"save-to:{r.id}")
 
     def clear_finished(self) -> None:
-        eng = self.session.engine
-        if eng is None:
-            return
-        with self.model.bulk():
-            for rec in [r for r in self.model.records() if r.state in (State.DONE, State.CANCELED)]:
-                eng.remove(rec.id)
+        """"Archive finished": done and canceled tasks leave the queue, with Undo (nothing is deleted)."""
+        self.notice.dismiss()
+        self.archive([r for r in self.model.records() if r.state in (State.DONE, State.CANCELED)])
 
     def open_output_folder(self) -> None:
+        self.notice.dismiss()
         folder = Path(self.session.config.out_dir)
         folder.mkdir(parents=True, exist_ok=True)
-        desktop.open_path(folder)
+        desktop.open_or_copy(self, folder)
 
     def _double_clicked(self, index: QModelIndex) -> None:
         rec = self.model.record(index)
@@ -572,12 +738,14 @@ class QueueDock(QDockWidget):
         rec = recs[0]
         menu = QMenu(self)
         menu.setObjectName("queueMenu")
+        menu.setToolTipsVisible(True)
         done = bool(rec.output_path and rec.state == State.DONE)
 
-        def add(text: str, key: str, enabled: bool) -> QAction:
+        def add(text: str, key: str, enabled: bool, tip: str = "") -> QAction:
             a = menu.addAction(text)
             a.setObjectName(f"menu_{key}")
             a.setEnabled(enabled)
+            a.setToolTip(tip or text)
             a.triggered.connect(lambda _c=False, k=key: self.do(k, recs))
             return a
 
@@ -586,7 +754,8 @@ class QueueDock(QDockWidget):
         add(self.tr("Show in folder"), "folder", done)
         add(self.tr("Save to… (free)"), "save_to", any(can_save_to(r) for r in recs))
         menu.addSeparator()
-        add(self.tr("Cancel"), "cancel", any(r.can_cancel for r in recs))
+        cancel_text, cancel_tip = self.cancel_words(recs)
+        add(cancel_text, "cancel", any(r.can_cancel for r in recs), cancel_tip)
         add(self.tr("Retry download (free)"), "retry", any(r.can_retry_download for r in recs))
         add(self.tr("Resume tracking"), "resume", any(r.can_resume for r in recs))
         again = menu.addMenu(self.tr("Run again"))
@@ -606,15 +775,34 @@ class QueueDock(QDockWidget):
         add(self.tr("Copy task id"), "copy_task", any(r.task_id for r in recs))
         add(self.tr("Copy request id"), "copy_request", any(r.request_ids for r in recs))
         menu.addSeparator()
-        add(self.tr("Remove from list"), "remove", any(r.state.terminal for r in recs))
+        add(self.tr("Archive"), "archive", any(archivable(r) for r in recs), self.archive_tip())
         return menu
 
+    def archive_tip(self) -> str:
+        return self.tr("Take it off the queue; it stays in the library with its video. You can undo this.")
+
     # -- look --------------------------------------------------------------------------------
+    def _fit_columns(self) -> None:
+        """Keep the prompt readable in a narrow dock: drop the thumbnails, then squeeze the other columns."""
+        t = self.table
+        avail = t.width() - 2 * t.frameWidth() - t.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        widths = dict(self.WIDTHS)
+        if self.width() < self.PREVIEW_MIN_DOCK:
+            widths[Col.PREVIEW] = 0
+        for col, w in self.SQUEEZE:
+            if avail - sum(widths.values()) >= self.PROMPT_MIN:
+                break
+            widths[col] = min(widths[col], w)
+        t.setColumnHidden(Col.PREVIEW, widths.pop(Col.PREVIEW) == 0)
+        for col, w in widths.items():
+            if t.columnWidth(col) != w:
+                t.setColumnWidth(col, w)
+
     def _update_summary(self) -> None:
         recs = self.model.records()
         active = self.model.active_count()
         done = sum(1 for r in recs if r.state == State.DONE)
-        failed = sum(1 for r in recs if r.state in FAILED_LIKE or r.state in NEEDS_DECISION)
+        failed = sum(1 for r in recs if needs_attention(r))
         parts = [self.tr("%n working", "", active), self.tr("%n done", "", done)]
         if failed:
             parts.append(self.tr("%n need attention", "", failed))
@@ -629,16 +817,22 @@ class QueueDock(QDockWidget):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Queue"))
+        self.table.setAccessibleName(self.tr("Tasks"))
+        self.details.setAccessibleName(self.tr("Task details"))
         self.folder_button.setText(self.tr("Open output folder"))
-        self.clear_button.setText(self.tr("Clear finished"))
-        self.clear_button.setToolTip(self.tr("Remove done and canceled tasks from the list (the videos stay)"))
+        self.clear_button.setText(self.tr("Archive finished"))
+        self.clear_button.setToolTip(self.tr("Take done and canceled tasks off the queue. They stay in the "
+                                             "library with their videos; nothing is deleted, and you can undo it."))
         labels = {"play": self.tr("Play"), "folder": self.tr("Show in folder"), "retry": self.tr("Retry download"),
                   "resume": self.tr("Resume"), "cancel": self.tr("Cancel"),
                   "again": self.tr("Run again: new variation"), "repeat": self.tr("Exact repeat"),
-                  "remove": self.tr("Remove"), "save_to": ""}
+                  "remove": self.tr("Archive"), "save_to": ""}
         for key, b in self._buttons.items():
             b.setText(labels[key])
         self._label_save_to()
+        self._buttons["remove"].setToolTip(self.archive_tip())
+        self._buttons["resume"].setToolTip(self.tr("Watch the task on the service again and download the video "
+                                                   "when it is ready; nothing is billed again"))
         self._buttons["retry"].setToolTip(self.tr("Download the finished video again; this costs nothing"))
         self._buttons["save_to"].setToolTip(self.tr("Download the finished video again into a folder you choose; "
                                                     "this costs nothing while the service keeps the link"))
@@ -646,6 +840,7 @@ class QueueDock(QDockWidget):
                                                   "form with a random seed, so Generate makes a different video"))
         self._buttons["repeat"].setToolTip(self.tr("Exact repeat (same seed): the settings and the seed go back "
                                                    "into the form for one video, the same video again"))
+        self.notice.retranslate()
         self.model.retranslate()
         self._update_summary()
         self._selection_changed()
@@ -658,6 +853,10 @@ class QueueDock(QDockWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
 
 
 def has_seed(rec: Any) -> bool:
