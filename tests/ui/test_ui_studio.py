@@ -27,7 +27,7 @@ def test_pages_and_shortcuts_work_from_the_keyboard(qtbot, run, data_dir):
         async with open_app(data_dir) as app:
             w = app.window
             qtbot.waitExposed(w)
-            assert w.pages.currentWidget() is w.studio and w.library is None      # the library is made on demand
+            assert w.pages.currentWidget() is w.create_page and w.library is None      # the library is made on demand
             assert w.act_settings.shortcut().toString() == "Ctrl+,"              # on Linux too
             assert "Ctrl+," in [k.toString() for k in w.act_settings.shortcuts()]
             w.activateWindow()

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QSystemTrayIcon,
+    QTabBar,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -110,9 +111,30 @@ class MainWindow(QMainWindow):
         self.studio.setStretchFactor(0, 0)
         self.studio.setStretchFactor(1, 1)
         self.library: Any = None            # the Library page, made when first shown
+        # The families' tab bar spans the whole width above form and result (the form column alone is too
+        # narrow for fourteen tabs); it drives the form stack, whose own bar is hidden.
+        self.family_bar = QTabBar(self)
+        self.family_bar.setObjectName("familyBar")
+        self.family_bar.setDocumentMode(True)
+        self.family_bar.setExpanding(False)
+        self.family_bar.setUsesScrollButtons(True)
+        self.family_bar.setElideMode(Qt.TextElideMode.ElideNone)
+        self.family_bar.setDrawBase(True)
+        for tab in self.family_tabs.values():
+            self.family_bar.addTab(family_title(tab.family).replace("&", "&&"))
+        self.tabs.tabBar().hide()
+        self.family_bar.currentChanged.connect(self.tabs.setCurrentIndex)
+        self.tabs.currentChanged.connect(self.family_bar.setCurrentIndex)
+        self.create_page = QWidget(self)
+        self.create_page.setObjectName("createPage")
+        cp = QVBoxLayout(self.create_page)
+        cp.setContentsMargins(0, 0, 0, 0)
+        cp.setSpacing(0)
+        cp.addWidget(self.family_bar)
+        cp.addWidget(self.studio, 1)
         self.pages = QStackedWidget(self)
         self.pages.setObjectName("pages")
-        self.pages.addWidget(self.studio)
+        self.pages.addWidget(self.create_page)
         self.setCentralWidget(self.pages)
         self.setAcceptDrops(True)
         self._compares: list[Any] = []
@@ -342,7 +364,7 @@ class MainWindow(QMainWindow):
         if name == "library":
             self.pages.setCurrentWidget(self.ensure_library())
         else:
-            self.pages.setCurrentWidget(self.studio)
+            self.pages.setCurrentWidget(self.create_page)
         self.page_buttons[name].setChecked(True)
         self.config.page = name
 
@@ -810,7 +832,9 @@ class MainWindow(QMainWindow):
             self.page_buttons[name].setToolTip(tip)
             self.page_buttons[name].setAccessibleName(text)
         for tab in self.family_tabs.values():
-            self.tabs.setTabText(self.tabs.indexOf(tab), family_title(tab.family).replace("&", "&&"))
+            i = self.tabs.indexOf(tab)
+            self.tabs.setTabText(i, family_title(tab.family).replace("&", "&&"))
+            self.family_bar.setTabText(i, family_title(tab.family).replace("&", "&&"))
         self.update_badge()
         self.update_guest_banner()
         if self._note is not None and self.statusBar().currentMessage():
