@@ -1,6 +1,13 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en">
 <context>
+    <name>CompareView</name>
+    <message numerus="yes">
+        <source>Compare %n takes</source>
+        <translation><numerusform>Compare %n take</numerusform><numerusform>Compare %n takes</numerusform></translation>
+    </message>
+</context>
+<context>
     <name>DecisionPanel</name>
     <message numerus="yes">
         <source>Tasks on the service that could be this one (%n):</source>
@@ -68,6 +75,37 @@
         <source>Make %n videos</source>
         <translation><numerusform>Make %n videos</numerusform><numerusform>Make %n videos</numerusform></translation>
     </message>
+    <message numerus="yes">
+        <source>%n files are not on this computer any more: drop them again where they are marked.</source>
+        <translation><numerusform>%n files are not on this computer any more: drop them again where they are marked.</numerusform><numerusform>%n files are not on this computer any more: drop them again where they are marked.</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>LibraryView</name>
+    <message numerus="yes">
+        <source>%Ln result(s)</source>
+        <translation><numerusform>%Ln result</numerusform><numerusform>%Ln results</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n video(s)?</source>
+        <translation><numerusform>Delete %n video?</numerusform><numerusform>Delete %n videos?</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n video(s) moved to the trash.</source>
+        <translation><numerusform>%n video moved to the trash.</numerusform><numerusform>%n videos moved to the trash.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n video(s) could not be moved to the system trash. Their files are kept.</source>
+        <translation><numerusform>%n video could not be moved to the system trash. Their files are kept.</numerusform><numerusform>%n videos could not be moved to the system trash. Their files are kept.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Nothing was deleted for %n video(s).</source>
+        <translation><numerusform>Nothing was deleted for %n video.</numerusform><numerusform>Nothing was deleted for %n videos.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n video(s) could not be deleted; their files are kept.</source>
+        <translation><numerusform>%n video could not be deleted; their files are kept.</numerusform><numerusform>%n videos could not be deleted; their files are kept.</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -102,6 +140,10 @@
 </context>
 <context>
     <name>QueueDock</name>
+    <message numerus="yes">
+        <source>Archived %n tasks.</source>
+        <translation><numerusform>Archived %n task.</numerusform><numerusform>Archived %n tasks.</numerusform></translation>
+    </message>
     <message numerus="yes">
         <source>%n working</source>
         <translation><numerusform>%n working</numerusform><numerusform>%n working</numerusform></translation>

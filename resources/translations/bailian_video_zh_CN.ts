@@ -4,14 +4,6 @@
 <context>
     <name>BeforeAfter</name>
     <message>
-        <source>Pause</source>
-        <translation>暂停</translation>
-    </message>
-    <message>
-        <source>Play</source>
-        <translation>播放</translation>
-    </message>
-    <message>
         <source>the file is not there (%1)</source>
         <translation>文件不存在（%1）</translation>
     </message>
@@ -44,10 +36,6 @@
         <translation>编辑完成后，视频会显示在这里</translation>
     </message>
     <message>
-        <source>This video cannot be played</source>
-        <translation>无法播放此视频</translation>
-    </message>
-    <message>
         <source>Source video</source>
         <translation>原视频</translation>
     </message>
@@ -58,14 +46,6 @@
     <message>
         <source>Preview position</source>
         <translation>预览进度</translation>
-    </message>
-    <message>
-        <source>Play or pause both videos</source>
-        <translation>同时播放或暂停两个视频</translation>
-    </message>
-    <message>
-        <source>Sound from:</source>
-        <translation>声音来自：</translation>
     </message>
     <message>
         <source>Sound from the source video</source>
@@ -113,6 +93,103 @@
         <source>Not set (the model decides)</source>
         <extracomment>words after a choice&apos;s label, by value (its price: &quot;720P — ¥0.60/s&quot;)</extracomment>
         <translation>不指定（由模型决定）</translation>
+    </message>
+    <message>
+        <source>follows the input</source>
+        <translation>跟随输入</translation>
+    </message>
+    <message>
+        <source>landscape</source>
+        <translation>横屏</translation>
+    </message>
+    <message>
+        <source>portrait</source>
+        <translation>竖屏</translation>
+    </message>
+    <message>
+        <source>square</source>
+        <translation>方形</translation>
+    </message>
+</context>
+<context>
+    <name>CompareView</name>
+    <message>
+        <source>On</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Function</source>
+        <translation>功能</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>费用</translation>
+    </message>
+    <message>
+        <source>Took</source>
+        <translation>用时</translation>
+    </message>
+    <message>
+        <source>Take %1</source>
+        <translation>第 %1 条</translation>
+    </message>
+    <message>
+        <source>seed %1</source>
+        <translation>种子 %1</translation>
+    </message>
+    <message>
+        <source>Compare takes 2 to 4 videos at a time (chosen: %1).</source>
+        <translation>一次可对比 2–4 个视频（当前选了 %1 个）。</translation>
+    </message>
+    <message>
+        <source>Takes, played in step</source>
+        <translation>同步播放的各条视频</translation>
+    </message>
+    <message numerus="yes">
+        <source>Compare %n takes</source>
+        <translation>
+            <numerusform>对比 %n 条视频</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>What differs</source>
+        <translation>不同之处</translation>
+    </message>
+    <message>
+        <source>These takes were made with the same settings.</source>
+        <translation>这几条视频的设置完全相同。</translation>
+    </message>
+    <message>
+        <source>Same in all: %1</source>
+        <translation>全部相同：%1</translation>
+    </message>
+    <message>
+        <source>Words in bold differ between the takes.</source>
+        <translation>加粗的词在各条之间不同。</translation>
+    </message>
+    <message>
+        <source>Use these settings</source>
+        <translation>使用这些设置</translation>
+    </message>
+    <message>
+        <source>Use the settings of take %1</source>
+        <translation>使用第 %1 条的设置</translation>
+    </message>
+    <message>
+        <source>This take has no video.</source>
+        <translation>这一条没有视频。</translation>
     </message>
 </context>
 <context>
@@ -296,14 +373,26 @@
     </message>
 </context>
 <context>
+    <name>Desktop</name>
+    <message>
+        <source>No file manager answered. The path is copied: %1 — paste it into your file manager.</source>
+        <extracomment>How long to wait for a launcher&apos;s verdict. ``xdg-open`` and ``open`` fail within a fraction of a second when no application is registered; one still running after this has started something.</extracomment>
+        <translation>没有文件管理器响应。路径已复制：%1，请粘贴到文件管理器中打开。</translation>
+    </message>
+    <message>
+        <source>No app answered to open it. The path is copied: %1 — paste it into a player or your file manager.</source>
+        <translation>没有应用响应打开请求。路径已复制：%1，请粘贴到播放器或文件管理器中打开。</translation>
+    </message>
+    <message>
+        <source>Path copied</source>
+        <translation>路径已复制</translation>
+    </message>
+</context>
+<context>
     <name>DetailsPane</name>
     <message>
         <source>Select a task to see its details.</source>
         <translation>选择一个任务查看详情。</translation>
-    </message>
-    <message>
-        <source>No preview</source>
-        <translation>无预览</translation>
     </message>
     <message>
         <source>Created %1</source>
@@ -363,10 +452,6 @@
         <translation>无法读取</translation>
     </message>
     <message>
-        <source>Could not read %1: %2. Is it really an image, audio or video file?</source>
-        <translation>无法读取 %1：%2。它确实是图片、音频或视频文件吗？</translation>
-    </message>
-    <message>
         <source>%1 was not used: %2</source>
         <translation>未采用 %1：%2</translation>
     </message>
@@ -391,6 +476,10 @@
         <translation>未知类型的文件</translation>
     </message>
     <message>
+        <source>%1 — not on this computer any more; drop it again.</source>
+        <translation>%1 已不在这台电脑上，请重新拖入。</translation>
+    </message>
+    <message>
         <source>“%1” takes at most %2 files; not used: %3</source>
         <translation>“%1”最多 %2 个文件；未使用：%3</translation>
     </message>
@@ -405,6 +494,54 @@
     <message>
         <source>It is %1, over the %2 limit.</source>
         <translation>文件 %1，超过 %2 上限。</translation>
+    </message>
+    <message>
+        <source>a text file</source>
+        <translation>文本文件</translation>
+    </message>
+    <message>
+        <source>a PDF document</source>
+        <translation>PDF 文档</translation>
+    </message>
+    <message>
+        <source>a Word document</source>
+        <translation>Word 文档</translation>
+    </message>
+    <message>
+        <source>a spreadsheet</source>
+        <translation>电子表格</translation>
+    </message>
+    <message>
+        <source>a presentation</source>
+        <translation>演示文稿</translation>
+    </message>
+    <message>
+        <source>a compressed archive</source>
+        <translation>压缩包</translation>
+    </message>
+    <message>
+        <source>a web page</source>
+        <translation>网页</translation>
+    </message>
+    <message>
+        <source>a data file</source>
+        <translation>数据文件</translation>
+    </message>
+    <message>
+        <source>a program</source>
+        <translation>程序</translation>
+    </message>
+    <message>
+        <source>%1 is %2, not an image, audio clip or video.</source>
+        <translation>%1 是%2，不是图片、音频或视频。</translation>
+    </message>
+    <message>
+        <source>%1 could not be opened as %2; the file may be damaged or incomplete.</source>
+        <translation>无法将 %1 作为%2打开，文件可能已损坏或不完整。</translation>
+    </message>
+    <message>
+        <source>%1 is not an image, audio clip or video that this app can read.</source>
+        <translation>%1 不是本应用能读取的图片、音频或视频。</translation>
     </message>
     <message>
         <source>a document</source>
@@ -506,6 +643,22 @@
         <source>Drop a video here</source>
         <translation>把视频拖到这里</translation>
     </message>
+    <message>
+        <source>%1: choose a file</source>
+        <translation>%1：选择文件</translation>
+    </message>
+    <message>
+        <source>%1: paste from the clipboard</source>
+        <translation>%1：从剪贴板粘贴</translation>
+    </message>
+    <message>
+        <source>%1: link</source>
+        <translation>%1：链接</translation>
+    </message>
+    <message>
+        <source>%1: clear</source>
+        <translation>%1：清除</translation>
+    </message>
     <message numerus="yes">
         <source>Drop up to %n images here</source>
         <translation>
@@ -519,6 +672,10 @@
     <message>
         <source>Drop a document here</source>
         <translation>把文档拖到这里</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
     </message>
     <message>
         <source>Browse…</source>
@@ -545,7 +702,7 @@
     <name>FamilyTab</name>
     <message>
         <source>/s</source>
-        <extracomment>editors whose value is files (not remembered as text between runs)</extracomment>
+        <extracomment>editors whose value is files (not remembered as text between runs) the &quot;app&quot; of the JSON this app writes beside each video (engine/outputs.py) the resolution of a model&apos;s first use: sharp enough to judge, and the cheaper tier on most models</extracomment>
         <translation>/秒</translation>
     </message>
     <message>
@@ -777,6 +934,16 @@
         <translation>不是图片、音频或视频文件：%1</translation>
     </message>
     <message>
+        <source>1 file is not on this computer any more: drop it again where it is marked.</source>
+        <translation>有 1 个文件已不在这台电脑上：请在标红处重新拖入。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n files are not on this computer any more: drop them again where they are marked.</source>
+        <translation>
+            <numerusform>有 %n 个文件已不在这台电脑上：请在标红处重新拖入。</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Price per second of finished video, by resolution. Only successful videos are billed.</source>
         <translation>按生成视频的秒数计价，分辨率不同价格不同。只有成功的视频才计费。</translation>
     </message>
@@ -823,6 +990,10 @@
     <message>
         <source>How many videos to make from these settings (each one is billed)</source>
         <translation>用这些设置生成几个视频（每个单独计费）</translation>
+    </message>
+    <message>
+        <source>Number of videos</source>
+        <translation>视频数量</translation>
     </message>
     <message>
         <source>Add to the queue (Ctrl+Enter)</source>
@@ -904,12 +1075,15 @@
     <name>ItemView</name>
     <message>
         <source>Remove this file</source>
-        <extracomment>the order files were given in, across every zone (which of several zones got the newest) a tile of a strip (a zone that holds several files: references, a list of images)</extracomment>
         <translation>移除这个文件</translation>
     </message>
     <message>
         <source>Checking…</source>
         <translation>检查中…</translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation>找不到</translation>
     </message>
     <message>
         <source>Link</source>
@@ -930,6 +1104,287 @@
     <message>
         <source>%1 s</source>
         <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>Remove the mark</source>
+        <translation>移除标记</translation>
+    </message>
+    <message>
+        <source>Remove %1</source>
+        <translation>移除 %1</translation>
+    </message>
+</context>
+<context>
+    <name>Library</name>
+    <message>
+        <source>d MMM</source>
+        <comment>date of a video this year</comment>
+        <extracomment>date filter → days back from today&apos;s midnight (0: since midnight) every row&apos;s flags (made once: selecting 10,000 rows asks for them 10,000 times)</extracomment>
+        <translation>M月d日</translation>
+    </message>
+    <message>
+        <source>d MMM yyyy</source>
+        <comment>date of a video of an earlier year</comment>
+        <translation>yyyy年M月d日</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryView</name>
+    <message>
+        <source>Search prompts, models and task ids</source>
+        <translation>搜索提示词、模型或任务 ID</translation>
+    </message>
+    <message>
+        <source>Search the library</source>
+        <translation>搜索作品库</translation>
+    </message>
+    <message>
+        <source>All kinds</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <source>Kind of video</source>
+        <translation>视频类型</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Any state</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Failed or needs attention</source>
+        <translation>失败或待处理</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>全部时间</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>最近 30 天</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Newest first</source>
+        <translation>最新优先</translation>
+    </message>
+    <message>
+        <source>Oldest first</source>
+        <translation>最早优先</translation>
+    </message>
+    <message>
+        <source>Cost: high to low</source>
+        <translation>费用从高到低</translation>
+    </message>
+    <message>
+        <source>Longest first</source>
+        <translation>时长最长优先</translation>
+    </message>
+    <message>
+        <source>Sort</source>
+        <translation>排序</translation>
+    </message>
+    <message>
+        <source>Show only the videos you starred</source>
+        <translation>只显示你收藏的视频</translation>
+    </message>
+    <message>
+        <source>Favourites only</source>
+        <translation>仅显示收藏</translation>
+    </message>
+    <message>
+        <source>Archived</source>
+        <translation>已归档</translation>
+    </message>
+    <message>
+        <source>Also show videos you archived (they are marked “Archived”)</source>
+        <translation>同时显示已归档的视频（标有“已归档”）</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Play in the studio (double-click or Enter)</source>
+        <translation>在工作室中播放（双击或按回车）</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>Use these settings</source>
+        <translation>使用这些设置</translation>
+    </message>
+    <message>
+        <source>Fill the form with this video&apos;s model, prompt, files and settings</source>
+        <translation>用这个视频的模型、提示词、文件和参数填写表单</translation>
+    </message>
+    <message>
+        <source>Open in system player</source>
+        <translation>用系统播放器打开</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>★ Favourite</source>
+        <translation>★ 收藏</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <source>Your videos</source>
+        <translation>你的视频</translation>
+    </message>
+    <message>
+        <source>All models</source>
+        <translation>全部模型</translation>
+    </message>
+    <message>
+        <source>★ Favourites</source>
+        <translation>★ 收藏</translation>
+    </message>
+    <message>
+        <source>☆ Favourites</source>
+        <translation>☆ 收藏</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln result(s)</source>
+        <translation>
+            <numerusform>%Ln 个结果</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No videos yet — what you make appears here</source>
+        <translation>还没有视频——你生成的视频会出现在这里</translation>
+    </message>
+    <message>
+        <source>Nothing matches — clear the filters</source>
+        <translation>没有符合条件的视频——请清除筛选</translation>
+    </message>
+    <message>
+        <source>Watch the selected videos side by side</source>
+        <translation>并排观看所选视频</translation>
+    </message>
+    <message>
+        <source>Select 2 to 4 finished videos to compare them</source>
+        <translation>选择 2 到 4 个已完成的视频进行对比</translation>
+    </message>
+    <message>
+        <source>Star or unstar the selected videos</source>
+        <translation>收藏或取消收藏所选视频</translation>
+    </message>
+    <message>
+        <source>Unarchive</source>
+        <translation>取消归档</translation>
+    </message>
+    <message>
+        <source>Archive</source>
+        <translation>归档</translation>
+    </message>
+    <message>
+        <source>Archived videos leave the queue and stay here, marked “Archived”</source>
+        <translation>归档的视频会离开队列，仍保留在这里并标为“已归档”</translation>
+    </message>
+    <message>
+        <source>Move the selected videos to the system trash (Delete)</source>
+        <translation>将所选视频移到系统回收站（Delete 键）</translation>
+    </message>
+    <message>
+        <source>Tasks still in progress can&apos;t be deleted — cancel them in the queue first</source>
+        <translation>进行中的任务不能删除——请先在队列中取消</translation>
+    </message>
+    <message>
+        <source>Delete videos</source>
+        <translation>删除视频</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n video(s)?</source>
+        <translation>
+            <numerusform>删除 %n 个视频？</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The video files and their settings files (.json) go to the system trash, where you can restore them. They leave the library.</source>
+        <translation>视频文件及其设置文件（.json）会移到系统回收站，可以从那里恢复。它们将从作品库中移除。</translation>
+    </message>
+    <message>
+        <source>Move to trash</source>
+        <translation>移到回收站</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n video(s) moved to the trash.</source>
+        <translation>
+            <numerusform>已将 %n 个视频移到回收站。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The trash is not available</source>
+        <translation>回收站不可用</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n video(s) could not be moved to the system trash. Their files are kept.</source>
+        <translation>
+            <numerusform>有 %n 个视频无法移到系统回收站，文件已保留。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Delete them permanently instead? This cannot be undone.</source>
+        <translation>要改为永久删除吗？此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>Delete permanently</source>
+        <translation>永久删除</translation>
+    </message>
+    <message>
+        <source>Keep the files</source>
+        <translation>保留文件</translation>
+    </message>
+    <message numerus="yes">
+        <source>Nothing was deleted for %n video(s).</source>
+        <translation>
+            <numerusform>%n 个视频均未删除。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n video(s) could not be deleted; their files are kept.</source>
+        <translation>
+            <numerusform>有 %n 个视频无法删除，文件已保留。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1191,6 +1646,11 @@
 <context>
     <name>MediaEditor</name>
     <message>
+        <source>More inputs: %1</source>
+        <extracomment>a first and a last frame side by side (the first &amp; last frame tab); elsewhere two *required* ones</extracomment>
+        <translation>更多输入：%1</translation>
+    </message>
+    <message>
         <source>This model takes no media of type %1; those items were left out.</source>
         <translation>这个模型不接受 %1 类型的素材；这些素材已略去。</translation>
     </message>
@@ -1243,6 +1703,7 @@
     </message>
     <message>
         <source>up to %1 MB</source>
+        <extracomment>the order files were given in, across every zone (which of several zones got the newest) a tile of a strip (a zone that holds several files: references, a list of images)</extracomment>
         <translation>不超过 %1 MB</translation>
     </message>
     <message>
@@ -1285,8 +1746,12 @@
 <context>
     <name>ModelPicker</name>
     <message>
-        <source>%1 · new</source>
+        <source>Model</source>
         <extracomment>the second line of an entry (price, length, sound, or why it cannot be picked) True on a maker&apos;s heading row</extracomment>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>%1 · new</source>
         <translation>%1 · 新</translation>
     </message>
     <message>
@@ -1339,6 +1804,17 @@
     </message>
 </context>
 <context>
+    <name>NoticeBar</name>
+    <message>
+        <source>Queue message</source>
+        <translation>队列消息</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+</context>
+<context>
     <name>NumberEditor</name>
     <message>
         <source> s</source>
@@ -1350,33 +1826,6 @@
     <message>
         <source>Default</source>
         <translation>默认</translation>
-    </message>
-</context>
-<context>
-    <name>PlayerDialog</name>
-    <message>
-        <source>The file is no longer there: %1</source>
-        <translation>文件已不存在：%1</translation>
-    </message>
-    <message>
-        <source>This video cannot be played here (%1). Use “Open in system player”.</source>
-        <translation>无法在这里播放该视频（%1）。请使用“用系统播放器打开”。</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>暂停</translation>
-    </message>
-    <message>
-        <source>Play</source>
-        <translation>播放</translation>
-    </message>
-    <message>
-        <source>Open in system player</source>
-        <translation>用系统播放器打开</translation>
-    </message>
-    <message>
-        <source>Show in folder</source>
-        <translation>在文件夹中显示</translation>
     </message>
 </context>
 <context>
@@ -1452,10 +1901,6 @@
         <source>Copy request id</source>
         <translation>复制请求 ID</translation>
     </message>
-    <message>
-        <source>Remove from list</source>
-        <translation>从列表中移除</translation>
-    </message>
     <message numerus="yes">
         <source>%n working</source>
         <translation>
@@ -1491,20 +1936,16 @@
         <translation>打开输出文件夹</translation>
     </message>
     <message>
-        <source>Clear finished</source>
-        <translation>清除已完成</translation>
-    </message>
-    <message>
-        <source>Remove done and canceled tasks from the list (the videos stay)</source>
-        <translation>从列表中移除已完成和已取消的任务（视频文件保留）</translation>
-    </message>
-    <message>
         <source>Retry download</source>
         <translation>重新下载</translation>
     </message>
     <message>
         <source>Resume</source>
         <translation>继续跟踪</translation>
+    </message>
+    <message>
+        <source>Watch the task on the service again and download the video when it is ready; nothing is billed again</source>
+        <translation>重新跟踪服务端的任务，视频生成后自动下载；不会重复计费</translation>
     </message>
     <message>
         <source>Download the finished video again into a folder you choose; this costs nothing while the service keeps the link</source>
@@ -1531,6 +1972,45 @@
         <translation>再次运行</translation>
     </message>
     <message>
+        <source>Stop tracking — still billed</source>
+        <extracomment>column widths when there is room; squeezed in this order (0: hidden) until the prompt keeps PROMPT_MIN</extracomment>
+        <translation>停止跟踪（仍会计费）</translation>
+    </message>
+    <message>
+        <source>The service is generating it: it cannot be canceled and will be billed. Let it finish: the video is downloaded when ready. Stopping only stops watching it here; you can Resume tracking later.</source>
+        <translation>服务端正在生成，无法取消，仍会计费。建议让它完成：生成后会自动下载视频。停止只是不再在这里跟踪它，之后可以“继续跟踪”。</translation>
+    </message>
+    <message>
+        <source>Cancel or stop tracking</source>
+        <translation>取消或停止跟踪</translation>
+    </message>
+    <message>
+        <source>Tasks not sent yet are canceled and not billed. Tasks the service is already generating cannot be canceled: they are only no longer watched here, and are still billed.</source>
+        <translation>尚未发送的任务会被取消，不计费。服务端已在生成的任务无法取消：只是不再在这里跟踪，仍会计费。</translation>
+    </message>
+    <message>
+        <source>The service can still cancel a queued task; if it does, nothing is billed. If it has just started, it is only no longer watched here (and is billed).</source>
+        <translation>排队中的任务服务端仍可取消，取消成功则不计费。如果它刚好已开始生成，则只是不再在这里跟踪（仍会计费）。</translation>
+    </message>
+    <message>
+        <source>Nothing has been sent; nothing is billed.</source>
+        <translation>尚未发送任何内容，不会计费。</translation>
+    </message>
+    <message>
+        <source>Too late to cancel: it had already finished.</source>
+        <translation>来不及取消：任务已经完成。</translation>
+    </message>
+    <message>
+        <source>Too late to cancel: it had already ended (%1).</source>
+        <translation>来不及取消：任务已经结束（%1）。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Archived %n tasks.</source>
+        <translation>
+            <numerusform>已归档 %n 个任务。</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Save the video to…</source>
         <translation>把视频保存到…</translation>
     </message>
@@ -1551,16 +2031,36 @@
         <translation>用相同种子生成 1 个：得到同一个视频</translation>
     </message>
     <message>
+        <source>Archive</source>
+        <translation>归档</translation>
+    </message>
+    <message>
+        <source>Take it off the queue; it stays in the library with its video. You can undo this.</source>
+        <translation>从队列中移出；任务和视频仍保留在作品库中，可以撤销。</translation>
+    </message>
+    <message>
+        <source>Tasks</source>
+        <translation>任务列表</translation>
+    </message>
+    <message>
+        <source>Task details</source>
+        <translation>任务详情</translation>
+    </message>
+    <message>
+        <source>Archive finished</source>
+        <translation>归档已完成</translation>
+    </message>
+    <message>
+        <source>Take done and canceled tasks off the queue. They stay in the library with their videos; nothing is deleted, and you can undo it.</source>
+        <translation>将已完成和已取消的任务移出队列。它们连同视频仍保留在作品库中，不会删除任何内容，也可以撤销。</translation>
+    </message>
+    <message>
         <source>Run again: new variation</source>
         <translation>再来一次：新的变化</translation>
     </message>
     <message>
         <source>Exact repeat</source>
         <translation>完全重复</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>移除</translation>
     </message>
     <message>
         <source>Download the finished video again; this costs nothing</source>
@@ -1571,7 +2071,7 @@
     <name>QueueModel</name>
     <message>
         <source>Preview</source>
-        <extracomment>not a failure: the engine cannot prove what the service did and waits for the person (amber, not red)</extracomment>
+        <extracomment>not a failure: the engine cannot prove what the service did and waits for the person (amber, not red) the generation has taken this many times its usual time: say so instead of creeping towards 99 %</extracomment>
         <translation>预览</translation>
     </message>
     <message>
@@ -1599,8 +2099,56 @@
         <translation>免费</translation>
     </message>
     <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>Waiting — next</source>
+        <translation>等待中：下一个开始</translation>
+    </message>
+    <message>
+        <source>Waiting — %1st in line</source>
+        <translation>等待中：排第 %1 位</translation>
+    </message>
+    <message>
+        <source>Waiting — %1nd in line</source>
+        <translation>等待中：排第 %1 位</translation>
+    </message>
+    <message>
+        <source>Waiting — %1rd in line</source>
+        <translation>等待中：排第 %1 位</translation>
+    </message>
+    <message>
+        <source>Waiting — %1th in line</source>
+        <translation>等待中：排第 %1 位</translation>
+    </message>
+    <message>
+        <source>Queued at the service</source>
+        <translation>已在服务端排队</translation>
+    </message>
+    <message>
+        <source>Taking longer than usual (typically %1)</source>
+        <translation>比平时慢（通常约 %1）</translation>
+    </message>
+    <message>
         <source>%1 ~%2%</source>
         <translation>%1 约 %2%</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>%1 · longer than usual</source>
+        <translation>%1 · 比平时慢</translation>
     </message>
     <message>
         <source>%1 · ~%2 left</source>
@@ -1609,6 +2157,22 @@
     <message>
         <source>%1 · any moment</source>
         <translation>%1 · 即将完成</translation>
+    </message>
+    <message>
+        <source>Nothing has been sent yet. Waiting tasks start oldest first, as the concurrency limits allow.</source>
+        <translation>尚未发送任何内容。等待中的任务按先后顺序开始，受并发上限约束。</translation>
+    </message>
+    <message>
+        <source>The service has the task and starts it when it can; it gives no progress while a task is queued.</source>
+        <translation>服务端已收到任务，会尽快开始；排队期间服务端不提供进度。</translation>
+    </message>
+    <message>
+        <source>This model usually takes about %1. The service gives no progress figures, so the app keeps checking until it is ready.</source>
+        <translation>这个模型通常约需 %1。服务端不提供进度数据，应用会持续查询，直到视频生成完成。</translation>
+    </message>
+    <message>
+        <source>The percentage is an estimate from how long this model usually takes (about %1); the service gives no progress figures.</source>
+        <translation>百分比是按这个模型的通常耗时（约 %1）估算的；服务端不提供进度数据。</translation>
     </message>
     <message>
         <source>Task id: %1</source>
@@ -1630,6 +2194,233 @@
 Choose a tab above, fill in the form and press Generate — your videos appear here with their progress.</source>
         <translation>还没有任务。
 在上方选择一个标签页，填写表单后点“生成”——视频和进度会显示在这里。</translation>
+    </message>
+</context>
+<context>
+    <name>Restore</name>
+    <message>
+        <source>%1 was not made by Bailian Video Studio, so it carries no settings. Open a video this app made, or the .json file saved beside it.</source>
+        <translation>“%1”不是百炼视频工作室生成的，因此不含生成设置。请打开本应用生成的视频，或保存在视频旁的 .json 文件。</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2.</source>
+        <translation>无法打开“%1”：%2。</translation>
+    </message>
+    <message>
+        <source>%1 is not a settings file of Bailian Video Studio. Open a video this app made, or the .json file saved beside it.</source>
+        <translation>“%1”不是百炼视频工作室的设置文件。请打开本应用生成的视频，或保存在视频旁的 .json 文件。</translation>
+    </message>
+    <message>
+        <source>The settings file %1 is damaged and cannot be read (%2).</source>
+        <translation>设置文件“%1”已损坏，无法读取（%2）。</translation>
+    </message>
+    <message>
+        <source>Open %1 instead: the video carries the same settings.</source>
+        <translation>请改为打开“%1”：视频里保存着同样的设置。</translation>
+    </message>
+    <message>
+        <source>Open the video it belongs to instead: the video carries the same settings.</source>
+        <translation>请改为打开它对应的视频：视频里保存着同样的设置。</translation>
+    </message>
+    <message>
+        <source>%1 was made with %2, a model this version of Bailian Video Studio does not know. Update the app to use its settings.</source>
+        <translation>“%1”是用模型 %2 生成的，当前版本的百炼视频工作室不认识这个模型。请更新应用后再使用它的设置。</translation>
+    </message>
+    <message>
+        <source>%1, seed %2</source>
+        <translation>%1，种子 %2</translation>
+    </message>
+    <message>
+        <source>Loaded the settings of “%1” (%2).</source>
+        <translation>已载入“%1”的设置（%2）。</translation>
+    </message>
+    <message>
+        <source>1 file is missing: %1 — drop it again.</source>
+        <translation>缺少 1 个文件：%1，请重新拖入。</translation>
+    </message>
+    <message>
+        <source>%1 files are missing: %2 — drop them again.</source>
+        <translation>缺少 %1 个文件：%2，请重新拖入。</translation>
+    </message>
+</context>
+<context>
+    <name>ResultStage</name>
+    <message>
+        <source>Copied</source>
+        <extracomment>wider than this, the request sits beside the player; narrower, under it</extracomment>
+        <translation>已复制</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy %1</source>
+        <translation>复制%1</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>原视频</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Elapsed %1</source>
+        <translation>已用时 %1</translation>
+    </message>
+    <message>
+        <source>about %1 left</source>
+        <translation>约剩 %1</translation>
+    </message>
+    <message>
+        <source>any moment now</source>
+        <translation>马上就好</translation>
+    </message>
+    <message>
+        <source>estimated cost %1</source>
+        <translation>预计费用 %1</translation>
+    </message>
+    <message>
+        <source>This task was canceled.</source>
+        <translation>此任务已取消。</translation>
+    </message>
+    <message>
+        <source>This app stopped following this task.</source>
+        <translation>本应用已停止跟踪此任务。</translation>
+    </message>
+    <message>
+        <source>The service no longer keeps this result (it keeps them for 24 hours).</source>
+        <translation>服务端已不再保留此结果（结果只保留 24 小时）。</translation>
+    </message>
+    <message>
+        <source>It is not clear whether the service made this task.</source>
+        <translation>无法确定服务端是否已创建此任务。</translation>
+    </message>
+    <message>
+        <source>This task did not make a video.</source>
+        <translation>此任务没有生成视频。</translation>
+    </message>
+    <message>
+        <source>Service code: %1</source>
+        <translation>服务错误码：%1</translation>
+    </message>
+    <message>
+        <source>Decide in the queue what to do with it.</source>
+        <translation>请在队列中决定如何处理它。</translation>
+    </message>
+    <message>
+        <source>Change the settings if needed, then use “Use these settings” and Generate again.</source>
+        <translation>如有需要请先修改设置，然后点“使用这些设置”，再点“生成”。</translation>
+    </message>
+    <message>
+        <source>(no prompt)</source>
+        <translation>（无提示词）</translation>
+    </message>
+    <message>
+        <source>the prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>the seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>费用</translation>
+    </message>
+    <message>
+        <source>%1 (estimate)</source>
+        <translation>%1（预估）</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Took</source>
+        <translation>用时</translation>
+    </message>
+    <message>
+        <source>Elapsed</source>
+        <translation>已用时</translation>
+    </message>
+    <message>
+        <source>Task id</source>
+        <translation>任务 ID</translation>
+    </message>
+    <message>
+        <source>the task id</source>
+        <translation>任务 ID</translation>
+    </message>
+    <message>
+        <source>Request id</source>
+        <translation>请求 ID</translation>
+    </message>
+    <message>
+        <source>the request id</source>
+        <translation>请求 ID</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Your video will play here</source>
+        <translation>你的视频将在这里播放</translation>
+    </message>
+    <message>
+        <source>Fill in the form on the left and press Generate. Double-click any task or library tile to watch it here.</source>
+        <translation>在左侧填好表单，点“生成”。双击任意任务或作品库中的视频，即可在这里观看。</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Use these settings</source>
+        <translation>使用这些设置</translation>
+    </message>
+    <message>
+        <source>Put these settings back into the form, with a new seed</source>
+        <translation>把这些设置填回表单，并换一个新种子</translation>
+    </message>
+    <message>
+        <source>Exact repeat</source>
+        <translation>完全重复</translation>
+    </message>
+    <message>
+        <source>The same settings and the same seed</source>
+        <translation>相同的设置，相同的种子</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Open in system player</source>
+        <translation>用系统播放器打开</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
     </message>
 </context>
 <context>
@@ -2012,106 +2803,124 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
     </message>
 </context>
 <context>
+    <name>TileDelegate</name>
+    <message>
+        <source>The file was moved or deleted</source>
+        <translation>文件已被移动或删除</translation>
+    </message>
+    <message>
+        <source>No picture can be read from this file</source>
+        <translation>无法从这个文件读取画面</translation>
+    </message>
+    <message>
+        <source>Archived</source>
+        <translation>已归档</translation>
+    </message>
+</context>
+<context>
     <name>VideoGrid</name>
     <message>
         <source>Pause</source>
-        <translation type="unfinished">暂停</translation>
+        <extracomment>with the context spelled out, so a subclass (BeforeAfter) finds these translations too</extracomment>
+        <translation>暂停</translation>
     </message>
     <message>
         <source>Play</source>
-        <translation type="unfinished">播放</translation>
+        <translation>播放</translation>
     </message>
     <message>
         <source>Pause (Space)</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停（空格键）</translation>
     </message>
     <message>
         <source>Play (Space)</source>
-        <translation type="unfinished"></translation>
+        <translation>播放（空格键）</translation>
     </message>
     <message>
         <source>Leave full screen</source>
-        <translation type="unfinished"></translation>
+        <translation>退出全屏</translation>
     </message>
     <message>
         <source>Full screen</source>
-        <translation type="unfinished">全屏</translation>
+        <translation>全屏</translation>
     </message>
     <message>
         <source>Leave full screen (Esc)</source>
-        <translation type="unfinished"></translation>
+        <translation>退出全屏（Esc）</translation>
     </message>
     <message>
         <source>Full screen (F)</source>
-        <translation type="unfinished"></translation>
+        <translation>全屏（F）</translation>
     </message>
     <message>
-        <source>The video file is not there any more: %1</source>
-        <translation type="unfinished"></translation>
+        <source>The video file is not there any more:
+%1</source>
+        <translation>视频文件已不在原处：
+%1</translation>
     </message>
     <message>
         <source>This video cannot be played here: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法在这里播放该视频：%1</translation>
     </message>
     <message>
         <source>its format is not supported</source>
-        <translation type="unfinished">不支持该格式</translation>
+        <translation>不支持该格式</translation>
     </message>
     <message>
         <source>Video</source>
-        <translation type="unfinished"></translation>
+        <translation>视频</translation>
     </message>
     <message>
         <source>Hear this video</source>
-        <translation type="unfinished"></translation>
+        <translation>听这个视频的声音</translation>
     </message>
     <message>
         <source>Sound from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>播放“%1”的声音</translation>
     </message>
     <message>
         <source>Video player</source>
-        <translation type="unfinished"></translation>
+        <translation>视频播放器</translation>
     </message>
     <message>
         <source>Position</source>
-        <translation type="unfinished"></translation>
+        <translation>播放进度</translation>
     </message>
     <message>
         <source>Previous frame</source>
-        <translation type="unfinished"></translation>
+        <translation>上一帧</translation>
     </message>
     <message>
         <source>Previous frame (←)</source>
-        <translation type="unfinished"></translation>
+        <translation>上一帧（←）</translation>
     </message>
     <message>
         <source>Next frame</source>
-        <translation type="unfinished"></translation>
+        <translation>下一帧</translation>
     </message>
     <message>
         <source>Next frame (→)</source>
-        <translation type="unfinished"></translation>
+        <translation>下一帧（→）</translation>
     </message>
     <message>
         <source>Loop</source>
-        <translation type="unfinished"></translation>
+        <translation>循环播放</translation>
     </message>
     <message>
         <source>Start again at the end</source>
-        <translation type="unfinished"></translation>
+        <translation>播完后从头再播</translation>
     </message>
     <message>
         <source>Mute</source>
-        <translation type="unfinished"></translation>
+        <translation>静音</translation>
     </message>
     <message>
         <source>Volume</source>
-        <translation type="unfinished"></translation>
+        <translation>音量</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished">时间</translation>
+        <translation>时间</translation>
     </message>
 </context>
 <context>

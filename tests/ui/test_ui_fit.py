@@ -8,7 +8,7 @@ import asyncio
 import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QScrollArea, QWidget
-from ui_helpers import drop, dropped, generate, open_app, until
+from ui_helpers import choose_model, drop, dropped, generate, open_app, until
 
 from bailian_video import catalog
 
@@ -54,11 +54,9 @@ def test_every_tab_fits_small_and_large_windows(qtbot, run, data_dir, lang):
                     for part in (tab.model_combo, tab.generate_button, tab.count, tab.estimate):
                         assert on_screen(part, w), f"{where}: {part.objectName() or part} is cut off"
                     assert on_screen(first_needed(tab), w), f"{where}: the first field is below the fold"
-                    assert tab.inputs_scroll.viewport().height() >= 180, where
+                    assert tab.scroll.viewport().height() >= 180, where
                     # nothing wider than its column: no sideways scrolling in the form
-                    for scroll in (tab.inputs_scroll, tab.params_scroll):
-                        if scroll.isVisible():
-                            assert not scroll.horizontalScrollBar().isVisible(), f"{where}: sideways scrolling"
+                    assert not tab.scroll.horizontalScrollBar().isVisible(), f"{where}: sideways scrolling"
     run(go())
 
 
@@ -71,7 +69,7 @@ def test_a_refusal_further_down_is_scrolled_into_view(qtbot, run, data_dir, asse
             media = tab.input_editors["media"]
             video = media.section("reference_video")
             await asyncio.sleep(0.05)
-            tab.inputs_scroll.verticalScrollBar().setValue(0)
+            tab.scroll.verticalScrollBar().setValue(0)
             # a photo on the video zone: refused, and the message beside the zone comes into view
             drop(video.zone, [assets / "cat.png"])
             await dropped(video.zone)
@@ -81,10 +79,48 @@ def test_a_refusal_further_down_is_scrolled_into_view(qtbot, run, data_dir, asse
             images = media.section("reference_image").zone
             drop(images, [assets / "cat.png"])
             await dropped(images)
-            bar = tab.inputs_scroll.verticalScrollBar()
+            bar = tab.scroll.verticalScrollBar()
             bar.setValue(bar.maximum())
             assert await generate(qtbot, tab) == []
             row = tab.input_rows["prompt"]
             assert row.error.text()
             await until(lambda: on_screen(row.error, app.window), 3, "the prompt's message in view")
+    run(go())
+
+
+def test_first_and_last_frame_sit_side_by_side(qtbot, run, data_dir, assets):
+    """In the first & last frame tab both frames share a row (half the width each), so both frames and the prompt
+    are in sight at 1024×700, as drop zones and as a media list; elsewhere the frames stay one under the other."""
+    async def go():
+        async with open_app(data_dir) as app:
+            w = app.window
+            w.resize(1024, 700)
+            kf = app.tab("kf2v")
+            for model in ("wanx2.1-kf2v-plus", "wan2.7-i2v", "pixverse/pixverse-v6-kf2v"):
+                choose_model(qtbot, kf.model_combo, model)
+                if model == "wanx2.1-kf2v-plus":
+                    first, last = kf.input_editors["first_frame_url"], kf.input_editors["last_frame_url"]
+                else:
+                    media = kf.input_editors["media"]
+                    first, last = media.section("first_frame").zone, media.section("last_frame").zone
+                drop(first, [assets / "first.png"])
+                drop(last, [assets / "last.png"])
+                await dropped(first)
+                await dropped(last)
+                await asyncio.sleep(0.05)
+                kf.scroll.verticalScrollBar().setValue(0)
+                await asyncio.sleep(0.02)
+                a, b = first.mapTo(w, QPoint(0, 0)), last.mapTo(w, QPoint(0, 0))
+                assert a.y() == b.y() and b.x() > a.x() + first.width() // 2, (model, a, b)
+                assert abs(first.width() - last.width()) < 8, model
+                assert first.width() < kf.scroll.viewport().width() // 2 + 8, model
+                for part in (first, last, kf.input_editors["prompt"].edit):
+                    assert on_screen(part, w), f"{model}: {part.objectName()} is not in sight"
+                assert not kf.scroll.horizontalScrollBar().isVisible(), model
+            i2v = app.tab("i2v")
+            choose_model(qtbot, i2v.model_combo, "wan2.7-i2v")
+            media = i2v.input_editors["media"]
+            first, last = media.section("first_frame").zone, media.section("last_frame").zone
+            await asyncio.sleep(0.02)
+            assert last.mapTo(w, QPoint(0, 0)).y() > first.mapTo(w, QPoint(0, 0)).y() + first.height() // 2
     run(go())

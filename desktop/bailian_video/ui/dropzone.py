@@ -9,12 +9,13 @@ import asyncio
 import itertools
 import os
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
@@ -42,8 +43,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import catalog
-from ..catalog import FieldError, InputSpec, Kind
+from .. import catalog, i18n
+from ..catalog import FieldError, InputSpec, Kind, Limits
 from ..catalog.kinds import with_media
 from ..catalog.values import is_local, is_remote, local_path
 from .media_jobs import Preview, guess_kind, load_preview
@@ -54,6 +55,12 @@ THUMB = QSize(128, 96)
 _GIVEN = itertools.count(1)
 #: a tile of a strip (a zone that holds several files: references, a list of images)
 TILE = QSize(112, 84)
+translate = QCoreApplication.translate
+#: what a file that is not media is, by its extension (a refusal names it: "notes.txt is a text file, …")
+FILE_TYPES = {ext: what for what, exts in (
+    ("text", "txt md log rtf"), ("pdf", "pdf"), ("word", "doc docx odt pages"), ("sheet", "xls xlsx csv ods numbers"),
+    ("slides", "ppt pptx odp key"), ("archive", "zip rar 7z gz tgz tar"), ("web", "htm html"),
+    ("data", "json xml yaml yml"), ("program", "exe msi dmg apk sh bat")) for ext in exts.split()}
 
 
 def want_kind(spec: InputSpec) -> str:
@@ -71,6 +78,40 @@ def want_kinds(spec: InputSpec) -> tuple[str, ...]:
 
 def doc_extension(path: str) -> str:
     return os.path.splitext(path.split("?", 1)[0])[1].lower().lstrip(".")
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def limits_words(lim: Limits | None) -> list[str]:
+    """A file input's limits in words: "JPG/PNG", "up to 10 MB", "sides 240–5000 px", "2–30 s" (the media
+    list's words, translated once)."""
+    parts: list[str] = []
+    if lim is None:
+        return parts
+    if lim.formats:
+        parts.append("/".join(f.upper() for f in lim.formats))
+    if lim.max_bytes:
+        parts.append(translate("MediaSection", "up to %1 MB").replace("%1", _num(round(lim.max_bytes / 1024 / 1024, 1))))
+    if lim.min_side and lim.max_side:
+        parts.append(translate("MediaSection", "sides %1–%2 px").replace("%1", str(lim.min_side))
+                     .replace("%2", str(lim.max_side)))
+    elif lim.min_side:
+        parts.append(translate("MediaSection", "sides at least %1 px").replace("%1", str(lim.min_side)))
+    elif lim.max_side:
+        parts.append(translate("MediaSection", "sides up to %1 px").replace("%1", str(lim.max_side)))
+    if lim.min_duration and lim.max_duration:
+        parts.append(translate("MediaSection", "%1–%2 s").replace("%1", _num(lim.min_duration))
+                     .replace("%2", _num(lim.max_duration)))
+    elif lim.max_duration:
+        parts.append(translate("MediaSection", "up to %1 s").replace("%1", _num(lim.max_duration)))
+    return parts
+
+
+def missing_text(name: str) -> str:
+    """What a file of restored settings that is not on this computer says, in its zone and on Generate."""
+    return translate("DropZone", "%1 — not on this computer any more; drop it again.").replace("%1", name)
 
 
 def local_paths(mime: QMimeData) -> tuple[list[str], list[str]]:
@@ -103,6 +144,11 @@ class Item:
     problems: list[str] = field(default_factory=list)   # current model's limits, in words
     size_bytes: int | None = None   # documents (not probed): their size on disk
     seq: int = 0                    # the order it was given in (checks finish in any order)
+    missing: bool = False           # restored settings name it, but it is not on this computer: a mark to fill
+
+    @property
+    def name(self) -> str:
+        return self.value if self.remote else os.path.basename(local_path(self.value))
 
     @property
     def info(self) -> Any:
@@ -134,7 +180,8 @@ class WaveformView(QWidget):
 
 
 class ItemView(QFrame):
-    """One file in a zone: thumbnail (or waveform), name, facts, and a remove button."""
+    """One file in a zone: thumbnail (or waveform), name, facts, and a remove button. A file of restored
+    settings that is not on this computer any more is a mark in the error colour, removable."""
 
     remove_clicked = Signal(object)
 
@@ -165,9 +212,7 @@ class ItemView(QFrame):
         self.remove_button = QToolButton(self)
         self.remove_button.setText("×")
         self.remove_button.setAutoRaise(True)
-        self.remove_button.setToolTip(self.tr("Remove this file"))
-        self.remove_button.setAccessibleName(self.tr("Remove this file"))
-        self.remove_button.setVisible(removable)
+        self.remove_button.setVisible(removable or item.missing)
         self.remove_button.clicked.connect(lambda: self.remove_clicked.emit(self.item))
         if tile:        # name and facts under the picture, the remove button on its corner
             self.setFixedWidth(self.thumb_size.width() + 8)
@@ -180,6 +225,8 @@ class ItemView(QFrame):
         texts.setSpacing(2)
         self.name = QLabel(self)
         self.name.setObjectName("itemName")
+        # elided to the width it gets (a long name must not widen the form)
+        self.name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.facts = QLabel(self)
         self.facts.setObjectName("itemFacts")
         self.facts.setWordWrap(not tile)
@@ -197,13 +244,20 @@ class ItemView(QFrame):
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
         super().resizeEvent(event)
+        self._elide_name()
         if self.tile:
             b = self.remove_button
             b.adjustSize()
             b.move(self.width() - b.width() - 2, 2)
             b.raise_()
 
+    def _elide_name(self) -> None:
+        width = self.name.width() if self.name.width() > 20 else self.thumb_size.width()
+        self.name.setText(self.name.fontMetrics().elidedText(self.item.name, Qt.TextElideMode.ElideMiddle, width))
+
     def _placeholder(self) -> str:
+        if self.item.missing:
+            return self.tr("Not found")
         if self.item.checking:
             return self.tr("Checking…")
         if self.item.remote:
@@ -234,14 +288,13 @@ class ItemView(QFrame):
 
     def refresh_text(self) -> None:
         item = self.item
-        name = item.value if item.remote else os.path.basename(item.value)
-        fm = self.name.fontMetrics()
-        self.name.setText(fm.elidedText(name, Qt.TextElideMode.ElideMiddle,
-                                        self.thumb_size.width() if self.tile else 360))
+        self._elide_name()
         self.name.setToolTip(item.value)
         info = item.info
         parts: list[str] = []
-        if item.checking:
+        if item.missing:
+            pass
+        elif item.checking:
             parts.append(self.tr("Checking…"))
         elif item.remote:
             parts.append(self.tr("The service fetches this link itself."))
@@ -264,23 +317,35 @@ class ItemView(QFrame):
             self.name.setToolTip(f"{item.value}\n{facts}")
         else:
             self.facts.setText(facts)
-        self.problems.setText(" ".join(item.problems))
-        self.problems.setVisible(bool(item.problems))
-        bad = bool(item.problems)
-        set_state(self, "invalid", bad)
-        self.setToolTip("\n".join(item.problems))
+        self.facts.setVisible(bool(facts))
+        problems = [missing_text(item.name)] if item.missing else item.problems
+        self.problems.setText(" ".join(problems))
+        self.problems.setVisible(bool(problems))
+        set_state(self, "invalid", bool(problems))
+        self.setToolTip("\n".join(problems))
+        self.setAccessibleName(item.name)
+        self.setAccessibleDescription(" ".join(t for t in (facts, *problems) if t))
+        self.remove_button.setToolTip(self.tr("Remove the mark") if item.missing else self.tr("Remove this file"))
+        self.remove_button.setAccessibleName(self.tr("Remove %1").replace("%1", item.name))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
-            self.remove_button.setToolTip(self.tr("Remove this file"))
             self.refresh_text()
+            if isinstance(self.visual, QLabel) and self.visual.pixmap().isNull():
+                self.visual.setText(self._placeholder())
         super().changeEvent(event)
 
 
 class DropZone(QFrame):
     """The editor of one file input. ``changed`` fires whenever the accepted files change;
     ``message`` carries a refusal (or '' to clear it) for the field's message line.
-    ``batch_requested`` asks the tab to confirm several images for a one-image field."""
+    ``batch_requested`` asks the tab to confirm several images for a one-image field.
+
+    Restored settings whose file is not on this computer any more leave a *mark* in its place (an
+    :class:`Item` with ``missing``): shown in the error colour, left out of the value, filled by the next
+    file given, or removed. ``compact`` (half a row, beside another zone) shows the file as a tile and
+    the link line under the buttons. The zone's accessible name is its field's title, its description
+    what it takes (and the problem at the field, when there is one)."""
 
     changed = Signal()
     message = Signal(str)
@@ -300,6 +365,8 @@ class DropZone(QFrame):
         self.batch = False
         self.refusal = ""               # why the last file offered was not taken (shown at the field)
         self._overflow = ""             # files of the last drop beyond the zone's capacity (stays until a change)
+        self._problem = ""              # the message at the field (for its accessible description)
+        self.compact = False
         self._jobs = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -355,6 +422,11 @@ class DropZone(QFrame):
         row.addWidget(self.link_edit, 1)
         row.addWidget(self.clear_button)
         lay.addLayout(row)
+        self._buttons = row
+        self._link_row = QHBoxLayout()           # the link line of a compact zone
+        lay.addLayout(self._link_row)
+        self.strip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFocusProxy(self.browse_button)   # focusing the field (a problem at Generate) lands on Browse…
         self._paste_shortcut = QShortcut(QKeySequence.StandardKey.Paste, self,
                                          context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._paste_shortcut.activated.connect(self.paste)
@@ -386,23 +458,33 @@ class DropZone(QFrame):
             return self._max_items
         return (self.spec.max_items or 10) if self.multi else 1
 
+    @property
+    def usable(self) -> list[Item]:
+        """The files held (not the marks of missing ones)."""
+        return [i for i in self.items if not i.missing]
+
+    def missing(self) -> list[str]:
+        """The names of the files restored settings named that are not on this computer (their marks)."""
+        return [i.name for i in self.items if i.missing]
+
     def value(self) -> str | list[str] | None:
+        items = self.usable
         if self.multi:
-            return [i.value for i in self.items] or None
-        return self.items[0].value if self.items else None
+            return [i.value for i in items] or None
+        return items[0].value if items else None
 
     def batch_values(self) -> list[str]:
-        return [i.value for i in self.items]
+        return [i.value for i in self.usable]
 
     def media_info(self) -> Any:
-        infos = [i.info for i in self.items]
+        infos = [i.info for i in self.usable]
         if self.multi:
             return infos if any(x is not None for x in infos) else None
         return infos[0] if infos else None
 
     def duration(self) -> float | None:
         """Seconds of what the zone holds (several files: added up)."""
-        secs = [i.info.duration for i in self.items if i.info is not None and i.info.duration]
+        secs = [i.info.duration for i in self.usable if i.info is not None and i.info.duration]
         return sum(secs) if secs else None
 
     def problems(self) -> list[str]:
@@ -425,16 +507,31 @@ class DropZone(QFrame):
         self.retranslate()
         self._rebuild()
 
-    def set_value(self, value: Any) -> None:
-        """Fill from a saved request ('run again'): paths or links, checked like a drop."""
+    def set_value(self, value: Any, missing: Collection[str] = ()) -> None:
+        """Fill from a saved request ('run again'): paths or links, checked like a drop. A local file named in
+        ``missing`` that is not here leaves a mark in its place."""
         self.clear(emit=False)
-        values = value if isinstance(value, list) else ([value] if value else [])
-        files = [local_path(v) for v in values if is_local(v)]
-        links = [v for v in values if is_remote(v)]
-        if files or links:
-            self.take(files, links, from_user=False)
-        else:
-            self.changed.emit()
+        values = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v]
+
+        def gone(v: str) -> bool:
+            path = os.path.expanduser(local_path(v))
+            return is_local(v) and os.path.basename(path) in missing and not os.path.isfile(path)
+        if not any(gone(v) for v in values):
+            files = [local_path(v) for v in values if is_local(v)]
+            links = [v for v in values if is_remote(v)]
+            if files or links:
+                self.take(files, links, from_user=False)
+            else:
+                self.changed.emit()
+            return
+        for v in values:        # one by one, so the marks keep their places among the files
+            if gone(v):
+                self.items.append(Item(local_path(v), missing=True, seq=next(_GIVEN)))
+            elif is_remote(v):
+                self._add([], links=[v], fill=False)
+            elif is_local(v):
+                self._add([local_path(v)], fill=False)
+        self._after_change()
 
     def clear(self, emit: bool = True) -> None:
         self.items.clear()
@@ -445,6 +542,24 @@ class DropZone(QFrame):
         self._rebuild()
         if emit:
             self.changed.emit()
+
+    def set_compact(self, on: bool) -> None:
+        """Half a row (beside another zone): the file as a tile (its × removes it, in place of Clear), the link
+        line under the buttons."""
+        if on == self.compact:
+            return
+        self.compact = on
+        self.clear_button.setVisible(not on)
+        lay = self.layout()
+        lay.setContentsMargins(*((6, 4, 6, 4) if on else (10, 8, 10, 8)))
+        lay.setSpacing(4 if on else 6)
+        self._fit_buttons()
+        (self._buttons if on else self._link_row).removeWidget(self.link_edit)
+        if on:
+            self._link_row.addWidget(self.link_edit)
+        else:
+            self._buttons.insertWidget(2, self.link_edit, 1)
+        self._rebuild()
 
     def take(self, files: list[str], links: list[str], from_user: bool = True) -> None:
         """Files and links from a drop, the clipboard, the file chooser or a saved request."""
@@ -469,8 +584,9 @@ class DropZone(QFrame):
         """The tab confirmed a batch: one task per image."""
         self._add(files, batch=True)
 
-    def _add(self, files: list[str], links: list[str] | None = None, batch: bool = False) -> None:
+    def _add(self, files: list[str], links: list[str] | None = None, batch: bool = False, fill: bool = True) -> None:
         # A new file replaces the old one only once it passes; a refused one leaves the old in place.
+        # ``fill``: a file given takes the place of the first mark of a missing one.
         links = links or []
         self._overflow = ""
         for link in links:
@@ -479,12 +595,12 @@ class DropZone(QFrame):
                 self._refuse(self._wrong_kind(link, guessed))
                 continue
             item = Item(link, remote=True, seq=next(_GIVEN))
-            self._accept(item, replace=not self.multi and not batch)
+            self._accept(item, replace=not self.multi and not batch, fill=fill)
         if batch:
             self.items = []
             self.batch = True
         elif self.multi:
-            room = max(0, self.capacity - len(self.items) - self._jobs)
+            room = max(0, self.capacity - len(self.usable) - self._jobs)
             if len(files) > room:
                 left = files[room:]
                 files = files[:room]
@@ -496,10 +612,10 @@ class DropZone(QFrame):
             item = Item(os.path.abspath(path), checking=True, seq=next(_GIVEN))
             self._jobs += 1
             self._idle.clear()
-            spawn(self._check(item, replace=not self.multi and not batch, batch=batch), name="probe")
+            spawn(self._check(item, replace=not self.multi and not batch, batch=batch, fill=fill), name="probe")
         self._rebuild()
 
-    async def _check(self, item: Item, replace: bool, batch: bool) -> None:
+    async def _check(self, item: Item, replace: bool, batch: bool, fill: bool = True) -> None:
         try:
             if self.kind == "file":          # a document: its name and size are all there is to check
                 try:
@@ -524,7 +640,7 @@ class DropZone(QFrame):
                 self.batch = len(self.items) > 1
                 self._after_change()
             else:
-                self._accept(item, replace=replace)
+                self._accept(item, replace=replace, fill=fill)
         finally:
             self._jobs -= 1
             if self._jobs == 0:
@@ -535,9 +651,7 @@ class DropZone(QFrame):
         name = os.path.basename(item.value)
         pv = item.preview
         if pv is None or pv.info is None:
-            why = (pv.error if pv else "") or self.tr("unreadable")
-            return self.tr("Could not read %1: %2. Is it really an image, audio or video file?") \
-                .replace("%1", name).replace("%2", why)
+            return self._unreadable(name)
         if not self.takes(pv.info.kind):
             return self._wrong_kind(name, pv.info.kind)
         errors = self._check_info(pv.info)
@@ -584,6 +698,22 @@ class DropZone(QFrame):
                        .replace("%2", fmt_bytes(lim.max_bytes)))
         return out
 
+    def _unreadable(self, name: str) -> str:
+        """Why a file that is not media (or is damaged) was not used, naming it once: "notes.txt is a text file,
+        not an image, audio clip or video." """
+        what = FILE_TYPES.get(doc_extension(name))
+        if what is not None:
+            kind = {"text": self.tr("a text file"), "pdf": self.tr("a PDF document"),
+                    "word": self.tr("a Word document"), "sheet": self.tr("a spreadsheet"),
+                    "slides": self.tr("a presentation"), "archive": self.tr("a compressed archive"),
+                    "web": self.tr("a web page"), "data": self.tr("a data file"), "program": self.tr("a program")}[what]
+            return self.tr("%1 is %2, not an image, audio clip or video.").replace("%1", name).replace("%2", kind)
+        media = guess_kind(name)
+        if media is not None:
+            return self.tr("%1 could not be opened as %2; the file may be damaged or incomplete.") \
+                .replace("%1", name).replace("%2", self._kind_name(media))
+        return self.tr("%1 is not an image, audio clip or video that this app can read.").replace("%1", name)
+
     def _kind_name(self, kind: str) -> str:
         return {"image": self.tr("an image"), "audio": self.tr("an audio file"), "video": self.tr("a video"),
                 "file": self.tr("a document")}.get(kind, self.tr("an unknown kind of file"))
@@ -594,11 +724,15 @@ class DropZone(QFrame):
         return self.tr("%1 is %2, but “%3” needs %4.").replace("%1", os.path.basename(name)) \
             .replace("%2", self._kind_name(kind)).replace("%3", tx(self.spec.label)).replace("%4", wanted)
 
-    def _accept(self, item: Item, replace: bool) -> None:
+    def _accept(self, item: Item, replace: bool, fill: bool = True) -> None:
+        mark = next((i for i in self.items if i.missing), None) if fill else None
         if replace:
             self.items = [item]
             self.batch = False
-        elif len(self.items) < self.capacity:
+        elif mark is not None:                        # the file dropped again, in the place of its mark
+            item.seq = mark.seq
+            self.items[self.items.index(mark)] = item
+        elif len(self.usable) < self.capacity:
             self.items.append(item)
             self.items.sort(key=lambda i: i.seq)      # in the order given, not the order the checks finished
         else:
@@ -619,6 +753,8 @@ class DropZone(QFrame):
         self.changed.emit()
 
     def _recheck(self, item: Item) -> None:
+        if item.missing:
+            return
         if self.kind == "file" and not item.remote:
             item.problems = self._doc_problems(item)
             return
@@ -736,8 +872,8 @@ class DropZone(QFrame):
 
     @property
     def tiles(self) -> bool:
-        """Several files side by side (a strip) rather than one below the other."""
-        return self.multi and not self.batch
+        """Several files side by side (a strip) rather than one below the other; a compact zone's file too."""
+        return (self.multi or self.compact) and not self.batch
 
     def _rebuild(self) -> None:
         for lay in (self.items_layout, self.strip_layout):
@@ -750,7 +886,7 @@ class DropZone(QFrame):
         body = self.strip.widget() if tiles else self.items_box
         pending = self._jobs
         for item in self.items:
-            view = ItemView(item, removable=self.multi or self.batch, parent=body, tile=tiles)
+            view = ItemView(item, removable=self.multi or self.batch or self.compact, parent=body, tile=tiles)
             view.remove_clicked.connect(self._remove)
             lay.insertWidget(lay.count() - 1, view, 0, Qt.AlignmentFlag.AlignTop)
         if pending:
@@ -761,16 +897,18 @@ class DropZone(QFrame):
         self.items_box.setVisible(shown and not tiles)
         self.strip.setVisible(shown and tiles)
         if tiles and shown:
-            bar = self.strip.horizontalScrollBar().sizeHint().height()
+            bar = self.strip.horizontalScrollBar().sizeHint().height() if self.multi else 0   # one file: no scrolling
             tallest = max((v.sizeHint().height() for v in self.item_views()), default=self.fontMetrics().height())
             self.strip.setFixedHeight(tallest + bar + 2)
         self.hint.setVisible(not self.items)
         self.clear_button.setEnabled(bool(self.items))
+        self.link_edit.setVisible(not (self.compact and self.usable))     # half a row: the picture needs the room
         if self.batch:
             self.hint.setVisible(True)
             self.hint.setText(self.tr("Batch: %n image(s), one video each.", "", len(self.items)))
         else:
             self.hint.setText(self._hint_text())
+        self._describe()
 
     def _hint_text(self) -> str:
         n = self.capacity
@@ -787,6 +925,28 @@ class DropZone(QFrame):
         return {"image": self.tr("Drop an image here"), "audio": self.tr("Drop an audio file here"),
                 "video": self.tr("Drop a video here"), "file": self.tr("Drop a document here")}.get(self.kind, "")
 
+    def _fit_buttons(self) -> None:
+        """Half a row: the buttons as narrow as their words (not the style's usual minimum)."""
+        for b in (self.browse_button, self.paste_button):
+            b.setMinimumWidth(b.fontMetrics().horizontalAdvance(b.text()) + 20 if self.compact else 0)
+
+    def set_problem(self, text: str) -> None:
+        """The message at the field ('' when none): told to screen readers with what the zone takes."""
+        self._problem = text
+        self._describe()
+
+    def limits_text(self) -> str:
+        return ("，" if i18n.language() == "zh" else ", ").join(limits_words(self.spec.limits))
+
+    def _describe(self) -> None:
+        takes = self._hint_text()
+        limits = self.limits_text()
+        if limits:
+            takes = self.tr("%1 (%2)").replace("%1", takes).replace("%2", limits)
+        text = " ".join(t for t in (self._problem, takes) if t)
+        for w in (self, self.browse_button, self.link_edit):
+            w.setAccessibleDescription(text)
+
     def retranslate(self) -> None:
         self.browse_button.setText(self.tr("Browse…"))
         self.paste_button.setText(self.tr("Paste"))
@@ -795,6 +955,14 @@ class DropZone(QFrame):
         self.link_edit.setPlaceholderText(self.tr("or paste a link: https://…"))
         self.hint.setText(self._hint_text())
         self.setToolTip(tx(self.spec.help))
+        self._fit_buttons()
+        title = tx(self.spec.label)
+        self.setAccessibleName(title)
+        for w, text in ((self.browse_button, self.tr("%1: choose a file")),
+                        (self.paste_button, self.tr("%1: paste from the clipboard")),
+                        (self.link_edit, self.tr("%1: link")), (self.clear_button, self.tr("%1: clear"))):
+            w.setAccessibleName(text.replace("%1", title))
+        self._describe()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QIntValidator
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QIntValidator
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -29,12 +30,65 @@ from PySide6.QtWidgets import (
 
 from ..catalog import Choice, InputSpec, Kind, ParamSpec
 from ..i18n import T
-from .aspect import ASPECT_PARAMS, aspect_icon
+from .aspect import ADAPTIVE, ASPECT_PARAMS, aspect_icon, aspect_of
+from .dropzone import DropZone
 from .util import set_state, tx
 
 LONG_TEXT = {"prompt", "negative_prompt"}
 #: the label of a choice combo's "leave it out" entry (shown translated)
 UNSET = T("", "")
+
+
+def announce(widget: QWidget, text: str) -> None:
+    """Tell a screen reader ``text`` now (a problem that just appeared at a field), without moving the focus."""
+    if text and QAccessible.isActive():
+        QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(widget, text))
+
+
+class PairRow(QWidget):
+    """Two fields in one row, each half the width, when each half gets ``MIN_HALF`` at least (a fixed width: the
+    fields' own minimums change while they are rebuilt); one above the other in a narrower column. Its minimum
+    width is one field's, so a narrow column can have it."""
+
+    MIN_HALF = 176
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("pairRow")
+        self.lay = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.lay.setContentsMargins(0, 0, 0, 0)
+        self.lay.setSpacing(12)
+
+    def widgets(self) -> list[QWidget]:
+        return [w for i in range(self.lay.count()) if (w := self.lay.itemAt(i).widget()) is not None]
+
+    def set_pair(self, first: QWidget, second: QWidget) -> None:
+        for w in self.widgets():
+            if w is not first and w is not second:
+                self.lay.removeWidget(w)
+                w.hide()
+        for i, w in enumerate((first, second)):
+            self.lay.insertWidget(i, w, 1, Qt.AlignmentFlag.AlignTop)
+            w.show()
+        self._arrange(self.width())
+
+    def side_by_side(self) -> bool:
+        return self.lay.direction() == QBoxLayout.Direction.LeftToRight
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        hint = super().minimumSizeHint()
+        return QSize(max((w.minimumSizeHint().width() for w in self.widgets()), default=0), hint.height())
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._arrange(event.size().width())
+
+    def _arrange(self, width: int) -> None:
+        need = 2 * self.MIN_HALF + self.lay.spacing()
+        direction = QBoxLayout.Direction.LeftToRight if width >= need else QBoxLayout.Direction.TopToBottom
+        if direction != self.lay.direction():
+            self.lay.setDirection(direction)
+            self.updateGeometry()           # its height changes: the column lays itself out again
 
 
 class Editor(QObject):
@@ -54,6 +108,14 @@ class Editor(QObject):
 
     def focus(self) -> None:
         self.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def targets(self) -> list[QWidget]:
+        """The widgets that take the focus (they carry the field's name and problem for screen readers)."""
+        return [self.widget]
+
+    def name_as(self, title: str) -> None:
+        """The field's title as the accessible name of its (first) focus widget: "Prompt", not "Prompt *"."""
+        self.targets()[0].setAccessibleName(title)
 
 
 class PromptEdit(QPlainTextEdit):
@@ -151,6 +213,9 @@ class TextEditor(Editor):
     def focus(self) -> None:
         self.edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def targets(self) -> list[QWidget]:
+        return [self.edit]
+
     def insert_at_cursor(self, text: str) -> None:
         """Put ``text`` (a media tag: 图1, <<<image_1>>>, @name) where the cursor is, in place of a selection,
         with a space before it unless it starts the text or follows whitespace; the focus comes back here."""
@@ -179,6 +244,7 @@ class ChoiceEditor(Editor):
         self.choices = ([Choice(None, UNSET)] if optional else []) + list(choices)
         #: words after a choice's label, by value (its price: "720P — ¥0.60/s")
         self.suffixes: dict[str, str] = {}
+        self.aspect = name in ASPECT_PARAMS
         self.combo = QComboBox(parent)
         self.combo.setObjectName(f"combo_{name}")
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -224,6 +290,20 @@ class ChoiceEditor(Editor):
             text = self.tr("Not set (the model decides)") if c.label is UNSET else tx(c.label)
             extra = self.suffixes.get(str(c.value))
             self.combo.setItemText(i, f"{text} — {extra}" if extra else text)
+            shape = self._shape(c.value) if self.aspect else ""
+            if shape:       # a screen reader says what the thumbnail shows: "4:3, landscape"
+                said = self.combo.itemText(i)
+                if shape.lower() not in said.lower():
+                    said = f"{said}, {shape}"
+                self.combo.setItemData(i, said, Qt.ItemDataRole.AccessibleTextRole)
+
+    def _shape(self, value: Any) -> str:
+        if str(value).strip().lower() in ADAPTIVE:
+            return self.tr("follows the input")
+        ratio = aspect_of(value)
+        if ratio is None:
+            return ""
+        return self.tr("landscape") if ratio > 1.01 else self.tr("portrait") if ratio < 0.99 else self.tr("square")
 
 
 class BoolEditor(Editor):
@@ -330,6 +410,9 @@ class SeedEditor(Editor):
         import random
         self.edit.setText(str(random.randint(0, 2147483646)))
 
+    def targets(self) -> list[QWidget]:
+        return [self.edit, self.dice]
+
     def value(self) -> Any:
         t = self.edit.text().strip()
         return int(t) if t.isdigit() else None
@@ -340,6 +423,7 @@ class SeedEditor(Editor):
     def retranslate(self) -> None:
         self.edit.setPlaceholderText(self.tr("Random"))
         self.dice.setToolTip(self.tr("Pick a random seed"))
+        self.dice.setAccessibleName(self.tr("Pick a random seed"))
 
 
 class OptionalIntEditor(Editor):
@@ -412,11 +496,18 @@ class StrListEditor(Editor):
             for i, ch in enumerate(self.spec.item_choices):
                 c.addItem(f"{len(self.combos) + 1}: {tx(ch.label)}", i)
             c.currentIndexChanged.connect(lambda _i: self.changed.emit())
+            c.setAccessibleName(f"{tx(self.spec.label)} {len(self.combos) + 1}")
             self.lay.insertWidget(len(self.combos), c)
             self.combos.append(c)
         self.set_value(current)
         self.empty.setVisible(n == 0)
         self.changed.emit()
+
+    def targets(self) -> list[QWidget]:
+        return list(self.combos) or [self.box]
+
+    def name_as(self, title: str) -> None:
+        pass            # each item's combo is named by its number
 
     def value(self) -> Any:
         if not self.combos:
@@ -465,7 +556,9 @@ def input_editor(spec: InputSpec, parent: QWidget | None = None) -> Editor:
 
 
 class FieldRow(QWidget):
-    """Label, editor, help in small print, and the field's message line (problems, in words)."""
+    """Label, editor, the field's message line (problems, in words) right under the editor, then help in small
+    print. The editor's focus widgets carry the label as their accessible name and the message and help as
+    their description; a new message is announced to screen readers."""
 
     def __init__(self, name: str, label: Any, help_: Any, editor_widget: QWidget, required: bool = False,
                  self_labelled: bool = False, editor: Editor | None = None, parent: QWidget | None = None):
@@ -476,6 +569,7 @@ class FieldRow(QWidget):
         self.label_t = label
         self.help_t = help_
         self.required = required
+        self.brief = False          # a short window: the help in the title's tooltip, not under the field
         self.setObjectName(f"row_{name}")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 6)
@@ -483,39 +577,64 @@ class FieldRow(QWidget):
         self.title = QLabel(self)
         self.title.setObjectName("fieldTitle")
         self.title.setVisible(not self_labelled)
-        self.title.setBuddy(editor_widget)
+        self.title.setBuddy(self.targets()[0])
         lay.addWidget(self.title)
         lay.addWidget(editor_widget)
-        self.help = QLabel(self)
-        self.help.setObjectName("helpText")
-        self.help.setWordWrap(True)
-        self.help.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        lay.addWidget(self.help)
         self.error = QLabel(self)
         self.error.setObjectName("fieldError")
         self.error.setWordWrap(True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.hide()
         lay.addWidget(self.error)
+        self.help = QLabel(self)
+        self.help.setObjectName("helpText")
+        self.help.setWordWrap(True)
+        self.help.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.help)
         self.retranslate()
 
+    def targets(self) -> list[QWidget]:
+        return self.editor.targets() if self.editor is not None else [self.editor_widget]
+
     def set_error(self, text: str) -> None:
+        said = bool(text) and text != self.error.text()
         self.error.setText(text)
         self.error.setVisible(bool(text))
+        self._describe()
+        if said:
+            announce(self.targets()[0], text)
 
     def error_text(self) -> str:
         return self.error.text() if self.error.isVisible() or self.error.text() else ""
 
+    def _describe(self) -> None:
+        problem = self.error.text() if not self.error.isHidden() else ""
+        if isinstance(self.editor_widget, DropZone):       # it says what it takes itself
+            self.editor_widget.set_problem(problem)
+            return
+        text = " ".join(t for t in (problem, self.help.text()) if t)
+        for w in self.targets():
+            w.setAccessibleDescription(text)
+
+    def set_brief(self, on: bool) -> None:
+        self.brief = on
+        self._show_help()
+
+    def _show_help(self) -> None:
+        h = self.help.text()
+        self.help.setVisible(bool(h) and not self.brief)
+        self.title.setToolTip(h if self.brief else "")
+
     def retranslate(self) -> None:
         title = tx(self.label_t)
-        if self.required:
-            title += " *"
-        self.title.setText(title)
-        h = tx(self.help_t)
-        self.help.setText(h)
-        self.help.setVisible(bool(h))
+        self.title.setText(title + " *" if self.required else title)
+        if self.editor is not None:
+            self.editor.name_as(title)
+        self.help.setText(tx(self.help_t))
+        self._show_help()
         if self.editor is not None:
             self.editor.retranslate()
+        self._describe()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -47,11 +50,22 @@ from ..engine import Request, State
 from ..engine.intake import needs_consent
 from ..i18n import T
 from .config import UiConfig
-from .dropzone import DropZone, doc_extension, local_paths
-from .fields import ChoiceEditor, Editor, FieldRow, StrListEditor, TextEditor, input_editor, param_editor
+from .dropzone import DropZone, doc_extension, local_paths, missing_text
+from .fields import (
+    ChoiceEditor,
+    Editor,
+    FieldRow,
+    PairRow,
+    StrListEditor,
+    TextEditor,
+    announce,
+    input_editor,
+    param_editor,
+)
 from .media_editor import MediaEditor, MediaSection
 from .media_jobs import guess_kind, load_preview
 from .model_picker import ModelPicker, tier_label
+from .restore import is_restorable
 from .session import Session
 from .util import Debouncer, ask, fmt_money, fmt_unit_price, set_state, spawn, tx
 
@@ -113,10 +127,40 @@ def _local_files(spec: ModelSpec, inputs: dict[str, Any], function: str | None) 
 FILE_EDITORS = (DropZone, MediaEditor)
 
 
+def focus_chain(layout: QLayout) -> list[QWidget]:
+    """The widgets a Tab key stops at, in the order ``layout`` shows them (into nested layouts and scroll areas;
+    a control's own children, a spin box's line edit, are its own business)."""
+    out: list[QWidget] = []
+
+    def visit(w: QWidget) -> None:
+        if isinstance(w, QScrollArea):
+            if w.widget() is not None:
+                visit(w.widget())
+        elif w.layout() is not None:
+            walk(w.layout())
+            # a control placed by hand on its container (a tile's remove button on its corner)
+            out.extend(c for c in w.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+                       if c.layout() is None and c.focusPolicy() & Qt.FocusPolicy.TabFocus and c not in out
+                       and w.layout().indexOf(c) < 0 and not isinstance(c, QScrollArea))
+        elif w.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            out.append(w)
+
+    def walk(lay: QLayout) -> None:
+        for i in range(lay.count()):
+            item = lay.itemAt(i)
+            if item.widget() is not None:
+                visit(item.widget())
+            elif item.layout() is not None:
+                walk(item.layout())
+    walk(layout)
+    return out
+
+
 def field_key(field: str) -> str:
-    """'input.ref_images_url[1]' → 'ref_images_url'; 'parameters.size' → 'size'."""
+    """'input.ref_images_url[1]' → 'ref_images_url'; 'parameters.size' → 'size'; 'input.media.first_frame' →
+    'media'."""
     name = field.split(".", 1)[1] if "." in field else field
-    return name.split("[", 1)[0]
+    return name.split("[", 1)[0].split(".", 1)[0]
 
 
 class FamilyTab(QWidget):
@@ -132,6 +176,7 @@ class FamilyTab(QWidget):
     submitted = Signal(list)
     show_task = Signal(object)        # a duplicate's existing record, to select in the queue
     open_task = Signal(object)        # … and to play (an exact repeat of a finished video: "open it")
+    restore_requested = Signal(str)   # a video this app made (or its JSON) dropped here: load its settings
 
     def __init__(self, family: Family, session: Session, config: UiConfig, parent: QWidget | None = None):
         super().__init__(parent)
@@ -150,8 +195,15 @@ class FamilyTab(QWidget):
         self._restoring = False
         self._busy = False
         self._note_kind = ""
+        self._note_say: Callable[[], str] | None = None    # the last note, said again in a new language
+        self._note_error = False
+        self._amount = ""                          # the estimate, for Generate's accessible name
         self._refusal_rows: list[FieldRow] = []     # rows marked by the engine's refusal (cleared on any change)
-        self._last_tier: str | None = None         # the resolution last chosen, carried across models
+        self._last_tier: str | None = None         # the resolution the picker's prices are at
+        self._chosen_tier: str | None = None       # the resolution the person chose, carried across models
+        self._tier_touched = False                 # … chosen on the model shown now
+        self.pair: PairRow | None = None           # two image fields in one row (made when first needed)
+        self._brief = False                        # a short window: help texts in tooltips
         self._mine: set[int] = set()               # tasks made from this tab (their results fill the preview)
         self.preview_toggle: QToolButton | None = None
         self.preview: BeforeAfter | None = None     # made when first opened
@@ -160,6 +212,7 @@ class FamilyTab(QWidget):
         self._built = False
         self._save_later = Debouncer(400, self.save_state, self)
         self._estimate_later = Debouncer(60, self.update_estimate, self)
+        self._order_later = Debouncer(0, self.order_tabs, self)
 
     @property
     def built(self) -> bool:
@@ -181,11 +234,14 @@ class FamilyTab(QWidget):
         super().showEvent(event)
 
     COMPACT_HEIGHT = 560
-    FIRST_TIER = "720P"
+    WIDE = 700
+    #: the resolution of a model's first use: sharp enough to judge, and the cheaper tier on most models
+    FIRST_TIERS = ("720P", "480P")
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
         super().resizeEvent(event)
         if self._built:
+            self._arrange_columns()
             # In a short window the fields matter more than the introductions. Hiding them can change the
             # height the window gives the tab, so the two thresholds are apart (no flip-flop between them).
             h = self.height()
@@ -193,6 +249,9 @@ class FamilyTab(QWidget):
             if roomy is not None and roomy != self.blurb.isVisibleTo(self):
                 for w in (self.blurb, self.model_desc, self.inputs_title, self.params_title):
                     w.setVisible(roomy)
+                self._brief = not roomy         # … and the fields' help goes into their titles' tooltips
+                for row in [*self.input_rows.values(), *self.param_rows.values()]:
+                    row.set_brief(self._brief)
 
     # -- construction ------------------------------------------------------------------------
     def _build(self) -> None:
@@ -205,8 +264,9 @@ class FamilyTab(QWidget):
         self.blurb.setWordWrap(True)
         outer.addWidget(self.blurb)
 
-        head = QHBoxLayout()
-        head.setSpacing(8)
+        self.head = head = QGridLayout()        # the price beside the model, or under it in a narrow form
+        head.setHorizontalSpacing(8)
+        head.setVerticalSpacing(2)
         self.model_label = QLabel(self)
         self.model_combo = ModelPicker(self.models, self)
         self.model_combo.setObjectName("modelCombo")
@@ -215,11 +275,13 @@ class FamilyTab(QWidget):
         self.model_combo.currentIndexChanged.connect(self._model_picked)
         self.price = QLabel(self)
         self.price.setObjectName("priceLabel")
+        self.price.setWordWrap(True)          # several tiers and tables: lines, not a wider form
         self.price.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        head.addWidget(self.model_label)
-        head.addWidget(self.model_combo)
-        head.addSpacing(8)
-        head.addWidget(self.price, 1)
+        head.addWidget(self.model_label, 0, 0)
+        head.addWidget(self.model_combo, 0, 1)
+        head.addWidget(self.price, 0, 2)
+        head.setColumnStretch(2, 1)
+        self._price_beside = True
         outer.addLayout(head)
         self.model_desc = QLabel(self)
         self.model_desc.setObjectName("helpText")
@@ -249,15 +311,24 @@ class FamilyTab(QWidget):
 
         if catalog.family_spec(self.family).before_after:
             self._build_preview_box()
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.setChildrenCollapsible(False)
-        self.inputs_scroll, self.inputs_layout, self.inputs_title = self._column()
-        self.params_scroll, self.params_layout, self.params_title = self._column()
-        self.splitter.addWidget(self.inputs_scroll)
-        self.splitter.addWidget(self.params_scroll)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        outer.addWidget(self.splitter, 1)
+        # The inputs and the settings: side by side in a wide form, one after the other in a narrow one (beside
+        # a large result), in one scroll area either way.
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)    # not a Tab stop of its own: the fields in it are
+        body = QWidget(self.scroll)
+        body.setObjectName("formBody")
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, body)
+        self.columns.setContentsMargins(4, 0, 12, 0)
+        self.columns.setSpacing(16)
+        self.inputs_body, self.inputs_layout, self.inputs_title = self._column(body)
+        self.params_body, self.params_layout, self.params_title = self._column(body)
+        self.columns.addWidget(self.inputs_body, 3)
+        self.columns.addWidget(self.params_body, 2)
+        self.columns.addStretch(0)
+        self.scroll.setWidget(body)
+        outer.addWidget(self.scroll, 1)
 
         bar = QFrame(self)
         bar.setObjectName("generateBar")
@@ -362,22 +433,33 @@ class FamilyTab(QWidget):
             if after is not None and after != self.preview.after_path:
                 self.preview.set_after(after)
 
-    def _column(self) -> tuple[QScrollArea, QVBoxLayout, QLabel]:
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget(scroll)
+    def _column(self, parent: QWidget) -> tuple[QWidget, QVBoxLayout, QLabel]:
+        body = QWidget(parent)
         body.setObjectName("formColumn")
         lay = QVBoxLayout(body)
-        lay.setContentsMargins(4, 0, 12, 0)
+        lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(4)
         title = QLabel(body)
         title.setObjectName("columnTitle")
         lay.addWidget(title)
         lay.addStretch(1)
-        scroll.setWidget(body)
-        scroll.setMinimumWidth(260)
-        return scroll, lay, title
+        return body, lay, title
+
+    def _arrange_columns(self) -> None:
+        """Side by side from ``WIDE`` pixels on (each column has room for its fields), else the settings under
+        the inputs."""
+        beside = self.width() >= self.WIDE
+        if beside != self._price_beside:
+            self._price_beside = beside
+            self.head.removeWidget(self.price)
+            self.head.addWidget(self.price, *((0, 2) if beside else (1, 1, 1, 2)))
+        wide = beside and not self.params_body.isHidden()
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if direction != self.columns.direction():
+            self.columns.setDirection(direction)
+            self.columns.setStretch(0, 3 if wide else 0)
+            self.columns.setStretch(1, 2 if wide else 0)
+            self.columns.setStretch(2, 0 if wide else 1)
 
     # -- model and function ----------------------------------------------------------------
     def _model_picked(self, index: int) -> None:
@@ -431,7 +513,15 @@ class FamilyTab(QWidget):
     def _remember_params(self) -> None:
         if self.param_editors:
             key = f"{self.spec.name}:{self.function or ''}"
-            self._params_by_model[key] = {n: e.value() for n, e in self.param_editors.items()}
+            before = self._params_by_model.get(key, {})
+            values = {n: e.value() for n, e in self.param_editors.items()}
+            if not self._tier_touched:      # a model passed over keeps no resolution of its own: it gets the chosen one
+                for ps in self.spec.params_for(self.function):
+                    if makers.choice_tiers(self.spec, ps):
+                        values.pop(ps.name, None)
+                        if ps.name in before:
+                            values[ps.name] = before[ps.name]
+            self._params_by_model[key] = values
 
     # -- fields ------------------------------------------------------------------------------
     def visible_inputs(self) -> list[InputSpec]:
@@ -456,63 +546,110 @@ class FamilyTab(QWidget):
             row, ed = self._input_row(ins)
             self.input_rows[ins.name] = row
             self.input_editors[ins.name] = ed
+            if isinstance(ed, DropZone):
+                ed.set_compact(False)
             self.inputs_layout.insertWidget(self.inputs_layout.count() - 1, row)
             row.show()
-        # parameters: new editors, carrying values over where they are still valid
+        self._pair_inputs()
+        # parameters: new editors, carrying values over where they are still valid; the resolution by what the
+        # person chose last (across models that spell it differently: resolution, size), else the first-use one
         old = {n: e.value() for n, e in self.param_editors.items()}
-        # the resolution carries over too, across models that spell it differently (resolution, size);
-        # the first time, 720P: sharp enough to judge, and the cheaper tier on most models
-        tier = self._last_tier or self.FIRST_TIER
+        tiers = ((self._chosen_tier,) if self._chosen_tier else ()) + self.FIRST_TIERS
         remembered = self._params_by_model.get(f"{self.spec.name}:{self.function or ''}", {})
         for row in self.param_rows.values():
             row.deleteLater()
         self.param_rows.clear()
         self.param_editors.clear()
-        body = self.params_scroll.widget()
+        body = self.params_body
         for ps in self.spec.params_for(self.function):
             ed = param_editor(ps, body)
-            same_tier = self._value_at_tier(ps, tier)
-            for candidate in (remembered.get(ps.name), old.get(ps.name), same_tier):
+            sets_tier = bool(makers.choice_tiers(self.spec, ps))
+            at_tier = [self._value_at_tier(ps, t) for t in tiers] if sets_tier else [old.get(ps.name)]
+            for candidate in (remembered.get(ps.name), *at_tier):
                 if candidate is not None and not catalog.check_param(self.spec, ps, candidate):
                     ed.set_value(candidate)
                     break
-            if isinstance(ed, ChoiceEditor):
-                ed.set_suffixes(self._choice_prices(ps))
             ed.changed.connect(self._changed)
+            if sets_tier:
+                ed.changed.connect(self._tier_chosen)
             row = FieldRow(ps.name, ps.label, ps.help, ed.widget, required=False, self_labelled=ed.self_labelled,
                            editor=ed, parent=body)
             ed.changed.connect(lambda r=row: r.set_error(""))
             self.param_rows[ps.name] = row
             self.param_editors[ps.name] = ed
             self.params_layout.insertWidget(self.params_layout.count() - 1, row)
-        self.params_scroll.setVisible(bool(self.param_rows))
+        self._update_choice_prices()
+        for row in [*self.input_rows.values(), *self.param_rows.values()]:
+            row.set_brief(self._brief)
+        self.params_body.setVisible(bool(self.param_rows))
+        self._arrange_columns()
         if self.preview_toggle is not None:       # the before/after preview after the inputs
             self.inputs_layout.insertWidget(self.inputs_layout.count() - 1, self.preview_box)
             self.preview_box.show()
         self._sync_str_lists()
         self._last_tier = self.current_tier() or self._last_tier
+        self._tier_touched = False
         self.retranslate_model()
+        self._order_later.poke()
+
+    def _pair_inputs(self) -> None:
+        """Two one-image fields next to each other share a row: a first and a last frame in this tab, or any two
+        the model requires."""
+        rows = [self.input_rows[i.name] for i in self.visible_inputs()]
+        for a, b in zip(rows, rows[1:]):
+            za, zb = self.input_editors[a.name], self.input_editors[b.name]
+            if not all(isinstance(z, DropZone) and z.kinds == ("image",) and not z.multi for z in (za, zb)):
+                continue
+            if self.family != Family.KF2V and not (za.spec.required and zb.spec.required):
+                continue
+            if self.pair is None:
+                self.pair = PairRow(self.inputs_body)
+            index = self.inputs_layout.indexOf(a)
+            self.inputs_layout.removeWidget(a)
+            self.inputs_layout.removeWidget(b)
+            self.pair.set_pair(a, b)
+            self.inputs_layout.insertWidget(index, self.pair)
+            self.pair.show()
+            za.set_compact(True)
+            zb.set_compact(True)
+            return
+
+    def _tier_chosen(self) -> None:
+        if not self._restoring:
+            self._chosen_tier = self.current_tier() or self._chosen_tier
+            self._tier_touched = True
 
     def _value_at_tier(self, ps: ParamSpec, tier: str) -> Any:
         """The choice of ``ps`` that gives resolution ``tier`` (the first one listed: a size keeps the aspect of
         the first of its tier), None when ``ps`` does not set the tier or has no such choice."""
         return next((v for v, t in makers.choice_tiers(self.spec, ps) if t == tier), None)
 
-    def _choice_prices(self, ps: ParamSpec) -> dict[str, str]:
-        """The price per second of each choice that sets the tier: "720P — ¥0.60/s", "Pro — ¥0.60/s"."""
+    def _choice_prices(self, ps: ParamSpec, params: dict[str, Any]) -> dict[str, str]:
+        """The price per second of each choice that sets the tier: "720P — ¥0.60/s", "Pro — ¥0.60/s", from the
+        price table the other settings pick (sound on or off)."""
         price = self.spec.price_in(self.session.region)
-        rates = price.by_tier
+        rates = price.table(params)
         if len(rates) < 2 or price.unit != "second":
             return {}
         approx = "" if price.confirmed else "≈"
         return {str(v): approx + fmt_unit_price(rates[t]) + self.tr("/s")
                 for v, t in makers.choice_tiers(self.spec, ps) if t in rates}
 
+    def _update_choice_prices(self) -> None:
+        params = {**self.spec.default_params(self.function),
+                  **{n: e.value() for n, e in self.param_editors.items() if e.value() is not None}}
+        for ps in self.spec.params_for(self.function):
+            ed = self.param_editors.get(ps.name)
+            if isinstance(ed, ChoiceEditor):
+                prices = self._choice_prices(ps, params)
+                if prices != ed.suffixes:
+                    ed.set_suffixes(prices)
+
     def _input_row(self, ins: InputSpec) -> tuple[FieldRow, Any]:
         # one editor per field across models (what was typed or dropped stays); a choice field with other
         # choices (each model's own effect templates) is another editor
         key = (ins.name, ins.kind, ins.media, tuple(c.value for c in ins.choices))
-        body = self.inputs_scroll.widget()
+        body = self.inputs_body
         if key in self._input_cache:
             row, ed = self._input_cache[key]
             row.label_t, row.help_t, row.required = ins.label, ins.help, ins.required
@@ -525,7 +662,8 @@ class FamilyTab(QWidget):
             return row, ed
         batch = catalog.family_spec(self.family).allow_batch
         if ins.kind == Kind.MEDIA:
-            media = MediaEditor(self.spec.name, ins, self.config.data_dir / "pasted", allow_batch=batch, parent=body)
+            media = MediaEditor(self.spec.name, ins, self.config.data_dir / "pasted", allow_batch=batch, parent=body,
+                                pair_frames=self.family == Family.KF2V)
             row = FieldRow(ins.name, ins.label, ins.help, media, required=ins.required, parent=body)
             media.changed.connect(self._changed)
             media.changed.connect(lambda r=row: r.set_error(""))
@@ -553,13 +691,29 @@ class FamilyTab(QWidget):
         return row, ed
 
     def reveal(self, widget: QWidget) -> None:
-        """Scroll a field (whose message just appeared) into view, once the layout has made room for it."""
+        """Scroll a field (whose message just appeared) into view, once the layout has made room for it: its top,
+        and then its message line (the last widget named ``fieldError`` in it) if the field is taller."""
         def go() -> None:
-            for scroll in (self.inputs_scroll, self.params_scroll):
-                body = scroll.widget()
-                if body is not None and body.isAncestorOf(widget) and widget.isVisible():
-                    scroll.ensureWidgetVisible(widget, 0, 12)
+            if self.scroll.widget().isAncestorOf(widget) and widget.isVisible():
+                self.scroll.ensureWidgetVisible(widget, 0, 12)
+                said = [e for e in widget.findChildren(QLabel, "fieldError") if e.isVisible()]
+                if said:
+                    self.scroll.ensureWidgetVisible(said[-1], 0, 12)
         QTimer.singleShot(0, self, go)
+
+    # -- the keyboard ----------------------------------------------------------------------
+    def focus_order(self) -> list[QWidget]:
+        """Where Tab goes, in this order: the inputs as shown (each zone's buttons and link, the prompt, …), then
+        the settings (model, function, the parameters as shown), the number of videos, Generate."""
+        chain = focus_chain(self.inputs_layout)
+        chain += [self.model_combo, self.function_combo]
+        chain += focus_chain(self.params_layout)
+        return chain + [self.count, self.generate_button]
+
+    def order_tabs(self) -> None:
+        chain = self.focus_order()
+        for a, b in zip(chain, chain[1:]):
+            QWidget.setTabOrder(a, b)
 
     def insert_tag(self, text: str) -> None:
         """A media item's tag (图1, <<<image_1>>>, @man) into the prompt at its cursor, if the model has one."""
@@ -569,18 +723,21 @@ class FamilyTab(QWidget):
 
     @staticmethod
     def _clear_layout(lay: QVBoxLayout) -> None:
-        # keep the column title (index 0) and the trailing stretch
+        # keep the column title (index 0) and the trailing stretch; removeWidget deletes the layout item (one
+        # merely taken would stay the widget's size cache, and a later layout would read stale heights)
         while lay.count() > 2:
-            item = lay.takeAt(1)
-            w = item.widget()
-            if w is not None:
-                w.hide()
+            w = lay.itemAt(1).widget()
+            if w is None:
+                lay.takeAt(1)
+                continue
+            lay.removeWidget(w)
+            w.hide()
 
     def _sync_str_lists(self) -> None:
         zone = self.input_editors.get("ref_images_url")
         for ed in self.param_editors.values():
             if isinstance(ed, StrListEditor):
-                n = len(zone.items) if isinstance(zone, DropZone) else 0
+                n = len(zone.usable) if isinstance(zone, DropZone) else 0
                 if len(ed.combos) != n:
                     ed.set_count(n)
 
@@ -610,8 +767,11 @@ class FamilyTab(QWidget):
         if tier != self._last_tier and self.param_editors:
             self._last_tier = tier or self._last_tier
             self.model_combo.refresh(self.session.region, tier, self._needs_workspace)
+        if self.spec.price_in(self.session.region).switch:     # sound on or off: the choices' prices change
+            self._update_choice_prices()
         self._estimate_later.poke()
         self._update_button()
+        self._order_later.poke()
         if not self._restoring:
             self._save_later.poke()
 
@@ -671,6 +831,16 @@ class FamilyTab(QWidget):
         errors = catalog.validate(self.spec, req.inputs, req.params, region=self.session.region,
                                   function=self.function, media=self.media(), workspace=self.session.workspace,
                                   need_host=self.session.needs_host)
+        # files of restored settings that are not here any more: said first, in place of "… is required"
+        gone: list[FieldError] = []
+        for name, ed in self.input_editors.items():
+            if isinstance(ed, DropZone) and ed.missing():
+                gone.append(self._missing_error(f"input.{name}", ed.missing()))
+            elif isinstance(ed, MediaEditor):
+                gone += [self._missing_error(f"input.{name}.{typ}", names) for typ, names in ed.missing().items()]
+        if gone:
+            marked = {e.field for e in gone}
+            errors = [e for e in errors if not self._at_mark(e, marked)]
         # zones also hold per-file problems against the current model (after a model switch)
         for name, ed in self.input_editors.items():
             if isinstance(ed, DropZone) and ed.problems() and not any(field_key(e.field) == name for e in errors):
@@ -684,62 +854,94 @@ class FamilyTab(QWidget):
                     if index >= 0 and not any(e.field.startswith(f"input.{name}[{index}]") for e in errors):
                         words = " ".join(problems)
                         errors.append(FieldError(field, "limits", T(words, words)))
-        return errors
+        return gone + errors
+
+    @staticmethod
+    def _missing_error(field: str, names: list[str]) -> FieldError:
+        text = " ".join(missing_text(n) for n in names)
+        return FieldError(field, "missing", T(text, text))
+
+    def _at_mark(self, error: FieldError, marked: set[str]) -> bool:
+        """The problem is with a field that holds a mark of a missing file (its "required" says less)."""
+        key = field_key(error.field)
+        if f"input.{key}" in marked:
+            return True
+        ed = self.input_editors.get(key)
+        if isinstance(ed, MediaEditor):
+            sec = ed.section_for(error)
+            return sec is not None and f"input.{key}.{sec.mt.type}" in marked
+        return False
+
+    def _missing_note(self) -> str:
+        return " ".join(missing_text(n) for z in self.zones() for n in z.missing())
 
     def show_errors(self, errors: list[FieldError], spell_out: bool = False) -> None:
         """Mark each field's problem on its row; ``spell_out`` also puts every message next to Generate
-        (a refusal from the engine arrives right after the click, where the person is looking)."""
+        (a refusal from the engine arrives right after the click, where the person is looking). The first field
+        in error, as the form shows them, is scrolled into view and takes the focus."""
         for row in [*self.input_rows.values(), *self.param_rows.values()]:
             row.set_error("")
         for med in self.media_editors():
             med.clear_errors()
         self.model_error.hide()
-        first: QWidget | None = None
-        general: list[str] = []
+        places: list[QWidget] = []
+        general: list[T] = []
         for e in errors:
             key = field_key(e.field)
             row = self.input_rows.get(key) or self.param_rows.get(key)
             ed = self.input_editors.get(key)
             if isinstance(ed, MediaEditor) and row is not None:
                 where = ed.show_error(e)
-                first = first or (where if isinstance(where, MediaSection) else row)
+                places.append(where if isinstance(where, MediaSection) else row)
                 continue
             if row is not None:
                 zone = self.input_editors.get(key)
                 before = row.error.text() if not row.error.isHidden() else (
                     zone.refusal if isinstance(zone, DropZone) else "")
                 row.set_error(f"{before} {tx(e.message)}".strip())
-                first = first or row
+                places.append(row)
                 if spell_out:
                     self._refusal_rows.append(row)
             elif key in ("region", "model", "workspace"):
                 self.model_error.setText(tx(e.message))
                 self.model_error.show()
-                first = first or self.model_combo
+                places.append(self.model_combo)
             else:
-                general.append(tx(e.message))
+                general.append(e.message)
                 if key == "count":
-                    first = first or self.count
+                    places.append(self.count)
+        messages = [e.message for e in errors]
         if spell_out and errors:
-            self._say(" ".join(dict.fromkeys(tx(e.message) for e in errors)), error=True, kind="fields")
+            self._say(lambda: " ".join(dict.fromkeys(tx(m) for m in messages)), error=True, kind="fields")
+        elif any(e.code == "missing" for e in errors):
+            self._say(self._missing_note, error=True, kind="fields")
         elif general:
-            self._say(" ".join(general), error=True)
+            self._say(lambda: " ".join(tx(m) for m in general), error=True)
         elif errors:
-            self._say(self.tr("Please fix the fields marked in red."), error=True, kind="fields")
-        if first is not None:
-            for scroll in (self.inputs_scroll, self.params_scroll):
-                if scroll.widget().isAncestorOf(first):
-                    scroll.ensureWidgetVisible(first)
-            if isinstance(first, FieldRow):
-                ed = self.input_editors.get(first.name) or self.param_editors.get(first.name)
-                if isinstance(ed, (Editor, MediaEditor)):
-                    ed.focus()
-                elif isinstance(ed, DropZone):
-                    ed.setFocus()
-            elif isinstance(first, MediaSection) and first.zone is not None:
-                first.zone.setFocus()
-            elif first is self.count:
-                self.count.setFocus()
+            self._say(lambda: self.tr("Please fix the fields marked in red."), error=True, kind="fields")
+        first = min(places, key=self._place, default=None)
+        if first is None:
+            return
+        self.reveal(first)
+        if isinstance(first, FieldRow):
+            ed = self.input_editors.get(first.name) or self.param_editors.get(first.name)
+            if isinstance(ed, (Editor, MediaEditor)):
+                ed.focus()
+            elif isinstance(ed, DropZone):
+                ed.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif isinstance(first, MediaSection) and first.zone is not None:
+            first.zone.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _place(self, w: QWidget) -> tuple[int, int, int]:
+        """Where a field is in the form, for "the first one": the model at the top, then the inputs and the
+        settings columns, top to bottom (left to right in a row), then the count."""
+        for column, body in enumerate((self.inputs_body, self.params_body), start=1):
+            if body.isAncestorOf(w):
+                at = w.mapTo(body, QPoint(0, 0))
+                return column, at.y(), at.x()
+        return (0, 0, 0) if w is self.model_combo else (3, 0, 0)
 
     def field_error(self, name: str) -> str:
         """The message at a field: 'prompt', 'media' (the media list as a whole), 'media.first_frame'
@@ -758,11 +960,18 @@ class FamilyTab(QWidget):
                 self.model_error.isVisible() else ""
         return row.error.text() if not row.error.isHidden() else ""
 
-    def _say(self, text: str, error: bool = False, kind: str = "") -> None:
+    def _say(self, say: Callable[[], str] | str, error: bool = False, kind: str = "") -> None:
+        """The note next to Generate. ``say`` gives the words (called again after a switch of language, so give
+        a function for anything translated); '' clears it. An error is announced to screen readers."""
+        self._note_say = say if callable(say) else None
+        self._note_error = error
+        text = say() if callable(say) else say
         self._note_kind = kind if text else ""
         self.note.setText(text)
         set_state(self.note, "error", error)
         self.note.setVisible(bool(text))
+        if error:
+            announce(self.note, text)
 
     # -- estimate ----------------------------------------------------------------------------
     def current_estimate(self) -> Any:
@@ -783,8 +992,10 @@ class FamilyTab(QWidget):
 
     def update_estimate(self) -> None:
         est = self.current_estimate()
+        self._amount = ""
         if est is None:
             self.estimate.setText("")
+            self._name_button()
             return
         main = est.lines[-1]
         src = self.spec.duration_source
@@ -795,7 +1006,7 @@ class FamilyTab(QWidget):
                 .replace("%1", self._input_label(field)) \
                 .replace("%2", ("" if price.confirmed else "≈") + fmt_unit_price(main.unit_price))
         else:
-            amount = fmt_money(est.amount, est.confirmed and est.seconds_known)
+            amount = self._amount = fmt_money(est.amount, est.confirmed and est.seconds_known)
             text = self.tr("Estimated cost: %1").replace("%1", f"<b>{amount}</b>")
             detail = []
             for line in est.lines:
@@ -821,6 +1032,7 @@ class FamilyTab(QWidget):
         if self.session.is_sandbox:
             text += " " + self.tr("<i>Sandbox: nothing is charged.</i>")
         self.estimate.setText(text)
+        self._name_button()
 
     def _input_label(self, field: str) -> str:
         """The label of an input, or of a media type ("video": the source video of an edit)."""
@@ -838,6 +1050,12 @@ class FamilyTab(QWidget):
         n = self.runs()
         self.generate_button.setText(self.tr("Generate") if n == 1 else self.tr("Generate %n videos", "", n))
         self.generate_button.setEnabled(not self._busy)
+        self._name_button()
+
+    def _name_button(self) -> None:
+        """Screen readers hear what a click costs: "Generate — ¥0.70"."""
+        text = self.generate_button.text()
+        self.generate_button.setAccessibleName(f"{text} — {self._amount}" if self._amount else text)
 
     def generate(self) -> None:
         if self._busy:
@@ -845,7 +1063,8 @@ class FamilyTab(QWidget):
         self._busy = True               # at once: a second click or Ctrl+Enter must not submit twice
         self._update_button()
         spawn(self._generate(), name=f"generate:{self.family.value}",
-              on_error=lambda e: self._say(self.tr("Could not add the task: %1").replace("%1", str(e)), error=True))
+              on_error=lambda e: self._say(lambda: self.tr("Could not add the task: %1").replace("%1", str(e)),
+                                           error=True))
 
     async def _generate(self) -> list[Any]:
         self._busy = True
@@ -861,7 +1080,7 @@ class FamilyTab(QWidget):
         zones = self.zones()
         editors = self.media_editors()          # their items' own files too (a voice clip being checked)
         if any(z.busy() for z in zones) or any(m.busy() for m in editors):
-            self._say(self.tr("Checking the files…"))
+            self._say(lambda: self.tr("Checking the files…"))
             await asyncio.gather(*(z.wait_idle() for z in zones), *(m.wait_idle() for m in editors))
         errors = self.validate()
         if errors:
@@ -870,10 +1089,11 @@ class FamilyTab(QWidget):
         self.show_errors([])
         if not self.session.can_submit:
             if self.session.engine is None:
-                self._say(self.tr("The backend is not running: %1").replace("%1", self.session.start_error or "?"),
+                why = self.session.start_error or "?"
+                self._say(lambda: self.tr("The backend is not running: %1").replace("%1", why),
                           error=True)
             else:
-                self._say(self.tr("Add your API key in Settings (or switch to the free sandbox) to generate."),
+                self._say(lambda: self.tr("Add your API key in Settings (or switch to the free sandbox) to generate."),
                           error=True)
             return []
         engine = self.session.engine
@@ -894,7 +1114,7 @@ class FamilyTab(QWidget):
         if self._consent_needed(videos, amount):
             sure = all(p.estimate.confirmed and p.estimate.seconds_known for p in prepared)
             if not await self._confirm_spending(videos, amount, sure):
-                self._say(self.tr("Nothing was queued."))
+                self._say(lambda: self.tr("Nothing was queued."))
                 return []
         created: list[Any] = []
         batch_id = None
@@ -915,7 +1135,8 @@ class FamilyTab(QWidget):
             if len(requests) > 1 and res.tasks and batch_id is None:
                 batch_id = res.tasks[0].batch
         if created:
-            self._say(self.tr("Added %n task(s) to the queue.", "", len(created)))
+            n = len(created)
+            self._say(lambda: self.tr("Added %n task(s) to the queue.", "", n))
             self._mine.update(r.id for r in created)
             self.submitted.emit(created)
         return created
@@ -1013,7 +1234,8 @@ class FamilyTab(QWidget):
         spawn(self.route(files, links), name="route-drop")
 
     async def route(self, files: list[str], links: list[str]) -> None:
-        """Send each dropped file to the field that takes its kind (images in order: first, last …)."""
+        """Send each dropped file to the field that takes its kind (images in order: first, last …). A video
+        this app made (or its JSON) that this tab has no use for asks for its settings instead."""
         by_kind: dict[str, list[str]] = {"image": [], "audio": [], "video": [], "file": []}
         unknown: list[str] = []
         doc_zones = [z for z in self.zones() if z.takes("file")]
@@ -1035,43 +1257,56 @@ class FamilyTab(QWidget):
                 by_kind[k].append(link)
             else:
                 unknown.append(link)
-        notes = []
+        unused = [f for f in [*unknown, *(by_kind["video"] if not any(z.takes("video") for z in self.zones()) else [])]
+                  if is_local(f)]
+        for f in unused:
+            if await asyncio.to_thread(is_restorable, f):
+                self.restore_requested.emit(f)
+                unknown = [u for u in unknown if u != f]
+                by_kind["video"] = [v for v in by_kind["video"] if v != f]
+                break
+        notes: list[Callable[[], str]] = []
+
+        def names(paths: list[str]) -> str:
+            return ", ".join(Path(p).name for p in paths)
         for kind, items in by_kind.items():
             if not items:
                 continue
             targets = [z for z in self.zones() if z.takes(kind)]
             if not targets:
-                notes.append(self.tr("This tab has no field for %1 (%2).")
-                             .replace("%1", {"image": self.tr("images"), "audio": self.tr("audio"),
-                                             "video": self.tr("videos"), "file": self.tr("documents")}[kind])
-                             .replace("%2", ", ".join(Path(i).name for i in items)))
+                notes.append(lambda kind=kind, items=items: self.tr("This tab has no field for %1 (%2).").replace(
+                    "%1", {"image": self.tr("images"), "audio": self.tr("audio"), "video": self.tr("videos"),
+                           "file": self.tr("documents")}[kind]).replace("%2", names(items)))
                 continue
-            empty = [z for z in targets if not z.items]
-            order = empty + [z for z in targets if z.items]
+            empty = [z for z in targets if not z.usable]
+            order = empty + [z for z in targets if z.usable]
             if len(items) > 1 and len(targets) == 1 and targets[0].allow_batch:
                 targets[0].take([i for i in items if is_local(i)], [i for i in items if not is_local(i)])
                 continue
             for z in order:
                 if not items:
                     break
-                take = items[: z.capacity - len(z.items)] if z.multi else items[:1]
+                take = items[: z.capacity - len(z.usable)] if z.multi else items[:1]
                 items = items[len(take):]
                 z.take([t for t in take if is_local(t)], [t for t in take if not is_local(t)])
             if items:
-                notes.append(self.tr("No room for: %1").replace("%1", ", ".join(Path(i).name for i in items)))
+                notes.append(lambda items=items: self.tr("No room for: %1").replace("%1", names(items)))
         if unknown:
-            notes.append(self.tr("Not an image, audio or video file: %1")
-                         .replace("%1", ", ".join(Path(u).name for u in unknown)))
-        self._say(" ".join(notes), error=bool(notes))
+            notes.append(lambda: self.tr("Not an image, audio or video file: %1").replace("%1", names(unknown)))
+        self._say(lambda: " ".join(n() for n in notes), error=bool(notes))
 
     # -- run again ---------------------------------------------------------------------------
-    def load_request(self, request: Request, exact: bool = False) -> None:
-        """Put a past request back into the form ('run again').
+    def load_request(self, request: Request, exact: bool = False, missing: dict[str, list[str]] | None = None) -> None:
+        """Put a past request back into the form ('run again', or settings restored from a video).
 
         By default the seed is left random, so Generate makes a new variation. ``exact`` keeps the seed and
         sets the count to one: several videos with one seed would be identical, and each is paid for.
+        ``missing`` names, by input field, the files that are not on this computer any more: each leaves a mark
+        in its zone ("first.png — not on this computer any more; drop it again"), and Generate refuses with
+        those words until the person drops the file again or removes the mark.
         """
         self.ensure_built()
+        missing = missing or {}
         if not exact:
             request = Request.from_json({**request.to_json(),
                                          "params": {k: v for k, v in request.params.items() if k != "seed"}})
@@ -1079,7 +1314,10 @@ class FamilyTab(QWidget):
         try:
             self.set_model(request.model, request.function)
             for name, ed in self.input_editors.items():
-                ed.set_value(request.inputs.get(name))
+                if isinstance(ed, (DropZone, MediaEditor)):
+                    ed.set_value(request.inputs.get(name), missing.get(name, ()))
+                else:
+                    ed.set_value(request.inputs.get(name))
             for name, ed in self.param_editors.items():
                 if name in request.params:
                     ed.set_value(request.params[name])
@@ -1090,10 +1328,22 @@ class FamilyTab(QWidget):
         finally:
             self._restoring = False
         self._changed()
-        self._say(self.tr("Loaded the settings and the seed of an earlier task: Generate repeats it exactly.")
-                  if exact else
-                  self.tr("Loaded the settings of an earlier task with a random seed: Generate makes a new "
-                          "variation."))
+        marks = [n for z in self.zones() for n in z.missing()]
+
+        def loaded() -> str:
+            text = self.tr("Loaded the settings and the seed of an earlier task: Generate repeats it exactly.") \
+                if exact else self.tr("Loaded the settings of an earlier task with a random seed: Generate makes a "
+                                      "new variation.")
+            if len(marks) == 1:
+                text += " " + self.tr("1 file is not on this computer any more: drop it again where it is marked.")
+            elif marks:
+                text += " " + self.tr("%n files are not on this computer any more: drop them again where they are "
+                                      "marked.", "", len(marks))
+            return text
+        self._say(loaded, error=bool(marks))
+        zone = next((z for z in self.zones() if z.missing()), None)
+        if zone is not None:
+            self.reveal(zone)
 
     # -- remembering -------------------------------------------------------------------------
     def save_state(self) -> None:
@@ -1193,10 +1443,13 @@ class FamilyTab(QWidget):
             self.preview_toggle.setText(self.tr("Before / after preview"))
             self.preview_toggle.setToolTip(self.tr("Play the source video beside the edited one, in step"))
         self.count.setToolTip(self.tr("How many videos to make from these settings (each one is billed)"))
+        self.count.setAccessibleName(self.tr("Number of videos"))
         self.generate_button.setToolTip(self.tr("Add to the queue (Ctrl+Enter)"))
         self.retranslate_model()
         self._update_button()
         self.update_estimate()
+        if self._note_say is not None:          # the last note, in the new language
+            self._say(self._note_say, self._note_error, self._note_kind)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -220,9 +220,11 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
         super().resizeEvent(event)
         # Shrinking the window must leave room for the form: a bottom queue never takes more than ~40 %.
+        # (at 700 px a quarter is already too much: keep it to the short window's share)
         q = self.queue
+        limit = 0.40 if self.height() >= 800 else 0.24
         if q.isVisible() and not q.isFloating() and \
-                self.dockWidgetArea(q) == Qt.DockWidgetArea.BottomDockWidgetArea and q.height() > self.height() * 0.40:
+                self.dockWidgetArea(q) == Qt.DockWidgetArea.BottomDockWidgetArea and q.height() > self.height() * limit:
             self.resizeDocks([q], [self._dock_height()], Qt.Orientation.Vertical)
 
     def _build_next_tab(self) -> None:

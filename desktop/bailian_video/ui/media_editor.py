@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,12 +35,13 @@ from PySide6.QtWidgets import (
 )
 
 from .. import catalog, i18n
-from ..catalog import FieldError, InputSpec, Kind, Limits
+from ..catalog import FieldError, InputSpec, Kind
 from ..catalog.kinds import KINDS, media_item_spec
 from ..catalog.schema import MediaField, MediaType
 from ..catalog.values import is_local, is_remote, local_path
 from ..i18n import T
-from .dropzone import DropZone, Item, local_paths
+from .dropzone import DropZone, Item, limits_words, local_paths
+from .fields import PairRow, announce
 from .media_jobs import Preview, guess_kind, load_preview
 from .util import spawn, tx
 
@@ -105,6 +107,7 @@ class FieldFile(QWidget):
         self.label = QLabel(self)
         self.file = QLabel(self)
         self.file.setObjectName("fieldFile")
+        self.file.setWordWrap(True)         # "none — drop an audio file on this row" wraps in a narrow form
         self.browse_button = QToolButton(self)
         self.browse_button.clicked.connect(self.browse)
         self.clear_button = QToolButton(self)
@@ -127,6 +130,8 @@ class FieldFile(QWidget):
         self.label.setText(_label(self.fld.label))
         self.browse_button.setText(self.tr("Browse…"))
         self.clear_button.setToolTip(self.tr("Remove this file"))
+        for b in (self.browse_button, self.clear_button):        # "Reference voice: Browse…"
+            b.setAccessibleName(f"{self.label.text()} {b.toolTip() or b.text()}")
         value, info = ex.values.get(name), ex.infos.get(name)
         if name in ex.checking:
             text = self.tr("Checking…")
@@ -214,9 +219,12 @@ class ItemRow(QFrame):
                 self.tr("Type a name in “%1” first; the prompt then refers to this item as @name.")
                 .replace("%1", tx(name_field.label) if name_field else ""))
         item = ex.item
-        base = item.value if item.remote else os.path.basename(item.value)
-        self.name.setText(self.name.fontMetrics().elidedText(base, Qt.TextElideMode.ElideMiddle, 160))
+        base = item.name
+        self.name.setText(self.name.fontMetrics().elidedText(base, Qt.TextElideMode.ElideMiddle, 120))
         self.name.setToolTip(item.value)
+        # screen readers: the row is the item ("图1: cat.png"), the chip what a click does, each field by its label
+        self.setAccessibleName(f"{tag}: {base}" if tag is not None else base)
+        self.chip.setAccessibleName(self.chip.toolTip())
         for w in self.files.values():
             w.refresh()
         for fld in self.fields:
@@ -232,6 +240,9 @@ class ItemRow(QFrame):
                 self.texts[fld.name].setPlaceholderText(tx(fld.label))
             if fld.name in self.checks:
                 self.checks[fld.name].setText(tx(fld.label))
+            for w in (self.combos.get(fld.name), self.texts.get(fld.name), self.checks.get(fld.name)):
+                if w is not None:
+                    w.setAccessibleName(f"{_label(fld.label)} {base}")
 
     # -- a file dropped on the row goes to its file field ----------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -347,7 +358,7 @@ class MediaSection(QWidget):
         assert self.zone is not None
         if self.zone.batch and batch_item is not None:
             return [(batch_item, {})]
-        return [(i.value, self.field_values(self.extras_of(i))) for i in self.zone.items]
+        return [(i.value, self.field_values(self.extras_of(i))) for i in self.zone.usable]
 
     def field_values(self, ex: Extras | None) -> dict[str, Any]:
         if ex is None:
@@ -362,7 +373,7 @@ class MediaSection(QWidget):
         out: list[Any] = []
         if self.zone is None:
             return out
-        for item in self.zone.items:
+        for item in self.zone.usable:
             out.append(item.info)
             ex = self.extras_of(item)
             values = self.field_values(ex)
@@ -371,20 +382,21 @@ class MediaSection(QWidget):
                     out.append(ex.infos.get(f.name) if ex is not None else None)
         return out
 
-    def set_urls(self, urls: list[str]) -> None:
+    def set_urls(self, urls: list[str], missing: Collection[str] = ()) -> None:
         if self.link is not None:
             self.link.setText(urls[0] if urls else "")
             return
         assert self.zone is not None
-        self.zone.set_value(urls if self.zone.multi else urls[:1])
+        self.zone.set_value(urls if self.zone.multi else urls[:1], missing)
 
-    def load(self, urls: list[str], fields: dict[str, list[dict[str, Any]]]) -> None:
-        """Run again: these files, each item's fields put back once its file is in (by file)."""
+    def load(self, urls: list[str], fields: dict[str, list[dict[str, Any]]], missing: Collection[str] = ()) -> None:
+        """Run again: these files, each item's fields put back once its file is in (by file); a file named in
+        ``missing`` leaves a mark in the zone."""
         self.extras = []
         self._fresh = []
         self.refusal = ""
         self._pending = fields
-        self.set_urls(urls)
+        self.set_urls(urls, missing)
         self._sync()
 
     def duration(self) -> float:
@@ -396,7 +408,7 @@ class MediaSection(QWidget):
     # -- items and their rows --------------------------------------------------------------
     def _sync(self) -> None:
         """One Extras per zone item (a new item gets the fields run again left for it), and their rows."""
-        items = self.zone.items if self.zone is not None else []
+        items = self.zone.usable if self.zone is not None else []
         extras: list[Extras] = []
         for item in items:
             ex = self.extras_of(item)
@@ -597,8 +609,18 @@ class MediaSection(QWidget):
 
     # -- messages --------------------------------------------------------------------------
     def set_error(self, text: str) -> None:
+        said = bool(text) and text != self.error.text()
         self.error.setText(text)
         self.error.setVisible(bool(text))
+        if text and self in self.editor.more_sections:
+            self.editor._update_more()
+        target: QWidget | None = self.zone or self.link
+        if self.zone is not None:
+            self.zone.set_problem(text)
+        elif self.link is not None:
+            self.link.setAccessibleDescription(text)
+        if said and target is not None:
+            announce(target, text)
 
     def error_text(self) -> str:
         return self.error.text() if not self.error.isHidden() else ""
@@ -628,8 +650,15 @@ class MediaSection(QWidget):
         self.refusal = ""
         self._sync()
         self.set_error(self.standing())
+        self.show_facts()
         self.changed.emit()
         self._check_total()
+
+    def show_facts(self) -> None:
+        """What the type takes, in small print; in half a row only until a file is in (the picture matters then,
+        and the zone's tooltip and description still say it)."""
+        full = self.zone is not None and self.zone.compact and bool(self.zone.usable)
+        self.facts.setVisible(bool(self.facts.text()) and not full)
 
     def _link_changed(self, text: str) -> None:
         t = text.strip()
@@ -650,24 +679,7 @@ class MediaSection(QWidget):
         return ""
 
     def limits_text(self) -> str:
-        lim: Limits | None = self.mt.limits
-        parts: list[str] = []
-        if lim is not None:
-            if lim.formats:
-                parts.append("/".join(f.upper() for f in lim.formats))
-            if lim.max_bytes:
-                parts.append(self.tr("up to %1 MB").replace("%1", _num(round(lim.max_bytes / 1024 / 1024, 1))))
-            if lim.min_side and lim.max_side:
-                parts.append(self.tr("sides %1–%2 px").replace("%1", str(lim.min_side)).replace("%2", str(lim.max_side)))
-            elif lim.min_side:
-                parts.append(self.tr("sides at least %1 px").replace("%1", str(lim.min_side)))
-            elif lim.max_side:
-                parts.append(self.tr("sides up to %1 px").replace("%1", str(lim.max_side)))
-            if lim.min_duration and lim.max_duration:
-                parts.append(self.tr("%1–%2 s").replace("%1", _num(lim.min_duration))
-                             .replace("%2", _num(lim.max_duration)))
-            elif lim.max_duration:
-                parts.append(self.tr("up to %1 s").replace("%1", _num(lim.max_duration)))
+        parts = limits_words(self.mt.limits)      # (its words are this class's: dropzone translates them so)
         if self.mt.total_duration:
             parts.append(self.tr("%1 s in all").replace("%1", _num(self.mt.total_duration)))
         return ("，" if i18n.language() == "zh" else ", ").join(parts)
@@ -681,9 +693,10 @@ class MediaSection(QWidget):
         if mt.fields:
             facts.append(self.tr("Also takes: %1").replace("%1", ", ".join(tx(f.label) for f in mt.fields)))
         self.facts.setText(" · ".join(facts))
-        self.facts.setVisible(bool(facts))
+        self.show_facts()
         if self.link is not None:
             self.link.setPlaceholderText(self.tr("A web page for the model to read: https://…"))
+            self.link.setAccessibleName(tx(mt.label))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -703,12 +716,26 @@ class MediaEditor(QWidget):
     attention = Signal(QWidget)
 
     def __init__(self, model: str, spec: InputSpec, paste_dir: Path, allow_batch: bool = False,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, pair_frames: bool = False):
         super().__init__(parent)
         self.model = model
         self.spec = spec
         self.paste_dir = paste_dir
         self.allow_batch = allow_batch
+        #: a first and a last frame side by side (the first & last frame tab); elsewhere two *required* ones
+        self.pair_frames = pair_frames
+        self.pair = PairRow(self)
+        self.pair.hide()
+        # beside a pair of frames, the optional other types wait behind one line (the prompt stays in sight)
+        self.more = QToolButton(self)
+        self.more.setObjectName("moreInputs")
+        self.more.setCheckable(True)
+        self.more.setAutoRaise(True)
+        self.more.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.more.setArrowType(Qt.ArrowType.RightArrow)
+        self.more.toggled.connect(lambda _on: self._update_more())
+        self.more.hide()
+        self.more_sections: list[MediaSection] = []
         self.sections: dict[str, MediaSection] = {}
         self._jobs = 0                  # extra files being probed (a reference voice)
         self._idle = asyncio.Event()
@@ -732,7 +759,12 @@ class MediaEditor(QWidget):
     def _layout_sections(self) -> None:
         for sec in self.sections.values():
             self.lay.removeWidget(sec)
+            self.pair.lay.removeWidget(sec)
             sec.hide()
+        self.lay.removeWidget(self.pair)
+        self.pair.hide()
+        self.lay.removeWidget(self.more)
+        self.more_sections = []
         batch_type = self._batch_type()
         for mt in self.types():
             sec = self.sections.get(mt.type)
@@ -747,9 +779,52 @@ class MediaEditor(QWidget):
                 sec.set_type(mt)
             if sec.zone is not None:
                 sec.zone.allow_batch = mt.type == batch_type
+                sec.zone.set_compact(False)
+                sec.show_facts()
             self.lay.insertWidget(self.lay.count() - 1, sec)
             sec.show()
+        shown = self.shown()
+        for a, b in zip(shown, shown[1:]):
+            if self.pairs(a.mt, b.mt):
+                index = self.lay.indexOf(a)
+                self.lay.removeWidget(a)
+                self.lay.removeWidget(b)
+                self.pair.set_pair(a, b)
+                self.lay.insertWidget(index, self.pair)
+                self.pair.show()
+                for sec in (a, b):
+                    assert sec.zone is not None
+                    sec.zone.set_compact(True)
+                    sec.show_facts()
+                if self.pair_frames:
+                    self.more_sections = [s for s in shown if s is not a and s is not b and not s.mt.min_items]
+                if self.more_sections:
+                    self.lay.insertWidget(index + 1, self.more)
+                break
+        self._update_more()
         self._renumber()
+
+    def _update_more(self) -> None:
+        """The optional types beside a pair of frames: shown when asked for, or when one holds something or
+        has something to say."""
+        if not self.more_sections:
+            self.more.hide()
+            return
+        on = self.more.isChecked()
+        self.more.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+        self.more.setText(self.tr("More inputs: %1").replace(
+            "%1", ("、" if i18n.language() == "zh" else ", ").join(tx(s.mt.label) for s in self.more_sections)))
+        self.more.show()
+        for sec in self.more_sections:
+            used = bool(sec.urls()) or bool(sec.zone is not None and sec.zone.items) or bool(sec.error_text())
+            sec.setVisible(on or used)
+
+    def pairs(self, a: MediaType, b: MediaType) -> bool:
+        """Two one-image types that sit side by side: a first and a last frame in the tab for them, or any two
+        the model requires."""
+        if not all(mt.media == "image" and mt.max_items == 1 for mt in (a, b)):
+            return False
+        return self.pair_frames or (a.min_items >= 1 and b.min_items >= 1)
 
     def _batch_type(self) -> str | None:
         """In a tab that makes a batch from several photos: the first one-image type (the first frame)."""
@@ -788,9 +863,9 @@ class MediaEditor(QWidget):
     def key(url: str) -> str:
         return os.path.abspath(os.path.expanduser(local_path(url))) if is_local(url) else url
 
-    def set_value(self, value: Any) -> None:
+    def set_value(self, value: Any, missing: Collection[str] = ()) -> None:
         """Fill the zones from a media list ('run again'): each item goes to the zone of its type, its
-        fields (a reference voice, a name) back on its row."""
+        fields (a reference voice, a name) back on its row; a file named in ``missing`` leaves a mark."""
         by_type: dict[str, list[str]] = {}
         fields: dict[str, dict[str, list[dict[str, Any]]]] = {}
         unknown: list[str] = []
@@ -807,7 +882,7 @@ class MediaEditor(QWidget):
             fields.setdefault(typ, {}).setdefault(self.key(url), []).append(
                 {k: v for k, v in item.items() if k not in ("type", "url")})
         for sec in self.shown():
-            sec.load(by_type.get(sec.mt.type, []), fields.get(sec.mt.type, {}))
+            sec.load(by_type.get(sec.mt.type, []), fields.get(sec.mt.type, {}), missing)
         self.set_general(self.tr("This model takes no media of type %1; those items were left out.")
                          .replace("%1", ", ".join(dict.fromkeys(unknown))) if unknown else "")
 
@@ -832,6 +907,10 @@ class MediaEditor(QWidget):
     def problems(self) -> dict[str, list[str]]:
         return {s.mt.type: s.zone.problems() for s in self.shown() if s.zone is not None and s.zone.problems()}
 
+    def missing(self) -> dict[str, list[str]]:
+        """By type, the files restored settings named that are not on this computer (marks in the zones)."""
+        return {s.mt.type: s.zone.missing() for s in self.shown() if s.zone is not None and s.zone.missing()}
+
     def busy(self) -> bool:
         return self._jobs > 0 or any(z.busy() for z in self.zones())
 
@@ -848,8 +927,11 @@ class MediaEditor(QWidget):
 
     # -- messages --------------------------------------------------------------------------
     def set_general(self, text: str) -> None:
+        said = bool(text) and text != self.general.text()
         self.general.setText(text)
         self.general.setVisible(bool(text))
+        if said:
+            announce(self, text)
 
     def general_text(self) -> str:
         return self.general.text() if not self.general.isHidden() else ""
@@ -860,13 +942,16 @@ class MediaEditor(QWidget):
             sec.set_error(sec.standing())
 
     def section_for(self, error: FieldError) -> MediaSection | None:
-        """The section a problem belongs to: by the item's index (``input.media[2].url``), or by the type a
-        count, length or 'needs' problem names; None for the editor (combinations, the list as a whole)."""
+        """The section a problem belongs to: by the item's index (``input.media[2].url``), by its type
+        (``input.media.first_frame``), or by the type a count, length or 'needs' problem names; None for the
+        editor (combinations, the list as a whole)."""
         field = error.field
         prefix = f"input.{self.spec.name}"
         if not field.startswith(prefix):
             return None
         rest = field[len(prefix):]
+        if rest.startswith("."):
+            return self.section(rest[1:])
         if rest.startswith("["):
             try:
                 index = int(rest[1:rest.index("]")])
@@ -931,6 +1016,7 @@ class MediaEditor(QWidget):
                 self.show_error(FieldError(p.field, p.code, p.message))
 
     def _section_changed(self) -> None:
+        self._update_more()
         if self._enforce_groups():
             return              # the removal changed the sections again, and that change did the rest
         self._renumber()
@@ -942,7 +1028,7 @@ class MediaEditor(QWidget):
         pictures and clips together) are not kept: the newest go, and the zone they were dropped on says why."""
         for group, _lo, hi in self.spec.media_counts:
             secs = [s for s in self.shown() if s.mt.type in group and s.zone is not None]
-            held = [(item.seq, sec, item) for sec in secs if sec.zone is not None for item in sec.zone.items]
+            held = [(item.seq, sec, item) for sec in secs if sec.zone is not None for item in sec.zone.usable]
             if len(held) <= hi:
                 continue
             over = sorted(held, key=lambda t: t[0], reverse=True)[:len(held) - hi]
@@ -969,7 +1055,7 @@ class MediaEditor(QWidget):
             if sec.mt.tag is None or sec.zone is None:
                 continue
             sec.tag_offset = seen.get(sec.mt.media, 0)
-            seen[sec.mt.media] = sec.tag_offset + len(sec.zone.items)
+            seen[sec.mt.media] = sec.tag_offset + len(sec.zone.usable)
             sec.refresh_rows()
 
     def error_texts(self) -> dict[str, str]:
@@ -979,6 +1065,7 @@ class MediaEditor(QWidget):
         for sec in self.sections.values():
             sec.retranslate()
             sec.refresh_rows()
+        self._update_more()
 
     def focus(self) -> None:
         zones = self.zones()
@@ -988,4 +1075,5 @@ class MediaEditor(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.live_check()
+            self._update_more()
         super().changeEvent(event)

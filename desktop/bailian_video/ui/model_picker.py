@@ -128,6 +128,13 @@ class ModelPicker(QComboBox):
                 item.setData(m.name, Qt.ItemDataRole.UserRole)
                 self._model.appendRow(item)
         self.setCurrentIndex(self.findData(self.models[0].name) if self.models else -1)
+        self.currentIndexChanged.connect(self._describe)
+
+    def _describe(self) -> None:
+        """Screen readers: the picker is "Model"; its description the chosen model's facts (each entry's
+        accessible text has its own)."""
+        self.setAccessibleName(self.tr("Model"))
+        self.setAccessibleDescription(self.facts(self.currentIndex()))
 
     def model_at(self, index: int) -> ModelSpec | None:
         name = self.itemData(index)
@@ -166,6 +173,7 @@ class ModelPicker(QComboBox):
             item.setFlags(flags)
             item.setToolTip(f"{name}\n{facts}\n{tx(m.description)}\n{m.name}")
             item.setAccessibleText(f"{name}. {facts}")
+        self._describe()
 
     def _facts(self, m: ModelSpec, region: str, tier: str | None) -> str:
         parts: list[str] = []

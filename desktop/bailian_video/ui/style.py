@@ -78,7 +78,9 @@ QPushButton#generateButton {{
 QPushButton#generateButton:hover {{ background: {accent_hover}; }}
 QPushButton#generateButton:focus {{ border: 2px solid {focus}; padding: 4px 20px; }}
 QToolButton#backendBadge:focus, QToolButton#tileRemove:focus {{ border: 2px solid {focus}; }}
-QFrame#dropZone:focus {{ border: 2px solid {focus}; }}
+QFrame#dropZone:focus, QFrame#dropZone QPushButton:focus, QFrame#dropZone QLineEdit:focus {{
+    border: 2px solid {focus};
+}}
 QPushButton#generateButton:disabled {{ background: palette(mid); }}
 QToolButton#backendBadge {{ border: 1px solid palette(mid); border-radius: 9px; padding: 1px 10px; }}
 QToolButton#backendBadge[kind="sandbox"] {{ background: {sandbox_bg}; color: {sandbox_fg}; border-color: {sandbox_border}; }}
