@@ -95,6 +95,11 @@ def loop(qapp: QApplication) -> Any:
     """A real qasync loop on the test's QApplication."""
     import qasync
     qapp.setQuitOnLastWindowClosed(False)      # closing a test window must not stop the loop
+    # Whatever an earlier test left in reference cycles (QObjects with timers among them) is freed here, on the
+    # GUI thread: a collection that starts in a worker thread (thumbnails, the sandbox) would free them there.
+    gc.collect()
+    from bailian_video.ui.util import GuiThreadCollector
+    collector = GuiThreadCollector()            # as in the app: collections only on this thread
     lp = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(lp)
     yield lp
@@ -107,6 +112,8 @@ def loop(qapp: QApplication) -> Any:
     lp.close()
     asyncio.set_event_loop(None)
     del lp                # the loop's timers and workers become garbage now, and are collected just below
+    collector.stop()
+    collector.deleteLater()
     gc.collect()          # on this (the GUI) thread, not whichever thread the next collection starts in
 
 

@@ -169,3 +169,27 @@ def test_light_and_dark_follow_the_system_and_the_persons_choice(qtbot, run, dat
                 app_.setPalette(palette)
                 app_.setFont(font)
     run(go())
+
+
+def test_the_queue_and_the_result_keep_the_size_the_person_gave_them(qtbot, run, data_dir):
+    async def go():
+        async with open_app(data_dir) as app:
+            w = app.window
+            w.resize(1400, 900)
+            await asyncio.sleep(0.2)
+            w.resizeDocks([w.queue], [300], Qt.Orientation.Vertical)
+            w.studio.setSizes([500, 900])
+            await asyncio.sleep(0.2)
+            queue_h, form_w = w.queue.height(), w.studio.sizes()[0]
+            assert abs(queue_h - 300) <= 10
+        async with open_app(data_dir) as app:            # the next start
+            w = app.window
+            await asyncio.sleep(0.2)
+            assert abs(w.queue.height() - queue_h) <= 10 and abs(w.studio.sizes()[0] - form_w) <= 10
+            w.queue.toggleViewAction().trigger()            # folded away, and still folded next time
+            assert not w.queue.isVisible()
+        async with open_app(data_dir) as app:
+            assert not app.window.queue.isVisible()
+            app.window.act_queue.trigger()
+            assert app.window.queue.isVisible()
+    run(go())

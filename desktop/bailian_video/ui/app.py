@@ -159,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     crash = CrashHandler(log_path)
     crash.install()
+    from .util import GuiThreadCollector
+    collector = GuiThreadCollector(app)
     try:
         config = UiConfig(data_dir)
         translations.apply_language(args.lang or config.language)
@@ -170,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         logs.write_line(sys.stderr, logs.cli_error_line(type(e), e, logs.log_file()))
         return 1
     finally:
+        collector.stop()
         crash.uninstall()
         instance.close()
         log.info("%s stopped", APP_NAME)

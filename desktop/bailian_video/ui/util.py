@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from .. import i18n
 from ..i18n import T
@@ -176,3 +177,31 @@ class Debouncer(QObject):
         if self._timer.isActive():
             self._timer.stop()
             self._timer.timeout.emit()
+
+
+class GuiThreadCollector(QObject):
+    """Python's cyclic garbage collector, run only on the GUI thread.
+
+    Left automatic, a collection starts in whichever thread happens to allocate (thumbnail and probe
+    workers, the sandbox's renderers), and a QObject freed there is destroyed off its thread: Qt warns that
+    its timers cannot be stopped, or crashes. So automatic collection is off and a timer here runs the same
+    generational collections, with the same thresholds, on this thread.
+    """
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 500):
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.check)
+        gc.disable()
+        self._timer.start()
+
+    def check(self) -> None:
+        t0, t1, t2 = gc.get_threshold()
+        c0, c1, c2 = gc.get_count()
+        if c0 > t0:
+            gc.collect(2 if c2 > t2 else 1 if c1 > t1 else 0)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        gc.enable()
