@@ -702,7 +702,7 @@
     <name>FamilyTab</name>
     <message>
         <source>/s</source>
-        <extracomment>editors whose value is files (not remembered as text between runs) the &quot;app&quot; of the JSON this app writes beside each video (engine/outputs.py) the resolution of a model&apos;s first use: sharp enough to judge, and the cheaper tier on most models</extracomment>
+        <extracomment>editors whose value is files (not remembered as text between runs) the resolution of a model&apos;s first use: sharp enough to judge, and the cheaper tier on most models</extracomment>
         <translation>/秒</translation>
     </message>
     <message>
@@ -2719,8 +2719,12 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
         <translation>通知</translation>
     </message>
     <message>
-        <source>Play a sound when videos are ready or a task needs you while the window is in the background</source>
-        <translation>窗口在后台时，视频完成或任务需要你处理时播放提示音</translation>
+        <source>Play a sound with notifications</source>
+        <translation>通知时播放提示音</translation>
+    </message>
+    <message>
+        <source>A notification comes when videos are ready or a task needs you while the window is in the background</source>
+        <translation>窗口在后台时，视频完成或任务需要你处理时会发出通知</translation>
     </message>
     <message>
         <source>&amp;Confirm:</source>

@@ -720,8 +720,9 @@ class SettingsDialog(QDialog):
         self.template_label.setText(self.tr("File &name:"))
         self.spend_box.setTitle(self.tr("Spending"))
         self.notify_box.setTitle(self.tr("Notifications"))
-        self.notify_sound.setText(self.tr("Play a sound when videos are ready or a task needs you while the "
-                                          "window is in the background"))
+        self.notify_sound.setText(self.tr("Play a sound with notifications"))
+        self.notify_sound.setToolTip(self.tr("A notification comes when videos are ready or a task needs you while "
+                                             "the window is in the background"))
         self.confirm_label.setText(self.tr("&Confirm:"))
         self.confirm_before.setText(self.tr("Ask before more than"))
         self.confirm_or.setText(self.tr("videos or"))
