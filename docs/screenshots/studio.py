@@ -254,7 +254,9 @@ async def main(out: Path, scenes: list[str]) -> None:
                 w.tabs.setCurrentWidget(tab)
                 await place(w, 1024, 700)
                 await settle(0.5)
-                zones = [ed for ed in tab.input_editors.values() if hasattr(ed, "takes") and ed.takes("image")]
+                media = tab.input_editors.get("media")
+                zones = ([media.section("first_frame").zone, media.section("last_frame").zone] if media is not None
+                         else [ed for ed in tab.input_editors.values() if hasattr(ed, "takes") and ed.takes("image")])
                 for zone, img in zip(zones, (a / "first.png", a / "last.png"), strict=False):
                     drop(zone, [img])
                 await settle(2.0)

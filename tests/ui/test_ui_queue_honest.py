@@ -85,6 +85,9 @@ def test_waiting_tasks_say_their_place_in_line_and_cancel_says_what_it_does(qtbo
             assert cancel.toolTip() == "Nothing has been sent; nothing is billed."
             assert menu_action(dock, [third], "cancel").text() == "Cancel"
             assert "Waiting — 2nd in line" in dock.details.title.text()     # the details use the same words
+            stage = app.window.stage                                        # and so does the result area
+            await until(lambda: stage.state_title.text() == "Waiting — 2nd in line", 3, "the stage's words")
+            assert not stage.progress.isVisibleTo(stage)
             click(qtbot, cancel)
             await until(lambda: third.state == State.CANCELED, 5, "the waiting task to be canceled")
             await until(lambda: cell(dock, fourth, Col.STATUS) == "Waiting — 2nd in line", 3, "the line to move up")

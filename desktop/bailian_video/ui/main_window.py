@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         self.queue = QueueDock(session, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.queue)
         self.queue.run_again.connect(self.run_again)
+        self.stage.describer = self.queue.model
         self.queue.play.connect(self.play)
         # The stage shows what is selected in the queue (a new task is selected when it is submitted).
         self.queue.table.selectionModel().selectionChanged.connect(lambda *_: self._queue_selection())

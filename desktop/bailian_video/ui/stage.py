@@ -141,6 +141,8 @@ class ResultStage(QWidget):
         self.session = session
         self.config_get = config_get or (lambda _key, default: default)
         self._rec: TaskRecord | None = None
+        #: the queue's model, when there is one: the stage then says a task's state in the same words
+        self.describer: Any = None
         self._shown: tuple[Any, ...] = ()        # what the details were built from
         self._play_when_shown = False
         self.grid: VideoGrid | None = None
@@ -421,16 +423,29 @@ class ResultStage(QWidget):
         if rec is None or not rec.state.active:
             return
         now = time.time()
-        self.state_title.setText(tx(rec.state.label))
-        progress = rec.generation_progress(now)
-        self.progress.setVisible(rec.state in (State.QUEUED, State.RUNNING, State.DOWNLOADING))
-        self.progress.setValue(int(progress * 100))
-        parts = [self.tr("Elapsed %1").replace("%1", fmt_clock(rec.elapsed(now)))]
-        eta = rec.eta_seconds(now)
-        if eta is not None and eta > 0:
-            parts.append(self.tr("about %1 left").replace("%1", fmt_clock(eta)))
-        elif eta is not None:
-            parts.append(self.tr("any moment now"))
+        words = self.describer
+        if words is not None:
+            # the queue's own words: a place in line, no invented percentage, "taking longer than usual"
+            self.state_title.setText(words.status_text(rec))
+            value = words.progress(rec)
+            self.progress.setVisible(rec.state not in (State.WAITING, State.QUEUED))
+            if value < 0:
+                self.progress.setRange(0, 0)            # busy, no figure
+            else:
+                self.progress.setRange(0, 100)
+                self.progress.setValue(int(value * 100))
+            parts = [words.time_text(rec)]
+        else:
+            self.state_title.setText(tx(rec.state.label))
+            progress = rec.generation_progress(now)
+            self.progress.setVisible(rec.state in (State.QUEUED, State.RUNNING, State.DOWNLOADING))
+            self.progress.setValue(int(progress * 100))
+            parts = [self.tr("Elapsed %1").replace("%1", fmt_clock(rec.elapsed(now)))]
+            eta = rec.eta_seconds(now)
+            if eta is not None and eta > 0:
+                parts.append(self.tr("about %1 left").replace("%1", fmt_clock(eta)))
+            elif eta is not None:
+                parts.append(self.tr("any moment now"))
         if rec.cost_estimate is not None:
             parts.append(self.tr("estimated cost %1").replace("%1", fmt_money(rec.cost_estimate, False)))
         self.state_times.setText(" · ".join(parts))
