@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import qasync
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from new_tabs import drop  # the same real drag-enter + drop events as the other screenshots
 from PySide6.QtWidgets import QApplication
 
 SIZES = [(1024, 700), (1920, 1080)]
@@ -29,21 +28,6 @@ PROMPTS = {"zh": ["一只小猫在月光下奔跑，电影感", "清晨的灯塔
            "en": ["A kitten runs under the moonlight, cinematic", "A lighthouse at dawn, waves on the rocks",
                   "City lights at night, time-lapse traffic", "A paper boat on a calm lake at sunrise",
                   "A cabin below snowy mountains, smoke rising"]}
-
-
-def drop(widget: Any, paths: list[Path]) -> None:
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    pos = widget.rect().center()
-    try:
-        enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                                Qt.KeyboardModifier.NoModifier)
-    except TypeError:
-        enter = QDragEnterEvent(QPointF(pos), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                                Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(widget, enter)
-    QApplication.sendEvent(widget, QDropEvent(QPointF(pos), Qt.DropAction.CopyAction, mime,
-                                              Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
 
 
 async def settle(s: float = 0.6) -> None:

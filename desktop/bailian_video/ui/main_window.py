@@ -761,7 +761,7 @@ class MainWindow(QMainWindow):
 
     def _update_running(self) -> None:
         """The tray icon carries the number of tasks still working (its tooltip says it in words)."""
-        n = sum(1 for r in self.session.tasks() if r.state.active)
+        n = self.queue.model.active_count()        # kept by the queue's model (it hears each event first)
         changed = n != self._running
         self._running = n
         if n and self.tray is None:
