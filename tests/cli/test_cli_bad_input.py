@@ -266,7 +266,7 @@ def test_a_read_only_data_folder_still_lists_and_explains_writes(tmp_path, paid)
 def test_the_store_keeps_a_daily_backup_and_one_before_a_schema_change(tmp_path):
     db = tmp_path / "tasks.sqlite3"
     old = sqlite3.connect(db)                      # a database as schema 2 left it
-    from bailian_video.engine.store import _v1, _v2
+    from bailian_video.engine.store import SCHEMA_VERSION, _v1, _v2
     _v1(old)
     _v2(old)
     old.execute("PRAGMA user_version=2")
@@ -274,7 +274,8 @@ def test_the_store_keeps_a_daily_backup_and_one_before_a_schema_change(tmp_path)
     old.close()
     TaskStore(db).close()
     names = sorted(p.name for p in list_backups(db))
-    assert any("before-schema-3" in n for n in names) and any(time.strftime("%Y-%m-%d") in n for n in names)
+    assert any(f"before-schema-{SCHEMA_VERSION}" in n for n in names) and any(time.strftime("%Y-%m-%d") in n
+                                                                              for n in names)
 
 
 def test_inputs_that_would_fail_on_the_service_are_refused_here(tmp_path, paid):

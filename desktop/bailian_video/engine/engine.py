@@ -37,7 +37,7 @@ from ..api.types import TaskStatus
 from ..catalog import ModelSpec, ValidationError
 from ..catalog.kinds import KINDS
 from ..i18n import T, language
-from . import intake, outputs
+from . import budget, intake, outputs
 from .clients import ClientPool
 from .downloads import Downloads
 from .ownership import FolderOwnership, NotOwner
@@ -47,6 +47,7 @@ from .reconciler import Reconciler
 from .records import REMOTE, SANDBOX, ChainState, Request, State, TaskRecord
 from .retry import RetryPolicy
 from .scheduler import Limits, Waiting, plan
+from .sequences import Sequences
 from .store import TaskStore
 
 log = logging.getLogger("bailian_video.engine")
@@ -123,6 +124,7 @@ class Engine:
     def __init__(self, store: TaskStore, clients: ClientPool, settings: EngineSettings | None = None,
                  clock: Callable[[], float] = time.time, ownership: FolderOwnership | None = None):
         self.store = store
+        self.sequences = Sequences(store)
         self.clients = clients
         self.settings = settings or EngineSettings()
         self.clock = clock
@@ -438,12 +440,18 @@ class Engine:
         return Prepared(request, spec, files, est, max(1, count))
 
     async def submit(self, request: Request, *, count: int = 1, force: bool = False,
-                     batch: str | None = None, prepared: Prepared | None = None) -> SubmitResult:
-        """Check (see :meth:`prepare`), guard duplicates, and queue ``count`` tasks.
+                     batch: str | None = None, prepared: Prepared | None = None, shot: int | None = None,
+                     parent: int | None = None, continuation: dict[str, Any] | None = None,
+                     over_budget: bool = False) -> SubmitResult:
+        """Check (see :meth:`prepare`), guard duplicates and the spending limits, and queue ``count`` tasks.
 
-        Raises :class:`catalog.ValidationError` with every field problem; nothing is stored then.
+        Raises :class:`catalog.ValidationError` with every field problem, and
+        :class:`budget.OverBudget` when the tasks would cross a daily or monthly limit (unless
+        ``over_budget``, the person's "submit anyway"); nothing is stored then.
         A guest process stores the tasks for the owner to drive. The duplicate guard compares the
         *effective* request, seed included: a random seed makes a new video, so it is never a duplicate.
+        ``shot`` makes each task a take of that sequence shot; ``parent``/``continuation`` say which
+        video it continues and how.
         """
         p = prepared or await self.prepare(request, count)
         spec, request, files, est = p.spec, p.request, p.files, p.estimate
@@ -453,6 +461,10 @@ class Engine:
             dup = self._find_duplicate(intake.request_key(spec, request, files))
             if dup is not None:
                 return SubmitResult([], duplicate_of=dup)
+        if not over_budget:
+            hold = budget.check(self.store, p.amount, self.clock())
+            if hold is not None:
+                raise budget.OverBudget(hold)
         batch = batch or (uuid.uuid4().hex[:12] if p.count > 1 else None)
         expected = self.expected_seconds(spec.name)
         base_url = self.clients.base_url_for_new(request.region, spec, self.settings.workspace)
@@ -463,9 +475,12 @@ class Engine:
                 req.params["seed"] = random.randint(0, 2**31 - 2)
             rec = TaskRecord(id=0, request=req, family=spec.family.value, request_key=intake.request_key(spec, req, files),
                              batch=batch, files=files, cost_estimate=est.amount, created_at=self.clock(),
-                             expected_seconds=expected, backend=self.backend, base_url=base_url)
+                             expected_seconds=expected, backend=self.backend, base_url=base_url,
+                             parent=parent, continuation=dict(continuation) if continuation else None)
             try:
                 self.store.add(rec)
+                if shot is not None:
+                    self.sequences.add_take(shot, rec.id)
             except sqlite3.Error as e:
                 raise StoreWriteError(str(T(
                     f"无法把任务写入任务数据库 {self.store.path}（{e}）。可能磁盘已满或文件夹只读；尚未提交也未扣费。",
@@ -976,6 +991,16 @@ class Engine:
                 setattr(rec, k, v)
             self.store.save(rec, touch=False)
             self._emit("changed", rec)
+
+    def add_local(self, rec: TaskRecord) -> TaskRecord:
+        """A finished video made here, not by the service (a stitched film): stored as a DONE record so
+        it is in the library like any other; the service never sees it and it costs nothing."""
+        rec.state, rec.backend, rec.cost_actual = State.DONE, self.backend, 0.0
+        rec.done_at = rec.done_at or self.clock()
+        self.store.add(rec)
+        self._records[rec.id] = rec
+        self._emit("added", rec)
+        return rec
 
     def remove(self, task_id: int) -> None:
         rec = self._records.get(task_id)

@@ -198,6 +198,8 @@ class TaskRecord:
     base_url: str | None = None          # the API base URL it was created on (None: the region's default)
     favourite: bool = False              # the person's star, for the library
     archived: bool = False               # off the queue, still in the library ("Archive finished", undoable)
+    parent: int | None = None            # the record this one continues (its last frame or its clip)
+    continuation: dict[str, Any] | None = None   # {"method": "first_clip" | "last_frame", "overlap": seconds}
 
     # -- derived ----------------------------------------------------------------------------
     def error_text(self, lang: str | None = None) -> str:

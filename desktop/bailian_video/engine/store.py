@@ -6,12 +6,13 @@ field to :class:`TaskRecord` needs no migration. Schema changes go through ``MIG
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,23 @@ def _v3(db: sqlite3.Connection) -> None:
         created_at REAL NOT NULL, done_at REAL, result TEXT)""")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
+def _v4(db: sqlite3.Connection) -> None:
+    # Sequences (engine/sequences.py): ordered shots, each with its takes (task ids) and one chosen take.
+    db.execute("""CREATE TABLE sequences (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, crossfade REAL NOT NULL DEFAULT 0,
+        created_at REAL NOT NULL, updated_at REAL NOT NULL)""")
+    db.execute("""CREATE TABLE shots (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        sequence INTEGER NOT NULL REFERENCES sequences(id) ON DELETE CASCADE,
+        position REAL NOT NULL, chosen INTEGER, created_at REAL NOT NULL)""")
+    db.execute("CREATE INDEX shots_sequence ON shots(sequence, position)")
+    db.execute("""CREATE TABLE takes (
+        shot INTEGER NOT NULL REFERENCES shots(id) ON DELETE CASCADE, task INTEGER NOT NULL,
+        added_at REAL NOT NULL, PRIMARY KEY (shot, task))""")
+    db.execute("CREATE INDEX takes_task ON takes(task)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -429,6 +446,23 @@ class TaskStore:
             for model, units in (d.get("chain", {}).get("billed_units") or {}).items():
                 out[model] = out.get(model, 0.0) + float(units)
         return out
+
+    # -- other tables (sequences …) ------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE … COMMIT): all of it is stored, or none of it."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def read(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
 
     # -- key/value --------------------------------------------------------------------------
     def kv_get(self, key: str, default: Any = None) -> Any:
