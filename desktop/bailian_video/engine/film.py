@@ -124,11 +124,11 @@ def export(engine: Engine, seq_id: int, fmt: str, out: Path) -> Path:
         raise FilmError(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
     seq = _sequence(engine, seq_id)
     clips = []
-    for rec, start, end in cuts_for(engine, seq):
+    for i, (rec, start, end) in enumerate(cuts_for(engine, seq)):
         path = Path(rec.output_path or "")
         info = probe(path, deep=False)
         clips.append(timeline.TimelineClip(
-            path=path.resolve(), name=path.stem, start=start, end=float(end if end is not None else info.duration or 0.0),
+            path=path.resolve(), name=f"{i + 1:02d} {path.stem}", start=start, end=float(end if end is not None else info.duration or 0.0),
             width=int(info.width or 0), height=int(info.height or 0), fps=float(info.fps or 24.0),
             has_audio=bool(info.has_audio)))
     name = seq.name.strip() or f"sequence-{seq.id}"
