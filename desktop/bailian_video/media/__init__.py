@@ -7,4 +7,7 @@ and importing the package does not load PyAV/numpy):
 - ``media.render``  — ``render_text()``, ``render_image_motion()``, ``render_transition()``,
   ``render_restyle()``, ``render_portrait()``, ``render_retalk()``, ``render_images()``
 - ``media.samples`` — ``make_image()``, ``make_audio()``, ``make_video()``
+- ``media.stitch``  — ``stitch()``, ``Cut``, ``StitchResult``, ``StitchCanceled``, ``can_copy()``, ``last_frame()``
+- ``media.timeline`` — ``export_otio()``, ``export_fcpxml()``, ``export_edl()``, ``export_jianying()``,
+  ``read_back()``, ``TimelineClip``
 """
