@@ -95,9 +95,11 @@ def first_frame_inputs(spec: ModelSpec, image: str) -> dict[str, Any]:
 def _carry(spec: ModelSpec, parent: TaskRecord, params: dict[str, Any]) -> dict[str, Any]:
     """Keep the parent's look where the new model takes the same value (resolution, ratio, audio …)."""
     out = dict(params)
+    pspec = catalog.get(parent.model)
+    given = {**(pspec.default_params(parent.request.function) if pspec else {}), **parent.request.params}
     for name in ("resolution", "size", "audio", "watermark", "prompt_extend"):
         p = spec.param(name)
-        v = parent.request.params.get(name)
+        v = given.get(name)
         if p is None or v is None or name in out:
             continue
         if p.choices and v not in [c.value for c in p.choices]:
