@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import sys
 
-HEADLESS = {"generate", "batch", "tasks", "models", "sandbox"}
+HEADLESS = {"generate", "batch", "tasks", "models", "spend", "sequence", "sandbox"}
 #: Headless commands that work in a data folder (and so log there); ``sandbox`` keeps its own console.
-LOGGED = {"generate", "batch", "tasks"}
+LOGGED = {"generate", "batch", "tasks", "spend", "sequence"}
 
 
 def _cli_logging(argv: list[str]) -> None:

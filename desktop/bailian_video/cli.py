@@ -1,4 +1,4 @@
-"""Headless commands over the same engine as the GUI: generate, batch, tasks, models, sandbox."""
+"""Headless commands over the same engine as the GUI: generate, batch, tasks, models, spend, sequence, sandbox."""
 from __future__ import annotations
 
 import argparse
@@ -6,9 +6,13 @@ import asyncio
 import csv
 import dataclasses
 import json
+import math
 import os
+import shlex
 import sys
+import threading
 import time
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,7 +25,11 @@ from .engine import Request, State, TaskRecord
 from .engine.intake import CONSENT_AMOUNT, CONSENT_VIDEOS, needs_consent
 from .i18n import T
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CONFIG, EXIT_UNCERTAIN = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CONFIG, EXIT_UNCERTAIN, EXIT_BUDGET = 0, 1, 2, 3, 4, 5
+EXIT_INTERRUPTED = 130
+EXIT_CODES = ("exit codes: 0 done; 1 a task failed; 2 bad input (nothing submitted); 3 no API key or a setting to "
+              "fix; 4 a task needs your decision (see: tasks show); 5 held by --budget or a spending limit, nothing "
+              "submitted (--over-budget submits anyway); 130 interrupted")
 
 
 def _err(msg: Any) -> None:
@@ -355,9 +363,17 @@ async def cmd_generate(args: argparse.Namespace) -> int:
             for fe in e.errors:
                 _err(fe)
             return EXIT_USAGE
+        if not _within_ceiling(args, prepared.amount):
+            return EXIT_BUDGET
         if not _consent(args, prepared.count, prepared.amount, prepared.estimate.confirmed):
             return EXIT_USAGE
-        result = await ctx.engine.submit(prepared.request, count=prepared.count, force=args.force, prepared=prepared)
+        from .engine.budget import OverBudget
+        try:
+            result = await ctx.engine.submit(prepared.request, count=prepared.count, force=args.force,
+                                             prepared=prepared, over_budget=args.over_budget)
+        except OverBudget as e:
+            _held(args, e.hold)
+            return EXIT_BUDGET
         if result.duplicate_of is not None:
             dup = result.duplicate_of
             _err(T(f"这个视频（相同设置和种子）已经做过（任务 #{dup.id}），不再重复付费；如需重新生成请加 --force。",
@@ -536,6 +552,25 @@ def _consent(args: argparse.Namespace, videos: int, amount: float, confirmed: bo
     return False
 
 
+def _within_ceiling(args: argparse.Namespace, amount: float) -> bool:
+    """``--budget``: the whole command's estimate must fit under the ceiling, else nothing is submitted."""
+    if args.budget is None or amount <= args.budget + 1e-9:
+        return True
+    _err(T(f"已暂缓，未提交：这次共约 ¥{amount:.2f}，超过了 --budget ¥{args.budget:.2f}。",
+           f"Held, not submitted: this costs about ¥{amount:.2f} in total, over --budget ¥{args.budget:.2f}."))
+    return False
+
+
+def _held(args: argparse.Namespace, hold: Any) -> None:
+    """A daily or monthly limit holds the command: the amounts, and the two ways on."""
+    flag = "--set-daily" if hold.period == "day" else "--set-monthly"
+    where = (" --sandbox" if args.sandbox else "") + (f" --data-dir {shlex.quote(args.data_dir)}" if args.data_dir else "")
+    _err(hold.message())
+    _err(T(f"提高上限：bailian-video spend {flag} {hold.raise_to:.0f}{where}；仍然提交这一次：加 --over-budget。",
+           f"To raise the limit: bailian-video spend {flag} {hold.raise_to:.0f}{where}; to submit this once anyway: "
+           f"add --over-budget."))
+
+
 async def cmd_batch(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
@@ -577,11 +612,20 @@ async def cmd_batch(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         videos = sum(p.count for _, p in good)
         amount = round(sum(p.amount for _, p in good), 4)
+        _err(T(f"{videos} 个视频，约 ¥{amount:.2f}", f"{videos} videos, about ¥{amount:.2f}"))
+        if not _within_ceiling(args, amount):
+            return EXIT_BUDGET
+        from .engine import budget
+        # The limits are checked for the whole batch before any row: a batch never stops halfway.
+        hold = None if args.over_budget else budget.check(ctx.engine.store, amount)
+        if hold is not None:
+            _held(args, hold)
+            return EXIT_BUDGET
         if not _consent(args, videos, amount, all(p.estimate.confirmed for _, p in good)):
             return EXIT_USAGE
         for _line, prepared in good:
             result = await ctx.engine.submit(prepared.request, count=prepared.count, force=args.force,
-                                             prepared=prepared)
+                                             prepared=prepared, over_budget=True)
             if result.duplicate_of is not None:
                 dup = result.duplicate_of
                 if dup.state.terminal:
@@ -740,6 +784,453 @@ async def cmd_tasks(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         await ctx.close()
+
+
+# -- local commands: spending and sequences ------------------------------------------------------
+def _local_store(args: argparse.Namespace, *, write: bool) -> Any:
+    """The active backend's task store (the paid service's, or the sandbox's with --sandbox); reading opens
+    it read-only, so it works in a read-only folder and beside the app."""
+    from .engine import TaskStore
+    from .engine.records import SANDBOX, SERVICE
+    from .engine.store import SCHEMA_VERSION
+    store = None if write else _open_readonly(args)
+    if store is not None and store.version < SCHEMA_VERSION:   # an older database: bring it up to date first
+        store.close()
+        store = None
+    return store or TaskStore(_store_path(args), SANDBOX if args.sandbox else SERVICE)
+
+
+class _Library:
+    """The task store and its sequences, for commands that only read or edit them (no engine to load)."""
+
+    def __init__(self, store: Any):
+        from .engine.sequences import Sequences
+        self.store = store
+        self.sequences = Sequences(store)
+
+    def get(self, task_id: int) -> TaskRecord | None:
+        """A task of the history (not one removed from it)."""
+        rows = self.store.read("SELECT removed FROM tasks WHERE id=?", (task_id,))
+        return self.store.get(task_id) if rows and not rows[0][0] else None
+
+
+def _local_engine(args: argparse.Namespace, *, write: bool) -> Any:
+    """The engine over the active backend's task store, not started: nothing is polled, submitted or taken
+    over, no key is needed, and it works beside the app."""
+    from .engine import Engine, EngineSettings
+    from .engine.clients import ClientPool
+    store = _local_store(args, write=write)
+    settings = EngineSettings(region=args.region, sandbox=bool(args.sandbox))
+    if getattr(args, "out", None):
+        settings.out_dir = Path(args.out).expanduser()
+    try:
+        return Engine(store, ClientPool(None, backend=store.backend), settings)
+    except BaseException:
+        store.close()
+        raise
+
+
+async def _close_local(engine: Any) -> None:
+    if not isinstance(engine, _Library):
+        await engine.close()
+        await engine.clients.aclose()
+    engine.store.close()
+
+
+def _cells_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(rows: list[list[str]], right: frozenset[int] = frozenset(), indent: str = "") -> list[str]:
+    """Rows as aligned columns (Chinese characters count two cells); ``right``: right-aligned columns."""
+    if not rows:
+        return []
+    widths = [max(_cells_width(r[i]) for r in rows if i < len(r)) for i in range(max(len(r) for r in rows))]
+    out = []
+    for r in rows:
+        cells = [(" " * (widths[i] - _cells_width(c)) + c) if i in right else c + " " * (widths[i] - _cells_width(c))
+                 for i, c in enumerate(r)]
+        out.append((indent + "  ".join(cells)).rstrip())
+    return out
+
+
+def _yuan(v: float) -> str:
+    return f"¥{v:.2f}"
+
+
+def _limit_arg(raw: str) -> float:
+    """A limit in yuan; ``0`` or ``off`` switches it off (0.0)."""
+    text = raw.strip().lower().lstrip("¥")
+    if text in ("off", "none", "no"):
+        return 0.0
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a limit in yuan (e.g. 20), or 0 / off for none; got {raw!r}") from None
+    if value < 0 or not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"a limit in yuan (e.g. 20), or 0 / off for none; got {raw!r}")
+    return value
+
+
+def _ceiling_arg(raw: str) -> float:
+    try:
+        value = float(raw.strip().lstrip("¥"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"an amount in yuan (e.g. 5); got {raw!r}") from None
+    if value < 0 or not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"an amount in yuan (e.g. 5); got {raw!r}")
+    return value
+
+
+def spend_by_model(rows: list[dict[str, Any]], since: float) -> list[dict[str, Any]]:
+    """Per model, from ``budget.spending_rows``: the tasks created since ``since``, their seconds and
+    spend (the actual price, else the estimate), most spent first."""
+    start = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(since))
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        if r["date"] < start:
+            continue
+        d = out.setdefault(r["model"], {"model": r["model"], "tasks": 0, "seconds": 0.0, "spent": 0.0})
+        d["tasks"] += 1
+        d["seconds"] += float(r["seconds"] or 0.0)
+        d["spent"] += float(r["actual"] if r["actual"] != "" else r["estimate"] or 0.0)
+    for d in out.values():
+        d["seconds"], d["spent"] = round(d["seconds"], 3), round(d["spent"], 4)
+    return sorted(out.values(), key=lambda d: (-d["spent"], d["model"]))
+
+
+def _free_unit(model: str, region: str) -> str:
+    spec = catalog.get(model)
+    unit = spec.price_in(region).unit if spec is not None and spec.available_in(region) else "second"
+    return str(T("秒", "s")) if unit == "second" else str(T("张", " images"))
+
+
+async def cmd_spend(args: argparse.Namespace) -> int:
+    from .engine import budget
+    setting = args.clear or args.set_daily is not None or args.set_monthly is not None
+    engine = _local_engine(args, write=setting)
+    store = engine.store
+    try:
+        if setting:
+            old = budget.get_limits(store)
+            daily = None if args.clear else old.daily
+            monthly = None if args.clear else old.monthly
+            daily = args.set_daily if args.set_daily is not None else daily
+            monthly = args.set_monthly if args.set_monthly is not None else monthly
+            budget.set_limits(store, daily, monthly)
+        if args.csv:
+            path = Path(args.csv).expanduser()
+            try:
+                n = budget.write_csv(store, path)
+            except OSError as e:
+                _err(T(f"无法写入 {path}（{e.strerror or e}）。", f"Cannot write {path} ({e.strerror or e})."))
+                return EXIT_FAILED
+            if args.json:
+                print(json.dumps({"csv": str(path.resolve()), "rows": n}, ensure_ascii=False))
+            else:
+                print(T(f"已把 {n} 行花费记录写入 {path.resolve()}", f"Wrote {n} rows of spending to {path.resolve()}"))
+            return EXIT_OK
+        now = time.time()
+        spent = budget.spend(store, now)
+        limits = budget.get_limits(store)
+        since = budget.month_start(now) if args.month else budget.day_start(now)
+        models = spend_by_model(budget.spending_rows(store), since)
+        free_left = engine.totals()["free_left"]
+        for d in models:
+            d["free_left"] = free_left.get(d["model"])
+        if args.json:
+            print(json.dumps({
+                "backend": store.backend, "region": args.region, "today": spent.today, "month": spent.month,
+                "limits": {"daily": limits.daily, "monthly": limits.monthly},
+                "period": "month" if args.month else "day",
+                "since": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(since)),
+                "by_model": models, "free_left": free_left, "currency": "CNY",
+            }, ensure_ascii=False, indent=2))
+            return EXIT_OK
+        print("\n".join(spend_text(store.backend, args.region, spent, limits, models, bool(args.month))))
+        return EXIT_OK
+    finally:
+        await _close_local(engine)
+
+
+def spend_text(backend: str, region: str, spent: Any, limits: Any, models: list[dict[str, Any]],
+               month: bool) -> list[str]:
+    """What ``spend`` prints: today and this month against the limits, then the period by model."""
+    from .engine.records import SANDBOX
+    where = T("沙盒", "sandbox") if backend == SANDBOX else T("付费服务", "paid service")
+    lines = [str(T(f"花费 — {where.zh}（{region}）", f"Spending — {where.en} ({region})"))]
+    rows = [["", str(T("已花", "spent")), str(T("上限", "limit")), str(T("剩余", "left"))]]
+    for label, amount, limit in ((T("今天", "Today"), spent.today, limits.daily),
+                                 (T("本月", "This month"), spent.month, limits.monthly)):
+        if limit is None:
+            rows.append([str(label), _yuan(amount), str(T("无上限", "no limit")), ""])
+        else:
+            rows.append([str(label), _yuan(amount), _yuan(limit), _yuan(max(0.0, limit - amount))])
+    lines += _table(rows, right=frozenset({1, 2, 3}))
+    lines.append("")
+    period = T("本月", "this month") if month else T("今天", "today")
+    if not models:
+        lines.append(str(T(f"{period.zh}还没有花费。", f"Nothing spent {period.en}.")))
+        return lines
+    head = [str(T(f"{period.zh}按模型", f"By model, {period.en}")), str(T("任务", "tasks")), str(T("秒", "seconds")),
+            str(T("花费", "spent")), str(T("剩余免费额度", "free quota left"))]
+    body = [[d["model"], str(d["tasks"]), f"{d['seconds']:g}", _yuan(d["spent"]),
+             "-" if d["free_left"] is None else f"{d['free_left']:g}{_free_unit(d['model'], region)}"]
+            for d in models]
+    total = [str(T("合计", "total")), str(sum(d["tasks"] for d in models)),
+             f"{sum(d['seconds'] for d in models):g}", _yuan(sum(d["spent"] for d in models)), ""]
+    lines += _table([head, *body, total], right=frozenset({1, 2, 3}))
+    return lines
+
+
+# -- sequences -----------------------------------------------------------------------------------
+def _take_records(engine: Any, seq: Any) -> dict[int, TaskRecord]:
+    out = {}
+    for shot in seq.shots:
+        for t in shot.takes:
+            rec = engine.get(t) or engine.store.get(t)
+            if rec is not None:
+                out[t] = rec
+    return out
+
+
+def _find_sequence(engine: Any, raw: str) -> Any:
+    """A sequence by its number (``3`` or ``#3``) or its exact name."""
+    key = raw.strip().lstrip("#")
+    if key.isdigit():
+        seq = engine.sequences.get(int(key))
+    else:
+        named = [s for s in engine.sequences.all() if s.name == raw.strip()]
+        if len(named) > 1:
+            ids = ", ".join(str(s.id) for s in named)
+            raise UsageError(str(T(f"有 {len(named)} 个片段序列叫“{raw}”（{ids}）；请用编号。",
+                                   f"{len(named)} sequences are called “{raw}” ({ids}); use its number.")))
+        seq = named[0] if named else None
+    if seq is None:
+        raise UsageError(str(T(f"没有片段序列 {raw}（可能已删除）。bailian-video sequence list 列出所有序列。",
+                               f"There is no sequence {raw} (it may have been deleted). bailian-video sequence "
+                               f"list shows them all.")))
+    return seq
+
+
+def _finished_task(engine: Any, raw: str) -> TaskRecord:
+    key = raw.strip().lstrip("#")
+    rec = engine.get(int(key)) if key.isdigit() else None
+    if rec is None:
+        raise UsageError(str(T(f"没有任务 {raw}。任务号是 bailian-video tasks list 显示的 #号。",
+                               f"There is no task {raw}. Task numbers are the #numbers bailian-video tasks list "
+                               f"shows.")))
+    if rec.state != State.DONE or not rec.output_path:
+        raise UsageError(str(T(f"任务 #{rec.id} 的状态是“{rec.state.label.zh}”，没有完成的视频；只能添加已完成的任务。",
+                               f"Task #{rec.id} is {rec.state.label.en.lower()}, with no finished video; only "
+                               f"finished tasks can be added.")))
+    return rec
+
+
+def film_seconds(seq: Any, records: dict[int, TaskRecord]) -> float:
+    """How long the film of the chosen takes is: each cut's length, less a cross-fade per join."""
+    from .engine.sequences import cut_list, take_seconds
+    cuts = cut_list(seq, records)
+    total = sum(max(0.0, (take_seconds(r) or 0.0) - start) for r, start, _ in cuts)
+    return max(0.0, total - seq.crossfade * max(0, len(cuts) - 1))
+
+
+def sequence_json(seq: Any, records: dict[int, TaskRecord]) -> dict[str, Any]:
+    from .engine.sequences import effective_take, sequence_cost, spend_of, take_seconds
+    shots = []
+    for i, shot in enumerate(seq.shots):
+        used = effective_take(shot, records)
+        shots.append({
+            "shot": i + 1, "id": shot.id, "chosen": shot.chosen, "uses": used.id if used else None,
+            "takes": [{"id": t, "state": r.state.value, "model": r.model, "seconds": take_seconds(r),
+                       "cost": round(spend_of(r), 4), "output_path": r.output_path, "prompt": r.prompt}
+                      for t in shot.takes if (r := records.get(t)) is not None],
+        })
+    return {"id": seq.id, "name": seq.name, "crossfade": seq.crossfade, "created_at": seq.created_at,
+            "updated_at": seq.updated_at, "duration": round(film_seconds(seq, records), 3),
+            "cost": sequence_cost(seq, records), "shots": shots}
+
+
+def sequence_lines(seq: Any, records: dict[int, TaskRecord]) -> list[str]:
+    """One sequence in detail: per shot its takes (state, model, seconds, cost), the one used marked ``*``."""
+    from .engine.sequences import effective_take, sequence_cost, spend_of, take_seconds
+    n, secs, cost = len(seq.shots), film_seconds(seq, records), sequence_cost(seq, records)
+    lines = [str(T(f"#{seq.id} {seq.name} — {n} 个镜头，{secs:.1f} 秒，已花 {_yuan(cost)}，交叉淡化 {seq.crossfade:g} 秒",
+                   f"#{seq.id} {seq.name} — {n} shot{'s' if n != 1 else ''}, {secs:.1f} s, {_yuan(cost)} so far, "
+                   f"cross-fade {seq.crossfade:g} s"))]
+    for i, shot in enumerate(seq.shots):
+        used = effective_take(shot, records)
+        mark = used.id if used is not None else shot.chosen
+        lines.append(str(T(f"镜头 {i + 1}", f"Shot {i + 1}")) + ("" if shot.takes else str(T("（还没有视频）", " (no video yet)"))))
+        rows = []
+        for t in shot.takes:
+            r = records.get(t)
+            if r is None:
+                rows.append(["*" if t == mark else "", f"#{t}", str(T("已删除", "removed")), "", "", ""])
+                continue
+            s = take_seconds(r)
+            rows.append(["*" if t == mark else "", f"#{t}", str(r.state.label), r.model,
+                         "-" if s is None else f"{s:g}s", _yuan(spend_of(r)),
+                         _one_line(r.prompt or "")[:40]])
+        lines += _table(rows, right=frozenset({4, 5}), indent="  ")
+    return lines
+
+
+def sequences_table(seqs: list[Any], engine: Any) -> list[str]:
+    from .engine.sequences import effective_take, sequence_cost
+    if not seqs:
+        return [str(T("还没有片段序列。用 bailian-video sequence new 名称 新建一个。",
+                      "No sequences yet. Make one with bailian-video sequence new NAME."))]
+    rows = [["#", str(T("名称", "name")), str(T("镜头", "shots")), str(T("时长", "length")),
+             str(T("已花", "cost so far")), str(T("各镜头所用视频", "takes used"))]]
+    for seq in seqs:
+        records = _take_records(engine, seq)
+        used = [effective_take(s, records) for s in seq.shots]
+        rows.append([str(seq.id), _one_line(seq.name), str(len(seq.shots)), f"{film_seconds(seq, records):.1f}s",
+                     _yuan(sequence_cost(seq, records)), " ".join(f"#{u.id}" if u else "-" for u in used)])
+    return _table(rows, right=frozenset({0, 2, 3, 4}))
+
+
+class RenderMeter:
+    """Render progress on stderr: a live percentage on a terminal, a line per 10 % otherwise.
+    Called from the stitching thread."""
+
+    def __init__(self, stream: Any = None):
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.last = -1
+        self.label = str(T("正在合成影片", "Rendering the film"))
+
+    def __call__(self, fraction: float) -> None:
+        pct = int(max(0.0, min(1.0, fraction)) * 100)
+        if self.tty:
+            if pct != self.last:
+                self.stream.write(f"\r{self.label} {pct:3d}%")
+        elif pct // 10 * 10 > self.last:
+            pct = pct // 10 * 10
+            self.stream.write(f"{self.label} {pct}%\n")
+        else:
+            return
+        self.last = pct
+        self.stream.flush()
+
+    def end(self) -> None:
+        if self.tty and self.last >= 0:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+async def cmd_sequence(args: argparse.Namespace) -> int:
+    films = args.action in ("render", "export")      # these need the engine (and the media libraries)
+    engine = _local_engine(args, write=True) if films else _Library(_local_store(args, write=args.action != "list"))
+    try:
+        return await SEQUENCE_ACTIONS[args.action](engine, args)
+    except ValueError as e:   # FilmError, SequenceError, TimelineError, UsageError: bad input
+        _err(e)
+        return EXIT_USAGE
+    except Exception as e:
+        from .media.probe import MediaError
+        if not isinstance(e, MediaError):   # an unreadable clip: bad input too
+            raise
+        _err(e)
+        return EXIT_USAGE
+    finally:
+        await _close_local(engine)
+
+
+async def _seq_new(engine: Any, args: argparse.Namespace) -> int:
+    name = args.name.strip()
+    if not name:
+        raise UsageError(str(T("序列名称不能为空。", "A sequence needs a name.")))
+    seq = engine.sequences.create(name)
+    print(json.dumps({"id": seq.id, "name": seq.name}, ensure_ascii=False) if args.json else seq.id)
+    return EXIT_OK
+
+
+async def _seq_add(engine: Any, args: argparse.Namespace) -> int:
+    seq = _find_sequence(engine, args.sequence)
+    raw = [*args.tasks, *(args.take or [])]
+    if not raw:
+        raise UsageError(str(T("请给出要添加的任务号（bailian-video tasks list 显示的 #号）。",
+                               "Name the tasks to add (the #numbers bailian-video tasks list shows).")))
+    if args.take and args.shot is None:
+        raise UsageError(str(T("--take 要和 --shot N 一起用（把视频加为第 N 个镜头的一条）。",
+                               "--take goes with --shot N (it adds the video as a take of shot N).")))
+    recs = [_finished_task(engine, t) for t in raw]       # every task checked before anything changes
+    if args.shot is None:
+        for rec in recs:
+            engine.sequences.add_shot(seq.id, take=rec.id)
+    else:
+        if not 1 <= args.shot <= len(seq.shots):
+            raise UsageError(str(T(f"“{seq.name}”没有第 {args.shot} 个镜头（共 {len(seq.shots)} 个）。",
+                                   f"“{seq.name}” has no shot {args.shot} (it has {len(seq.shots)}).")))
+        shot = seq.shots[args.shot - 1]
+        for i, rec in enumerate(recs):
+            engine.sequences.add_take(shot.id, rec.id, choose=args.choose and i == len(recs) - 1)
+    return _show_sequence(engine, engine.sequences.get(seq.id), args.json)
+
+
+def _show_sequence(engine: Any, seq: Any, as_json: bool) -> int:
+    records = _take_records(engine, seq)
+    if as_json:
+        print(json.dumps(sequence_json(seq, records), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(sequence_lines(seq, records)))
+    return EXIT_OK
+
+
+async def _seq_list(engine: Any, args: argparse.Namespace) -> int:
+    if args.sequence is not None:
+        return _show_sequence(engine, _find_sequence(engine, args.sequence), args.json)
+    seqs = engine.sequences.all()
+    if args.json:
+        print(json.dumps([sequence_json(s, _take_records(engine, s)) for s in seqs], ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(sequences_table(seqs, engine)))
+    return EXIT_OK
+
+
+async def _seq_render(engine: Any, args: argparse.Namespace) -> int:
+    from .engine import film
+    from .media.stitch import StitchCanceled
+    seq = _find_sequence(engine, args.sequence)
+    meter, cancel = RenderMeter(), threading.Event()
+    job = asyncio.ensure_future(film.render(engine, seq.id, crossfade=args.crossfade, progress=meter, cancel=cancel,
+                                            out_dir=args.out))
+    try:
+        try:
+            rec = await asyncio.shield(job)
+        except asyncio.CancelledError:     # Ctrl+C: stop stitching; the partial file is deleted
+            cancel.set()
+            rec = await job
+    except StitchCanceled:
+        meter.end()
+        _err(T("已取消，没有生成影片。", "Canceled; no film was made."))
+        return EXIT_INTERRUPTED
+    meter.end()
+    if args.json:
+        print(json.dumps(record_json(rec), ensure_ascii=False, indent=2))
+    else:
+        _err(T(f"影片已加入作品库（任务 #{rec.id}，{rec.usage.get('duration', 0):.1f} 秒）。",
+               f"The film is in the library (task #{rec.id}, {rec.usage.get('duration', 0):.1f} s)."))
+        print(rec.output_path)
+    return EXIT_OK
+
+
+async def _seq_export(engine: Any, args: argparse.Namespace) -> int:
+    from .engine import film
+    from .engine.outputs import safe_component
+    seq = _find_sequence(engine, args.sequence)
+    out = Path(args.out).expanduser()
+    if args.format != "jianying" and out.is_dir():   # a folder: the file is named after the sequence
+        out = out / f"{safe_component(seq.name, 60) or f'sequence-{seq.id}'}{film.SUFFIX[args.format]}"
+    path = await asyncio.to_thread(film.export, engine, seq.id, args.format, out)
+    print(json.dumps({"path": str(path), "format": args.format}, ensure_ascii=False) if args.json else path)
+    return EXIT_OK
+
+
+SEQUENCE_ACTIONS = {"new": _seq_new, "add": _seq_add, "list": _seq_list, "render": _seq_render,
+                    "export": _seq_export}
 
 
 # -- the catalogue, readable ----------------------------------------------------------------------
@@ -1073,10 +1564,26 @@ def build_parser() -> argparse.ArgumentParser:
                         help="ask for --yes above this estimated cost in one command")
     common.add_argument("--full-paths", action="store_true",
                         help="record the full paths of local inputs in the sidecar and MP4 (default: file names)")
+    spending = argparse.ArgumentParser(add_help=False)
+    spending.add_argument("--budget", type=_ceiling_arg, metavar="YUAN",
+                          help="a ceiling for this command: if everything it would submit is estimated above it, "
+                               f"nothing is submitted (exit code {EXIT_BUDGET})")
+    spending.add_argument("--over-budget", action="store_true",
+                          help="submit even if it crosses your daily or monthly spending limit (see: spend)")
+    # Commands that only read or change the task store: no key, no service, nothing is submitted.
+    local = argparse.ArgumentParser(add_help=False)
+    local.add_argument("--data-dir", help="where the task database lives (also $BAILIAN_VIDEO_HOME)")
+    local.add_argument("--sandbox", action="store_true", help="the sandbox's tasks instead of the paid service's")
+    local.add_argument("--region", default=catalog.BEIJING, choices=list(catalog.REGIONS),
+                       help="the region whose free quota is shown (default cn-beijing)")
+    local.add_argument("--json", action="store_true", help="machine-readable output")
+    local.add_argument("--debug", action="store_true", help="write a detailed log (and show it on stderr)")
 
-    p = argparse.ArgumentParser(prog="bailian-video", description="Bailian Video Studio — headless commands")
+    p = argparse.ArgumentParser(prog="bailian-video", description="Bailian Video Studio — headless commands",
+                                epilog=EXIT_CODES)
     sub = p.add_subparsers(dest="command", required=True)
-    g = sub.add_parser("generate", parents=[common], help="validate, submit, wait and download")
+    g = sub.add_parser("generate", parents=[common, spending], help="validate, submit, wait and download",
+                       epilog=EXIT_CODES)
     g.add_argument("--model", required=True)
     g.add_argument("--prompt")
     g.add_argument("--negative-prompt")
@@ -1092,7 +1599,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--count", type=int, default=1)
     g.add_argument("--no-wait", action="store_true")
     g.add_argument("--force", action="store_true", help="generate even if the same request already produced a video")
-    b = sub.add_parser("batch", parents=[common], help="run many requests from a CSV or JSONL file")
+    b = sub.add_parser("batch", parents=[common, spending], epilog=EXIT_CODES,
+                       help="run many requests from a CSV or JSONL file (the total and your spending limits are "
+                            "checked before any row is submitted)")
     b.add_argument("file")
     b.add_argument("--out")
     b.add_argument("--no-wait", action="store_true")
@@ -1110,6 +1619,56 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("service_task_id", nargs="?", help="for adopt: the service's task ID to adopt")
     t.add_argument("--out", help="for retry-download: save the video into this folder instead")
     t.add_argument("--empty", action="store_true", help="for restore: start an empty history instead of a backup")
+    s = sub.add_parser("spend", parents=[local],
+                       help="today's and this month's spending, the limits, per model; set the limits; CSV export",
+                       description="What the active backend (the paid service, or the sandbox with --sandbox) has "
+                                   "cost: today and this month against your limits, each model's tasks, seconds, "
+                                   "spend and free quota left. A task counts its actual price, or its estimate "
+                                   "while the price is not known yet. Limits are off until you set them; a task "
+                                   "that would cross one is held (generate and batch exit with code 5; "
+                                   "--over-budget submits anyway).")
+    s.add_argument("--month", action="store_true", help="per-model totals for this month (default: today)")
+    s.add_argument("--csv", metavar="FILE", help="write all spending as CSV (date, model, seconds, tier, estimate, "
+                                                 "actual, task id, …) and say how many rows")
+    s.add_argument("--set-daily", type=_limit_arg, metavar="YUAN", help="set the daily limit (0 or off: none)")
+    s.add_argument("--set-monthly", type=_limit_arg, metavar="YUAN", help="set the monthly limit (0 or off: none)")
+    s.add_argument("--clear", action="store_true", help="switch both limits off")
+    from .engine.film import FORMATS
+    q = sub.add_parser("sequence", help="shots in order, one film: new, add, list, render, export",
+                       description="A sequence is shots in order; each shot has its takes (videos made for it) and "
+                                   "one chosen take. SEQ is a sequence's number or name; TASK is a task number "
+                                   "as tasks list shows it.", epilog=EXIT_CODES)
+    qs = q.add_subparsers(dest="action", required=True, metavar="ACTION")
+    qn = qs.add_parser("new", parents=[local], help="make an empty sequence and print its number")
+    qn.add_argument("name", metavar="NAME")
+    qa = qs.add_parser("add", parents=[local], help="add finished videos as new shots, or as takes of shot N",
+                       description="Each finished TASK becomes a new shot at the end. With --shot N they become "
+                                   "takes of shot N instead (--choose: the last one is the shot's chosen take).")
+    qa.add_argument("sequence", metavar="SEQ")
+    qa.add_argument("tasks", nargs="*", metavar="TASK")
+    qa.add_argument("--shot", type=int, metavar="N", help="add the tasks as takes of shot N (1 = the first)")
+    qa.add_argument("--take", action="append", metavar="TASK", help="a task to add as a take of --shot N")
+    qa.add_argument("--choose", action="store_true", help="with --shot: make the (last) added take the chosen one")
+    ql = qs.add_parser("list", parents=[local], help="every sequence; or one in detail: each shot's takes")
+    ql.add_argument("sequence", nargs="?", metavar="SEQ")
+    qr = qs.add_parser("render", parents=[local],
+                       help="stitch the chosen takes into one MP4 (it joins the library); Ctrl+C cancels",
+                       description="Stitches each shot's chosen take (or its newest finished one) into one MP4, "
+                                   "stream-copied when every clip has the same format, otherwise re-encoded. "
+                                   "Progress goes to stderr, the film's path to stdout; the film is added to the "
+                                   "task history. Ctrl+C cancels and leaves no partial file (exit code 130).")
+    qr.add_argument("sequence", metavar="SEQ")
+    qr.add_argument("--crossfade", type=float, metavar="SECONDS",
+                    help="cross-fade between shots (default: the sequence's own, 0 = straight cuts)")
+    qr.add_argument("--out", metavar="DIR", help="output folder (default: the usual output folder)")
+    qe = qs.add_parser("export", parents=[local], help="the cut as an editor timeline: otio, fcpxml, edl, jianying",
+                       description="Writes the chosen takes as a timeline for an editor: OpenTimelineIO (.otio), "
+                                   "Final Cut Pro 7 XML (.xml, Premiere/Resolve), CMX 3600 EDL (.edl) or a 剪映 "
+                                   "draft. For jianying, --out is the drafts folder the draft is made in.")
+    qe.add_argument("sequence", metavar="SEQ")
+    qe.add_argument("--format", required=True, choices=list(FORMATS))
+    qe.add_argument("--out", required=True, metavar="PATH",
+                    help="the file to write (a folder: named after the sequence); jianying: the drafts folder")
     return p
 
 
@@ -1128,18 +1687,27 @@ def main(argv: list[str]) -> int:
         return EXIT_USAGE
     if args.command == "models":
         return cmd_models(args)
-    if args.workspace is not None and not catalog.valid_workspace(args.workspace):
+    if getattr(args, "workspace", None) is not None and not catalog.valid_workspace(args.workspace):
         _err(T(f"业务空间 ID {args.workspace!r} 无效：应为控制台显示的 ID（字母、数字和短横线）。",
                f"The workspace id {args.workspace!r} is not valid: use the id the console shows (letters, digits "
                f"and dashes)."))
         return EXIT_USAGE
-    handler = {"generate": cmd_generate, "batch": cmd_batch, "tasks": cmd_tasks}[args.command]
+    if args.command == "sequence" and args.action == "render" and args.crossfade is not None \
+            and not 0 <= args.crossfade <= 2:
+        _err(T(f"交叉淡化应在 0 到 2 秒之间，收到 {args.crossfade:g}。",
+               f"The cross-fade is 0 to 2 seconds; got {args.crossfade:g}."))
+        return EXIT_USAGE
+    handler = {"generate": cmd_generate, "batch": cmd_batch, "tasks": cmd_tasks, "spend": cmd_spend,
+               "sequence": cmd_sequence}[args.command]
     from .engine.store import StoreError
     try:
         return asyncio.run(handler(args))
     except StoreError as e:   # a damaged or unreachable task database: say which and what to do
         _err(e)
         return EXIT_FAILED
+    except BrokenPipeError:   # `… | head`: the reader had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         _err(T("已中断；未完成的任务会在下次启动时继续，不会重复付费。",
                "Interrupted; unfinished tasks continue next time, without paying twice."))

@@ -111,7 +111,6 @@
     <name>MainWindow</name>
     <message numerus="yes">
         <source>Added %n task(s) to the queue.</source>
-        <extracomment>What the window takes from a drop on its frame, the stage, the queue or the library: the settings of a video this app made (the MP4 carries them) or of its sidecar JSON.</extracomment>
         <translation><numerusform>Added %n task to the queue.</numerusform><numerusform>Added %n tasks to the queue.</numerusform></translation>
     </message>
     <message numerus="yes">

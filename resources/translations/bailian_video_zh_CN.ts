@@ -57,6 +57,37 @@
     </message>
 </context>
 <context>
+    <name>BudgetHold</name>
+    <message>
+        <source>Spending limit reached</source>
+        <translation>已达花费上限</translation>
+    </message>
+    <message>
+        <source>This click: about %1.</source>
+        <translation>这次点击：约 %1。</translation>
+    </message>
+    <message>
+        <source>Sandbox: nothing is charged; its limits count what the videos would cost.</source>
+        <translation>沙盒：不会扣费；这里的上限按视频本应花费的金额计算。</translation>
+    </message>
+    <message>
+        <source>These are the limits of the paid service. Change them any time in Settings → Spending.</source>
+        <translation>这是付费服务的花费上限，随时可以修改（设置 → 花费）。</translation>
+    </message>
+    <message>
+        <source>Raise the limit to ¥%1</source>
+        <translation>把上限提高到 ¥%1</translation>
+    </message>
+    <message>
+        <source>Submit anyway, just this once</source>
+        <translation>仍然提交（仅此一次）</translation>
+    </message>
+    <message>
+        <source>Don&apos;t submit</source>
+        <translation>不提交</translation>
+    </message>
+</context>
+<context>
     <name>CandidateRow</name>
     <message>
         <source>time unknown</source>
@@ -142,6 +173,10 @@
         <translation>用时</translation>
     </message>
     <message>
+        <source>Film · %1</source>
+        <translation>成片 · %1</translation>
+    </message>
+    <message>
         <source>Take %1</source>
         <translation>第 %1 条</translation>
     </message>
@@ -180,6 +215,10 @@
         <translation>加粗的词在各条之间不同。</translation>
     </message>
     <message>
+        <source>A film is stitched from a sequence; it has no generation settings of its own.</source>
+        <translation>成片由片段序列拼接而成，没有自己的生成设置。</translation>
+    </message>
+    <message>
         <source>Use these settings</source>
         <translation>使用这些设置</translation>
     </message>
@@ -190,6 +229,105 @@
     <message>
         <source>This take has no video.</source>
         <translation>这一条没有视频。</translation>
+    </message>
+</context>
+<context>
+    <name>ContinueDialog</name>
+    <message>
+        <source>The video file %1 is not in %2 any more. Put it back there to continue it.</source>
+        <translation>视频文件 %1 已不在 %2 中。把它放回原处才能续拍。</translation>
+    </message>
+    <message>
+        <source>This video cannot be continued: %1</source>
+        <translation>这段视频无法续拍：%1</translation>
+    </message>
+    <message>
+        <source>This video cannot be read: %1</source>
+        <translation>无法读取这段视频：%1</translation>
+    </message>
+    <message>
+        <source>Continue the clip (%1)</source>
+        <translation>接着原片续拍（%1）</translation>
+    </message>
+    <message>
+        <source>Start from its last frame (%1)</source>
+        <translation>从最后一帧开始（%1）</translation>
+    </message>
+    <message>
+        <source>%1 — not possible</source>
+        <translation>%1 — 无法使用</translation>
+    </message>
+    <message>
+        <source>The model plays your clip first and goes on from it; the film keeps only the new part.</source>
+        <translation>模型会先重放你的原片，再接着往下生成；合成成片时只保留新增的部分。</translation>
+    </message>
+    <message>
+        <source>A new video that starts from the exact last picture of this one.</source>
+        <translation>以这段视频的最后一帧画面为起点，生成一段新视频。</translation>
+    </message>
+    <message>
+        <source>%1 — about %2</source>
+        <translation>%1 — 约 %2</translation>
+    </message>
+    <message>
+        <source>Repeats your %1 s and adds %2 s; billed %3 s.</source>
+        <translation>先重放原片 %1 秒，再新增 %2 秒；按 %3 秒计费。</translation>
+    </message>
+    <message>
+        <source>%1 s new.</source>
+        <translation>新拍 %1 秒。</translation>
+    </message>
+    <message>
+        <source>Continue this video</source>
+        <translation>续拍这段视频</translation>
+    </message>
+    <message>
+        <source>Make the next shot: a new video that starts where this one ends. It is added to a sequence after this video, ready to become one film.</source>
+        <translation>拍下一个镜头：从这段视频结束的地方接着拍一段新视频。它会排在这段视频之后，加入同一个片段序列，之后可以合成一部成片。</translation>
+    </message>
+    <message>
+        <source>How to continue</source>
+        <translation>续拍方式</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Seconds to add</source>
+        <translation>新增时长</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <source>Sandbox: nothing is charged.</source>
+        <translation>沙盒模式：不产生任何费用。</translation>
+    </message>
+    <message>
+        <source>Make next shot</source>
+        <translation>拍下一个镜头</translation>
+    </message>
+    <message>
+        <source>The backend is not running, or there is no API key: nothing was submitted.</source>
+        <translation>后端没有运行，或者还没有设置 API Key：没有提交任何任务。</translation>
+    </message>
+    <message>
+        <source>Nothing was submitted.</source>
+        <translation>没有提交任何任务。</translation>
+    </message>
+    <message>
+        <source>Sequence %1</source>
+        <translation>片段序列 %1</translation>
+    </message>
+    <message>
+        <source>Nothing was submitted: %1</source>
+        <translation>没有提交任何任务：%1</translation>
+    </message>
+    <message>
+        <source>You already made this next shot (task %1): nothing was submitted again.</source>
+        <translation>你已经拍过这个镜头（任务 %1），没有重复提交。</translation>
     </message>
 </context>
 <context>
@@ -1117,15 +1255,47 @@
 <context>
     <name>Library</name>
     <message>
+        <source>Film</source>
+        <comment>a video stitched from a sequence of shots</comment>
+        <extracomment>date filter → days back from today&apos;s midnight (0: since midnight) every row&apos;s flags (made once: selecting 10,000 rows asks for them 10,000 times)</extracomment>
+        <translation>成片</translation>
+    </message>
+    <message>
+        <source>Film · %1</source>
+        <translation>成片 · %1</translation>
+    </message>
+    <message>
         <source>d MMM</source>
         <comment>date of a video this year</comment>
-        <extracomment>date filter → days back from today&apos;s midnight (0: since midnight) every row&apos;s flags (made once: selecting 10,000 rows asks for them 10,000 times)</extracomment>
         <translation>M月d日</translation>
     </message>
     <message>
         <source>d MMM yyyy</source>
         <comment>date of a video of an earlier year</comment>
         <translation>yyyy年M月d日</translation>
+    </message>
+    <message>
+        <source>1 shot</source>
+        <translation>1 个镜头</translation>
+    </message>
+    <message>
+        <source>%1 shots</source>
+        <translation>%1 个镜头</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryPicker</name>
+    <message>
+        <source>Add videos to the sequence</source>
+        <translation>向片段序列添加视频</translation>
+    </message>
+    <message>
+        <source>Select one or more finished videos (Ctrl or Shift to select several). They become new shots at the end, in the order they were made.</source>
+        <translation>选择一个或多个已完成的视频（按住 Ctrl 或 Shift 可多选）。它们会按生成的先后顺序，作为新镜头加在末尾。</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
     </message>
 </context>
 <context>
@@ -1251,6 +1421,18 @@
         <translation>用系统播放器打开</translation>
     </message>
     <message>
+        <source>Films</source>
+        <translation>成片</translation>
+    </message>
+    <message>
+        <source>Continue…</source>
+        <translation>续拍…</translation>
+    </message>
+    <message>
+        <source>Add to sequence…</source>
+        <translation>加入片段序列…</translation>
+    </message>
+    <message>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
@@ -1303,6 +1485,22 @@
     <message>
         <source>Select 2 to 4 finished videos to compare them</source>
         <translation>选择 2 到 4 个已完成的视频进行对比</translation>
+    </message>
+    <message>
+        <source>A film is stitched from a sequence; it has no generation settings of its own</source>
+        <translation>成片由片段序列拼接而成，没有自己的生成设置</translation>
+    </message>
+    <message>
+        <source>Make the next shot: a new video that starts where this one ends</source>
+        <translation>拍下一个镜头：从这段视频结束的地方接着拍</translation>
+    </message>
+    <message>
+        <source>Add the selected videos to a sequence, as shots in this order</source>
+        <translation>把选中的视频按当前顺序作为镜头加入片段序列</translation>
+    </message>
+    <message>
+        <source>Only finished videos can be added to a sequence</source>
+        <translation>只有已完成的视频才能加入片段序列</translation>
     </message>
     <message>
         <source>Star or unstar the selected videos</source>
@@ -1388,10 +1586,40 @@
     </message>
 </context>
 <context>
+    <name>LimitSuggestion</name>
+    <message>
+        <source>Set a spending limit?</source>
+        <translation>设置花费上限？</translation>
+    </message>
+    <message>
+        <source>This is your first video on the paid service. A spending limit stops the app before it spends more than you planned: a click that would go past it is held and asks you first.</source>
+        <translation>这是你在付费服务上生成的第一个视频。设了花费上限，应用就不会超出你的预算：哪次点击会超过上限，就先暂缓，问过你再提交。</translation>
+    </message>
+    <message>
+        <source>&amp;Daily limit:</source>
+        <translation>每日上限(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>&amp;Monthly limit:</source>
+        <translation>每月上限(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>You can change or remove the limits any time in Settings → Spending.</source>
+        <translation>上限随时可以修改或取消（设置 → 花费）。</translation>
+    </message>
+    <message>
+        <source>Set limits</source>
+        <translation>设置上限</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>暂不设置</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message numerus="yes">
         <source>Added %n task(s) to the queue.</source>
-        <extracomment>What the window takes from a drop on its frame, the stage, the queue or the library: the settings of a video this app made (the MP4 carries them) or of its sidecar JSON.</extracomment>
         <translation>
             <numerusform>已将 %n 个任务加入队列。</numerusform>
         </translation>
@@ -1449,10 +1677,6 @@
         <translation>真实服务：%1；视频按秒计费。</translation>
     </message>
     <message>
-        <source>Today: %1</source>
-        <translation>今日：%1</translation>
-    </message>
-    <message>
         <source>Bailian Video Studio</source>
         <translation>百炼视频工作室</translation>
     </message>
@@ -1491,6 +1715,23 @@
     <message>
         <source>A task needs your decision</source>
         <translation>有个任务需要你来确认</translation>
+    </message>
+    <message>
+        <source>Choose finished videos to add them to a sequence.</source>
+        <extracomment>What the window takes from a drop on its frame, the stage, the queue or the library: the settings of a video this app made (the MP4 carries them) or of its sidecar JSON.</extracomment>
+        <translation>请选择已完成的视频，再把它们添加到片段序列。</translation>
+    </message>
+    <message>
+        <source>Added 1 shot to the sequence.</source>
+        <translation>已向片段序列添加 1 个镜头。</translation>
+    </message>
+    <message>
+        <source>Added %1 shots to the sequence.</source>
+        <translation>已向片段序列添加 %1 个镜头。</translation>
+    </message>
+    <message>
+        <source>The new shot is in a sequence: see Sequences (Ctrl+3).</source>
+        <translation>新镜头已放进片段序列：请到“片段序列”查看（Ctrl+3）。</translation>
     </message>
     <message>
         <source>Select 2 to 4 finished videos to compare them.</source>
@@ -1563,6 +1804,14 @@
         <translation>从视频恢复设置…</translation>
     </message>
     <message>
+        <source>Export spending (CSV)…</source>
+        <translation>导出花费记录（CSV）…</translation>
+    </message>
+    <message>
+        <source>Prompt snippets…</source>
+        <translation>提示词片段…</translation>
+    </message>
+    <message>
         <source>Or drop a video this app made (or its .json) anywhere on the window</source>
         <translation>也可以把本应用生成的视频（或其 .json）拖到窗口任意位置</translation>
     </message>
@@ -1577,6 +1826,10 @@
     <message>
         <source>Library</source>
         <translation>作品库</translation>
+    </message>
+    <message>
+        <source>Sequences</source>
+        <translation>片段序列</translation>
     </message>
     <message>
         <source>Search the library</source>
@@ -1605,6 +1858,10 @@
     <message>
         <source>Every video you made (Ctrl+2)</source>
         <translation>你生成的所有视频（Ctrl+2）</translation>
+    </message>
+    <message>
+        <source>Shots in order, made into one film (Ctrl+3)</source>
+        <translation>按顺序排列镜头，拼接成一部成片（Ctrl+3）</translation>
     </message>
     <message>
         <source>Follow the system</source>
@@ -2223,6 +2480,10 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
         <translation>请改为打开它对应的视频：视频里保存着同样的设置。</translation>
     </message>
     <message>
+        <source>%1 is a film stitched from a sequence; it has no generation settings of its own — open the sequence instead.</source>
+        <translation>%1 是由片段序列拼接成的成片，没有自己的生成设置——请改为打开对应的片段序列。</translation>
+    </message>
+    <message>
         <source>%1 was made with %2, a model this version of Bailian Video Studio does not know. Update the app to use its settings.</source>
         <translation>“%1”是用模型 %2 生成的，当前版本的百炼视频工作室不认识这个模型。请更新应用后再使用它的设置。</translation>
     </message>
@@ -2260,6 +2521,7 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
     </message>
     <message>
         <source>Before</source>
+        <extracomment>the queue&apos;s model, when there is one: the stage then says a task&apos;s state in the same words</extracomment>
         <translation>原视频</translation>
     </message>
     <message>
@@ -2315,12 +2577,24 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
         <translation>如有需要请先修改设置，然后点“使用这些设置”，再点“生成”。</translation>
     </message>
     <message>
+        <source>Film</source>
+        <translation>成片</translation>
+    </message>
+    <message>
+        <source>Sequence</source>
+        <translation>片段序列</translation>
+    </message>
+    <message>
         <source>(no prompt)</source>
         <translation>（无提示词）</translation>
     </message>
     <message>
         <source>the prompt</source>
         <translation>提示词</translation>
+    </message>
+    <message>
+        <source>the name</source>
+        <translation>名称</translation>
     </message>
     <message>
         <source>Model</source>
@@ -2371,12 +2645,40 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
         <translation>请求 ID</translation>
     </message>
     <message>
+        <source>Shots</source>
+        <translation>镜头数</translation>
+    </message>
+    <message>
+        <source>Cross-fade</source>
+        <translation>交叉淡化</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <source>No charge: its shots were paid for when they were made</source>
+        <translation>不另收费：各个镜头在生成时已计费</translation>
+    </message>
+    <message>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
         <source>No</source>
         <translation>否</translation>
+    </message>
+    <message>
+        <source>Next shot queued in “%1”</source>
+        <translation>下一个镜头已加入队列，归入“%1”</translation>
     </message>
     <message>
         <source>Result</source>
@@ -2411,6 +2713,14 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
         <translation>相同的设置，相同的种子</translation>
     </message>
     <message>
+        <source>Continue</source>
+        <translation>续拍</translation>
+    </message>
+    <message>
+        <source>Make the next shot: a new video that starts where this one ends</source>
+        <translation>拍下一个镜头：从这段视频结束的地方接着拍</translation>
+    </message>
+    <message>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
@@ -2432,6 +2742,293 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
     <message>
         <source>Pick a random seed</source>
         <translation>随机选一个种子</translation>
+    </message>
+</context>
+<context>
+    <name>SequenceView</name>
+    <message>
+        <source>Sequences</source>
+        <translation>片段序列</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>Start a new, empty sequence</source>
+        <translation>新建一个空的片段序列</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Delete the sequence; its videos stay in the library</source>
+        <translation>删除这个片段序列；其中的视频仍保留在作品库中</translation>
+    </message>
+    <message>
+        <source>Make a shot, then press Continue on it — or add videos from the library.</source>
+        <translation>先生成一个镜头，再在它上面点“续拍”——或者从作品库添加视频。</translation>
+    </message>
+    <message>
+        <source>New sequence</source>
+        <translation>新建片段序列</translation>
+    </message>
+    <message>
+        <source>Cross-fade:</source>
+        <translation>叠化转场：</translation>
+    </message>
+    <message>
+        <source>Cross-fade between shots</source>
+        <translation>镜头之间的叠化转场</translation>
+    </message>
+    <message>
+        <source>A short blend from one shot into the next in the film</source>
+        <translation>成片中从一个镜头柔和过渡到下一个镜头</translation>
+    </message>
+    <message>
+        <source>Make film</source>
+        <translation>生成成片</translation>
+    </message>
+    <message>
+        <source>Join the shots&apos; chosen takes into one MP4 (it appears in the library)</source>
+        <translation>把各镜头选用的那一条拼接成一个 MP4（成片会出现在作品库中）</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Hand the shots to a video editor</source>
+        <translation>把镜头交给剪辑软件继续编辑</translation>
+    </message>
+    <message>
+        <source>OpenTimelineIO (.otio)…</source>
+        <translation>OpenTimelineIO (.otio)…</translation>
+    </message>
+    <message>
+        <source>Final Cut Pro 7 XML (.xml)…</source>
+        <translation>Final Cut Pro 7 XML (.xml)…</translation>
+    </message>
+    <message>
+        <source>EDL (.edl)…</source>
+        <translation>EDL (.edl)…</translation>
+    </message>
+    <message>
+        <source>剪映 draft…</source>
+        <translation>剪映草稿…</translation>
+    </message>
+    <message>
+        <source>Add from library…</source>
+        <translation>从作品库添加…</translation>
+    </message>
+    <message>
+        <source>Add finished videos as new shots</source>
+        <translation>把已完成的视频添加为新镜头</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Remove shot</source>
+        <translation>移除镜头</translation>
+    </message>
+    <message>
+        <source>Take the shot out of the sequence; its videos stay in the library</source>
+        <translation>把这个镜头移出片段序列；它的视频仍保留在作品库中</translation>
+    </message>
+    <message>
+        <source>Storyboard: drag a shot, or Alt+Left / Alt+Right, to reorder</source>
+        <translation>故事板：拖动镜头或按 Alt+左/右方向键调整顺序</translation>
+    </message>
+    <message>
+        <source>Drag a shot to reorder (or Alt+← / Alt+→)</source>
+        <translation>拖动镜头调整顺序（或按 Alt+← / Alt+→）</translation>
+    </message>
+    <message>
+        <source>This sequence has no shots yet. Add videos from the library, or press Continue on a result.</source>
+        <translation>这个片段序列还没有镜头。从作品库添加视频，或在生成结果上点“续拍”。</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>1 shot</source>
+        <translation>1 个镜头</translation>
+    </message>
+    <message>
+        <source>%1 shots</source>
+        <translation>%1 个镜头</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · cost so far %3</source>
+        <translation>%1 · %2 · 已花费 %3</translation>
+    </message>
+    <message>
+        <source>Shot %1</source>
+        <translation>镜头 %1</translation>
+    </message>
+    <message>
+        <source>continues shot %1</source>
+        <translation>接续镜头 %1</translation>
+    </message>
+    <message>
+        <source>No take yet: it appears here once it is submitted.</source>
+        <translation>还没有视频：提交后会显示在这里。</translation>
+    </message>
+    <message>
+        <source>Every take of this shot failed. Regenerate it, or remove the shot.</source>
+        <translation>这个镜头的每一条都失败了。请重新生成，或移除这个镜头。</translation>
+    </message>
+    <message>
+        <source>The first take is being made.</source>
+        <translation>第一条正在生成。</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <source>Regenerate — %1</source>
+        <translation>重新生成 — %1</translation>
+    </message>
+    <message>
+        <source>Make a new take of this shot: the same model, inputs and settings with a new seed</source>
+        <translation>为这个镜头再生成一条：模型、输入和设置不变，换一个新种子</translation>
+    </message>
+    <message>
+        <source>This shot has no take made here to repeat</source>
+        <translation>这个镜头没有可以照着重新生成的视频</translation>
+    </message>
+    <message>
+        <source>Name of the sequence:</source>
+        <translation>片段序列名称：</translation>
+    </message>
+    <message>
+        <source>Sequence %1</source>
+        <translation>片段序列 %1</translation>
+    </message>
+    <message>
+        <source>Rename sequence</source>
+        <translation>重命名片段序列</translation>
+    </message>
+    <message>
+        <source>New name:</source>
+        <translation>新名称：</translation>
+    </message>
+    <message>
+        <source>Delete sequence</source>
+        <translation>删除片段序列</translation>
+    </message>
+    <message>
+        <source>Delete the sequence “%1”?</source>
+        <translation>删除片段序列“%1”？</translation>
+    </message>
+    <message>
+        <source>Its shots go; the videos stay in the library, and films made from it stay too.</source>
+        <translation>只删除其中的镜头安排；视频仍保留在作品库中，用它生成的成片也会保留。</translation>
+    </message>
+    <message>
+        <source>Remove shot %1 from the sequence?</source>
+        <translation>把镜头 %1 移出片段序列？</translation>
+    </message>
+    <message>
+        <source>Its takes stay in the library.</source>
+        <translation>它的视频仍保留在作品库中。</translation>
+    </message>
+    <message>
+        <source>Add 1 video to:</source>
+        <translation>把 1 个视频添加到：</translation>
+    </message>
+    <message>
+        <source>Add %1 videos to:</source>
+        <translation>把 %1 个视频添加到：</translation>
+    </message>
+    <message>
+        <source>New sequence…</source>
+        <translation>新建片段序列…</translation>
+    </message>
+    <message>
+        <source>Shot %1 cannot be made again: %2</source>
+        <translation>镜头 %1 无法重新生成：%2</translation>
+    </message>
+    <message>
+        <source>Regenerate shot</source>
+        <translation>重新生成镜头</translation>
+    </message>
+    <message>
+        <source>Make a new take of shot %1 — about %2?</source>
+        <translation>为镜头 %1 再生成一条——约 %2？</translation>
+    </message>
+    <message>
+        <source>The same model, inputs and settings with a new seed. The other shots do not change.</source>
+        <translation>模型、输入和设置不变，换一个新种子。其他镜头不受影响。</translation>
+    </message>
+    <message>
+        <source>Sandbox: nothing is charged.</source>
+        <translation>沙盒：不收费。</translation>
+    </message>
+    <message>
+        <source>Make a new take</source>
+        <translation>再生成一条</translation>
+    </message>
+    <message>
+        <source>Canceled: no film was made.</source>
+        <translation>已取消：没有生成成片。</translation>
+    </message>
+    <message>
+        <source>Film saved: %1</source>
+        <translation>成片已保存：%1</translation>
+    </message>
+    <message>
+        <source>Choose the 剪映 drafts folder</source>
+        <translation>选择剪映草稿文件夹</translation>
+    </message>
+    <message>
+        <source>OpenTimelineIO (*.otio)</source>
+        <translation>OpenTimelineIO (*.otio)</translation>
+    </message>
+    <message>
+        <source>Final Cut Pro 7 XML (*.xml)</source>
+        <translation>Final Cut Pro 7 XML (*.xml)</translation>
+    </message>
+    <message>
+        <source>EDL (*.edl)</source>
+        <translation>EDL (*.edl)</translation>
+    </message>
+    <message>
+        <source>Export the sequence</source>
+        <translation>导出片段序列</translation>
+    </message>
+    <message>
+        <source>Exported “%1” (%2)</source>
+        <translation>已导出“%1”（%2）</translation>
+    </message>
+    <message>
+        <source>1 clip</source>
+        <translation>1 个片段</translation>
+    </message>
+    <message>
+        <source>%1 clips</source>
+        <translation>%1 个片段</translation>
+    </message>
+    <message>
+        <source>Shot %1, take %2</source>
+        <translation>镜头 %1，第 %2 条</translation>
     </message>
 </context>
 <context>
@@ -2597,6 +3194,26 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
         <translation>系统密钥环</translation>
     </message>
     <message>
+        <source>Daily and monthly limits can be set once the backend runs.</source>
+        <translation>后端运行后才能设置每日和每月上限。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Limits for the built-in sandbox&lt;/b&gt; (nothing is charged there). The paid service keeps its own limits: switch to it to set them.</source>
+        <translation>&lt;b&gt;内置沙盒的上限&lt;/b&gt;（沙盒不扣费）。付费服务有自己的上限：切换到付费服务后再设置。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Limits for the paid service&lt;/b&gt; (Alibaba Cloud Model Studio). The sandbox keeps its own.</source>
+        <translation>&lt;b&gt;付费服务的上限&lt;/b&gt;（阿里云百炼）。沙盒另有自己的上限。</translation>
+    </message>
+    <message>
+        <source>Spent so far: %1 today, %2 this month.</source>
+        <translation>已花费：今日 %1，本月 %2。</translation>
+    </message>
+    <message>
+        <source>When a click of Generate would go past a limit, the app holds it and asks: raise the limit, submit anyway, or don&apos;t submit. Off: no limit.</source>
+        <translation>某次点击“生成”会超过上限时，应用会先暂缓并询问：提高上限、仍然提交，或不提交。“不限”即没有上限。</translation>
+    </message>
+    <message>
         <source>Stored in the %1 (%2): %3</source>
         <translation>已保存在%1（%2）中：%3</translation>
     </message>
@@ -2747,6 +3364,18 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
         <translation>一次点击“生成”要加入的视频数或预计金额超过这里的值时，会先显示总数和金额并询问。沙盒不收费，因此不会询问。</translation>
     </message>
     <message>
+        <source>&amp;Daily limit:</source>
+        <translation>每日上限(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>&amp;Monthly limit:</source>
+        <translation>每月上限(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>不限</translation>
+    </message>
+    <message>
         <source>Limits</source>
         <translation>限制</translation>
     </message>
@@ -2784,10 +3413,338 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
     </message>
 </context>
 <context>
+    <name>SnippetButton</name>
+    <message>
+        <source>Snippets ▾</source>
+        <translation>片段 ▾</translation>
+    </message>
+    <message>
+        <source>Prompt snippets</source>
+        <translation>提示词片段</translation>
+    </message>
+    <message>
+        <source>Insert a saved bit of prompt (camera moves, light, styles…) at the cursor; also in the field&apos;s right-click menu</source>
+        <translation>在光标处插入常用的提示词片段（运镜、光线、风格…）；右键菜单中也可以插入</translation>
+    </message>
+</context>
+<context>
+    <name>SnippetList</name>
+    <message>
+        <source>Search snippets</source>
+        <extracomment>the person&apos;s own snippets and categories get ids with these prefixes (the starter set&apos;s are plain words) after these the text is already separated (closing ones get a space in English)</extracomment>
+        <translation>搜索片段</translation>
+    </message>
+    <message>
+        <source>Prompt snippets</source>
+        <translation>提示词片段</translation>
+    </message>
+    <message>
+        <source>Manage snippets…</source>
+        <translation>管理片段…</translation>
+    </message>
+    <message>
+        <source>No snippet matches.</source>
+        <translation>没有匹配的片段。</translation>
+    </message>
+</context>
+<context>
+    <name>SnippetTools</name>
+    <message>
+        <source>Insert snippet</source>
+        <extracomment>the person has put the cursor somewhere since the text was last filled in for them (restored, run again): else a snippet goes at the end, not at the start where filling left the cursor</extracomment>
+        <translation>插入片段</translation>
+    </message>
+    <message>
+        <source>Manage snippets…</source>
+        <translation>管理片段…</translation>
+    </message>
+    <message>
+        <source>Prompt snippets</source>
+        <translation>提示词片段</translation>
+    </message>
+</context>
+<context>
+    <name>Snippets</name>
+    <message>
+        <source>Your snippets file %1 could not be read, so the starter set is shown.</source>
+        <translation>无法读取你的片段文件 %1，现在显示的是内置片段。</translation>
+    </message>
+    <message>
+        <source>Your snippets file could not be read, so the starter set is in use. The damaged file was kept as %1 in %2.</source>
+        <translation>无法读取你的片段文件，现在使用的是内置片段。损坏的文件已另存为 %2 中的 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>SnippetsDialog</name>
+    <message>
+        <source>Prompt snippets</source>
+        <translation>提示词片段</translation>
+    </message>
+    <message>
+        <source>Category:</source>
+        <translation>分类：</translation>
+    </message>
+    <message>
+        <source>Title (Chinese):</source>
+        <translation>中文标题：</translation>
+    </message>
+    <message>
+        <source>Title (English):</source>
+        <translation>英文标题：</translation>
+    </message>
+    <message>
+        <source>Text (Chinese):</source>
+        <translation>中文内容：</translation>
+    </message>
+    <message>
+        <source>Text (English):</source>
+        <translation>英文内容：</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Restore the starter set…</source>
+        <translation>恢复内置片段…</translation>
+    </message>
+    <message>
+        <source>Changes are saved at once. The snippet&apos;s text in the app&apos;s language is inserted (the other one where it is empty).</source>
+        <translation>修改会立即保存。插入时使用与界面语言相同的内容（该语言为空时使用另一种语言）。</translation>
+    </message>
+    <message>
+        <source>(untitled)</source>
+        <translation>（无标题）</translation>
+    </message>
+    <message>
+        <source>The snippets could not be saved to %1: %2</source>
+        <translation>无法把片段保存到 %1：%2</translation>
+    </message>
+    <message>
+        <source>My snippets</source>
+        <translation>我的片段</translation>
+    </message>
+    <message>
+        <source>Delete the snippet “%1”?</source>
+        <translation>删除片段“%1”？</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Bring back the starter snippets as they came with the app? Starter snippets you changed or deleted return as they were; the snippets you added stay.</source>
+        <translation>恢复应用自带的内置片段？你修改或删除过的内置片段会恢复原样，你自己添加的片段会保留。</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+</context>
+<context>
+    <name>SpendBadge</name>
+    <message>
+        <source>Today %1 · This month %2</source>
+        <translation>今日 %1 · 本月 %2</translation>
+    </message>
+    <message>
+        <source>Spending: %1</source>
+        <translation>花费：%1</translation>
+    </message>
+    <message>
+        <source>s</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <source>images</source>
+        <translation>张图片</translation>
+    </message>
+    <message>
+        <source>free quota left: %1 of %2 %3</source>
+        <translation>免费额度剩余 %1 %3（共 %2 %3）</translation>
+    </message>
+    <message>
+        <source>Today by model:</source>
+        <translation>今日各模型花费：</translation>
+    </message>
+    <message>
+        <source>Nothing spent today; every free quota is untouched.</source>
+        <translation>今天还没有花费；免费额度都还没用过。</translation>
+    </message>
+    <message>
+        <source>Click to set daily and monthly limits.</source>
+        <translation>点击设置每日和每月上限。</translation>
+    </message>
+    <message>
+        <source>Spending in the sandbox (nothing is charged)</source>
+        <translation>沙盒中的花费（不扣费）</translation>
+    </message>
+    <message>
+        <source>Spending on the paid service</source>
+        <translation>付费服务的花费</translation>
+    </message>
+</context>
+<context>
+    <name>Spending</name>
+    <message>
+        <source>Today: %1 spent, daily limit %2.</source>
+        <extracomment>what the first-paid-use suggestion offers (yuan) the badge turns amber from this share of a limit, red when it is reached</extracomment>
+        <translation>今日已花 %1，每日上限 %2。</translation>
+    </message>
+    <message>
+        <source>Today: %1 spent, no daily limit.</source>
+        <translation>今日已花 %1，未设每日上限。</translation>
+    </message>
+    <message>
+        <source>This month: %1 spent, monthly limit %2.</source>
+        <translation>本月已花 %1，每月上限 %2。</translation>
+    </message>
+    <message>
+        <source>This month: %1 spent, no monthly limit.</source>
+        <translation>本月已花 %1，未设每月上限。</translation>
+    </message>
+</context>
+<context>
+    <name>SpendingCsv</name>
+    <message>
+        <source>Export spending</source>
+        <translation>导出花费记录</translation>
+    </message>
+    <message>
+        <source>The backend is not running, so there is no spending to export yet.</source>
+        <translation>后端还没有运行，暂时没有可导出的花费记录。</translation>
+    </message>
+    <message>
+        <source>Export spending as CSV</source>
+        <translation>将花费记录导出为 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Could not save the spending list</source>
+        <translation>无法保存花费记录</translation>
+    </message>
+    <message>
+        <source>%1 could not be written: %2.</source>
+        <translation>无法写入 %1：%2。</translation>
+    </message>
+    <message>
+        <source>Nothing is lost: the spending stays in the app. Choose a folder you can write to (such as Documents), or close the program that has the file open, and save again.</source>
+        <translation>没有丢失任何数据：花费记录仍保存在应用里。请换一个可以写入的文件夹（例如“文档”），或关闭正在使用该文件的程序，再保存一次。</translation>
+    </message>
+    <message>
+        <source>Choose another place…</source>
+        <translation>换个位置…</translation>
+    </message>
+    <message>
+        <source>Saved 1 row to %1</source>
+        <translation>已保存 1 行到 %1</translation>
+    </message>
+    <message>
+        <source>Saved %2 rows to %1</source>
+        <translation>已保存 %2 行到 %1</translation>
+    </message>
+</context>
+<context>
+    <name>StoryboardDelegate</name>
+    <message>
+        <source>The file was moved or deleted</source>
+        <translation>文件已被移动或删除</translation>
+    </message>
+    <message>
+        <source>No picture</source>
+        <translation>读不出画面</translation>
+    </message>
+    <message>
+        <source>All takes failed</source>
+        <translation>每一条都失败了</translation>
+    </message>
+    <message>
+        <source>No take yet</source>
+        <translation>还没有视频</translation>
+    </message>
+    <message>
+        <source>Shot %1</source>
+        <translation>镜头 %1</translation>
+    </message>
+    <message>
+        <source>The take failed</source>
+        <translation>这一条失败了</translation>
+    </message>
+    <message>
+        <source>All %1 takes failed</source>
+        <translation>%1 条都失败了</translation>
+    </message>
+    <message>
+        <source>1 take</source>
+        <translation>1 条</translation>
+    </message>
+    <message>
+        <source>%1 takes</source>
+        <translation>%1 条</translation>
+    </message>
+</context>
+<context>
+    <name>StoryboardModel</name>
+    <message>
+        <source>Shot %1</source>
+        <translation>镜头 %1</translation>
+    </message>
+</context>
+<context>
     <name>StrListEditor</name>
     <message>
         <source>Add reference images first.</source>
         <translation>请先添加参考图。</translation>
+    </message>
+</context>
+<context>
+    <name>TakeCard</name>
+    <message>
+        <source>Take %1</source>
+        <translation>第 %1 条</translation>
+    </message>
+    <message>
+        <source>In the film</source>
+        <translation>用于成片</translation>
+    </message>
+    <message>
+        <source>Use this take</source>
+        <translation>用这一条</translation>
+    </message>
+    <message>
+        <source>The film uses this take for the shot</source>
+        <translation>成片中这个镜头用这一条</translation>
+    </message>
+    <message>
+        <source>Only a finished take can be used</source>
+        <translation>只能选用已完成的一条</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Use take %1</source>
+        <translation>用第 %1 条</translation>
+    </message>
+    <message>
+        <source>Play take %1</source>
+        <translation>播放第 %1 条</translation>
+    </message>
+    <message>
+        <source>The file was moved or deleted</source>
+        <translation>文件已被移动或删除</translation>
+    </message>
+    <message>
+        <source>No picture</source>
+        <translation>读不出画面</translation>
     </message>
 </context>
 <context>

@@ -211,8 +211,9 @@ def test_select_compare_play_settings_open_and_folder(qtbot, run, data_dir, asse
                 # the context menu offers the same actions, enabled for the selection
                 menu = view.build_menu()
                 names = [a.objectName() for a in menu.actions() if a.objectName()]
-                assert names == ["library_play", "library_compare", "library_use_settings", "library_open",
-                                 "library_folder", "library_favourite", "library_archive", "library_delete"]
+                assert names == ["library_play", "library_compare", "library_use_settings", "library_continue",
+                                 "library_add_to_sequence", "library_open", "library_folder", "library_favourite",
+                                 "library_archive", "library_delete"]
                 assert [a.isEnabled() for a in menu.actions() if a.objectName() == "library_compare"] == [False]
                 menu.deleteLater()
                 # every control is reachable with Tab and has a name for screen readers

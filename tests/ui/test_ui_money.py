@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from ui_helpers import choose, click, generate, mp4s, open_app, type_into, until
 
-from bailian_video.engine import State
+from bailian_video.engine import State, budget
 
 PROMPT = "a lighthouse at dusk"
 
@@ -255,6 +255,7 @@ def test_with_the_paid_service_it_asks_without_any_switch(qtbot, run, data_dir, 
         async with open_app(data_dir, sandbox=False) as app:
             assert app.session.mode == "service" and not app.session.is_sandbox
             assert app.config.confirm_in_sandbox is False
+            budget.mark_suggested(app.session.engine.store)     # (the one-time limit offer: test_ui_budget)
             tab = fill_t2v(qtbot, app)
             tab.count.setValue(5)
             await press_generate(qtbot, tab)

@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction, QGuiApplication
 from ui_helpers import choose_model, click, drop, dropped, generate, open_app, until
 
 from bailian_video import keys
-from bailian_video.engine import Request, State
+from bailian_video.engine import Request, State, budget
 from bailian_video.sandbox.testing import running_sandbox
 from bailian_video.ui.config import UiConfig
 from bailian_video.ui.queue_model import ROLE_PROGRESS, Col
@@ -196,6 +196,7 @@ def test_restart_shows_the_queue_and_unfinished_tasks_carry_on(qtbot, run, data_
     async def go():
         async with open_app(data_dir, sandbox=False) as app:
             assert app.session.mode == "service"
+            budget.mark_suggested(app.session.engine.store)     # (the one-time limit offer: test_ui_budget)
             tab = app.tab("t2v")
             choose_model(qtbot, tab.model_combo, "wan2.2-t2v-plus")
             tab.input_editors["prompt"].set_value("survives a restart")

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from ui_helpers import choose_model, click, open_app, open_settings, until
 
 from bailian_video import keys
+from bailian_video.engine import budget
 from bailian_video.ui.util import spawn
 
 
@@ -65,6 +66,7 @@ def test_without_a_keychain_the_key_is_kept_for_the_session_only(qtbot, run, dat
             assert await task is True
             s = app.session
             assert s.api_key == "sk-test-session-only-42" and s.key_source == "session"
+            budget.mark_suggested(s.engine.store)       # (the one-time limit offer: test_ui_budget)
             assert "session only" in app.window.statusBar().currentMessage()
             for f in data_dir.rglob("*"):
                 if f.is_file():

@@ -20,6 +20,7 @@ from typing import Any
 from .. import catalog
 from ..catalog import Family, Kind, ModelSpec
 from ..catalog.makers import default_model
+from ..i18n import T
 from ..media.probe import probe
 from .records import Request, State, TaskRecord
 
@@ -47,9 +48,11 @@ class Plan:
 def _video_of(rec: TaskRecord) -> Path:
     path = Path(rec.output_path) if rec.output_path else None
     if rec.state != State.DONE or path is None:
-        raise CannotContinue(f"Task {rec.id} has no finished video to continue yet.")
+        raise CannotContinue(str(T(f"任务 {rec.id} 还没有完成的视频，等它生成完再续拍。",
+                                   f"Task {rec.id} has no finished video to continue yet.")))
     if not path.is_file():
-        raise CannotContinue(f"{path.name} is not in {path.parent} any more; put it back to continue it.")
+        raise CannotContinue(str(T(f"{path.name} 已不在 {path.parent} 中；把它放回原处才能续拍。",
+                                   f"{path.name} is not in {path.parent} any more; put it back to continue it.")))
     return path
 
 
@@ -89,7 +92,7 @@ def first_frame_inputs(spec: ModelSpec, image: str) -> dict[str, Any]:
     for ins in spec.inputs:
         if ins.kind == Kind.IMAGE and ins.name in ("img_url", "first_frame_url", "image_url"):
             return {ins.name: image}
-    raise CannotContinue(f"{spec.name} does not take a first frame.")
+    raise CannotContinue(str(T(f"{spec.name} 不接受首帧图片。", f"{spec.name} does not take a first frame.")))
 
 
 def _carry(spec: ModelSpec, parent: TaskRecord, params: dict[str, Any]) -> dict[str, Any]:
@@ -117,7 +120,8 @@ async def plan(rec: TaskRecord, region: str, *, frames_dir: Path, method: str | 
     allowed = options(rec, region, secs)
     method = method or allowed[0]
     if method not in allowed:
-        raise CannotContinue(f"{method} is not possible for this video here (possible: {', '.join(allowed)}).")
+        raise CannotContinue(str(T(f"这段视频在当前地域不能用 {method} 方式续拍（可用：{'、'.join(allowed)}）。",
+                                   f"{method} is not possible for this video here (possible: {', '.join(allowed)}).")))
     text = rec.request.prompt if prompt is None else prompt
     if method == "first_clip":
         spec = catalog.require(CLIP_MODEL)

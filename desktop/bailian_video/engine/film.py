@@ -53,9 +53,10 @@ def cuts_for(engine: Engine, seq: Sequence) -> list[tuple[TaskRecord, float, flo
     """The cut list, refusing (in plain words) a sequence with no shots or a shot with no finished take."""
     records = _records(engine, seq)
     if not seq.shots:
-        raise FilmError(str(T(f"“{seq.name}”还没有镜头。先从作品库添加视频，或在结果上点“续拍”。",
-                              f"“{seq.name}” has no shots yet. Add videos from the library, or press Continue on a "
-                              f"result.")))
+        raise FilmError(str(T(f"“{seq.name}”还没有镜头。先添加视频（应用里：作品库 → 加入片段序列，或在结果上点“续拍”；"
+                              f"命令行：bailian-video sequence add）。",
+                              f"“{seq.name}” has no shots yet. Add videos first (in the app: Library → Add to sequence, "
+                              f"or Continue on a result; on the command line: bailian-video sequence add).")))
     missing = [i + 1 for i, s in enumerate(seq.shots) if effective_take(s, records) is None]
     if missing:
         nums = "、".join(str(n) for n in missing)
@@ -96,7 +97,7 @@ async def render(engine: Engine, seq_id: int, *, crossfade: float | None = None,
     fade = seq.crossfade if crossfade is None else crossfade
     folder = Path(out_dir or engine.settings.out_dir).expanduser()
     folder.mkdir(parents=True, exist_ok=True)
-    out = unique_path(folder, safe_component(f"{seq.name} film", 60) or "film")
+    out = unique_path(folder, safe_component(f"{seq.name} {T('成片', 'film')}", 60) or "film")
     started = time.time()
     result = await asyncio.to_thread(
         stitch, [Cut(Path(r.output_path or ""), s, e) for r, s, e in cuts], out, crossfade=fade,

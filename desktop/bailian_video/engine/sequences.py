@@ -243,8 +243,10 @@ def spend_of(rec: TaskRecord) -> float:
 
 
 def sequence_cost(seq: Sequence, records: Mapping[int, TaskRecord]) -> float:
-    """Every take made for the sequence, kept or not: what it has cost so far."""
-    return round(sum(spend_of(records[t]) for s in seq.shots for t in s.takes if t in records), 4)
+    """Every take made for the sequence, kept or not: what it has cost so far (a video used in two
+    shots is counted once)."""
+    ids = {t for s in seq.shots for t in s.takes if t in records}
+    return round(sum(spend_of(records[t]) for t in ids), 4)
 
 
 def take_seconds(rec: TaskRecord) -> float | None:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from .. import catalog
 from ..catalog.kinds import file_slots
 from ..catalog.values import is_local, local_path
+from ..engine.film import FILM
 from ..engine.records import TaskRecord
 from .util import fmt_money, fmt_seconds, tx
 
@@ -216,9 +217,15 @@ def settings_diff(records: list[TaskRecord]) -> tuple[list[DiffRow], list[str]]:
     return rows, same
 
 
+def is_film(rec: TaskRecord) -> bool:
+    return rec.request.model == FILM
+
+
 def caption(index: int, rec: TaskRecord) -> str:
-    """"Take 1 · wan2.7-t2v · seed 42"."""
-    parts = [translate("CompareView", "Take %1").replace("%1", str(index + 1)), rec.request.model]
+    """"Take 1 · wan2.7-t2v · seed 42" ("Take 2 · Film · <its sequence>" for a film)."""
+    model = (translate("CompareView", "Film · %1").replace("%1", rec.request.prompt) if is_film(rec)
+             else rec.request.model)
+    parts = [translate("CompareView", "Take %1").replace("%1", str(index + 1)), model]
     seed = rec.request.params.get("seed")
     if seed is not None:
         parts.append(translate("CompareView", "seed %1").replace("%1", str(seed)))
@@ -332,6 +339,14 @@ class CompareView(QDialog):
                     self.table.setCellWidget(r, c, label)
         self.use_buttons = []
         for c, rec in enumerate(self.records):
+            if is_film(rec):        # said in its column, in place of the button
+                note = QLabel(self.tr("A film is stitched from a sequence; it has no generation settings of its "
+                                      "own."))
+                note.setObjectName("helpText")
+                note.setWordWrap(True)
+                note.setContentsMargins(4, 2, 4, 2)
+                self.table.setCellWidget(len(rows), c, note)
+                continue
             b = QPushButton(self.tr("Use these settings"))
             b.setObjectName(f"useTake{c + 1}")
             b.setAccessibleName(self.tr("Use the settings of take %1").replace("%1", str(c + 1)))

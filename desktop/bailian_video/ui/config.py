@@ -223,9 +223,9 @@ class UiConfig:
 
     @property
     def page(self) -> str:
-        """"create" or "library": the page on show when the window closed."""
+        """"create", "library" or "sequences": the page on show when the window closed."""
         v = str(self._get("window/page", "create"))
-        return v if v in ("create", "library") else "create"
+        return v if v in ("create", "library", "sequences") else "create"
 
     @page.setter
     def page(self, value: str) -> None:

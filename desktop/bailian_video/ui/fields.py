@@ -32,6 +32,7 @@ from ..catalog import Choice, InputSpec, Kind, ParamSpec
 from ..i18n import T
 from .aspect import ADAPTIVE, ASPECT_PARAMS, aspect_icon, aspect_of
 from .dropzone import DropZone
+from .snippets import SnippetTools
 from .util import set_state, tx
 
 LONG_TEXT = {"prompt", "negative_prompt"}
@@ -158,7 +159,13 @@ class TextEditor(Editor):
             self.counter.setObjectName("charCounter")
             self.counter.setAlignment(Qt.AlignmentFlag.AlignRight)
             self.counter.setVisible(bool(spec.max_chars))
-            lay.addWidget(self.counter)
+            # the prompt library: "Snippets ▾" under the field, "Insert snippet" in its right-click menu
+            self.snippets = SnippetTools(self.edit, box)
+            under = QHBoxLayout()
+            under.addWidget(self.snippets.button)
+            under.addStretch(1)
+            under.addWidget(self.counter)
+            lay.addLayout(under)
             self.widget = box
         else:
             self.edit = QLineEdit(parent)

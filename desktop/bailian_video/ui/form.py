@@ -46,9 +46,10 @@ from ..catalog import (
 )
 from ..catalog.kinds import file_slots
 from ..catalog.values import is_local, local_path
-from ..engine import Request, State
+from ..engine import Request, State, budget
 from ..engine.intake import needs_consent
 from ..i18n import T
+from . import budget_ui
 from .config import UiConfig
 from .dropzone import DropZone, doc_extension, local_paths, missing_text
 from .fields import (
@@ -1116,24 +1117,51 @@ class FamilyTab(QWidget):
             if not await self._confirm_spending(videos, amount, sure):
                 self._say(lambda: self.tr("Nothing was queued."))
                 return []
+        # The spending limits, for the whole click at once (every batch row × the count), before anything is
+        # submitted; on the first paid video with no limit set, the app offers one first.
+        store = engine.store
+        if not self.session.is_sandbox and budget_ui.should_suggest(store):
+            await budget_ui.suggest_limits(self, store)
+        over = False
+        hold = budget.check(store, amount)
+        if hold is not None:
+            if not await budget_ui.resolve_hold(self, store, hold):
+                self._say(lambda: self.tr("Nothing was queued."))
+                return []
+            over = True
+        held = False
+
+        async def submit(req: Request, prep: Any, force: bool = False, batch: str | None = None) -> Any:
+            nonlocal over, held
+            while True:
+                try:
+                    return await engine.submit(req, count=count, prepared=prep, force=force, over_budget=over,
+                                               **({"batch": batch} if batch else {}))
+                except budget.OverBudget as e:      # another process (the CLI) spent in the meantime
+                    if over or not await budget_ui.resolve_hold(self, store, e.hold):
+                        held = True
+                        return None
+                    over = True
+
         created: list[Any] = []
         batch_id = None
         for req, prep in zip(requests, prepared, strict=True):
             try:
-                res = await engine.submit(req, count=count, prepared=prep,
-                                          **({"batch": batch_id} if batch_id else {}))
+                res = await submit(req, prep, batch=batch_id)
+                if res is not None and res.duplicate_of is not None and not res.tasks:
+                    if not await self._ask_duplicate(res.duplicate_of):
+                        continue
+                    res = await submit(req, prep, force=True)
             except ValidationError as e:
                 self.show_errors(e.errors, spell_out=True)
                 break
-            if res.duplicate_of is not None and not res.tasks:
-                again = await self._ask_duplicate(res.duplicate_of)
-                if again:
-                    res = await engine.submit(req, count=count, force=True, prepared=prep)
-                else:
-                    continue
+            if res is None:
+                break
             created.extend(res.tasks)
             if len(requests) > 1 and res.tasks and batch_id is None:
                 batch_id = res.tasks[0].batch
+        if held and not created:
+            self._say(lambda: self.tr("Nothing was queued."))
         if created:
             n = len(created)
             self._say(lambda: self.tr("Added %n task(s) to the queue.", "", n))

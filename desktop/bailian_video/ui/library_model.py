@@ -34,6 +34,7 @@ from PySide6.QtCore import (
 from .. import catalog, i18n
 from ..catalog.pricing import output_seconds
 from ..engine import State
+from ..engine.film import FILM
 from .queue_model import input_summary, thumb_source
 from .session import Session
 from .thumbs import ThumbStore
@@ -73,11 +74,31 @@ FLUSH_MS = 60
 WARM_SLICE = 400       # search texts made per turn of the event loop (a few milliseconds)
 
 
+def is_film(rec: Any) -> bool:
+    return bool(rec.request.model == FILM)
+
+
+def film_word() -> str:
+    return QCoreApplication.translate("Library", "Film", "a video stitched from a sequence of shots")
+
+
+def title_of(rec: Any) -> str:
+    """The tile's first line: the prompt (or the inputs); a film's sequence name."""
+    text = " ".join((rec.prompt or input_summary(rec) or tx(rec.state.label)).split())
+    if is_film(rec):
+        return QCoreApplication.translate("Library", "Film · %1").replace("%1", text)
+    return text
+
+
 def video_seconds(rec: Any) -> float | None:
-    """Length of the result: what the service billed when it reported it, else what was asked for."""
+    """Length of the result: what the service billed when it reported it, else what was asked for; a film's
+    measured length (it has no catalogue model)."""
     spec = catalog.get(rec.model)
     if spec is None:
-        return None
+        try:
+            return float(rec.usage["duration"]) or None
+        except (KeyError, TypeError, ValueError):
+            return None
     key = spec.usage.seconds
     if key and rec.usage.get(key) is not None:
         try:
@@ -113,7 +134,7 @@ def sort_key(order: str) -> Callable[[Any], tuple]:
 @functools.lru_cache(maxsize=256)
 def _model_words(model: str, lang: str) -> str:
     spec = catalog.get(model)
-    return f"{model} {tx(spec.title) if spec else ''}"
+    return f"{model} {tx(spec.title) if spec else film_word() if model == FILM else ''}"
 
 
 def search_text(rec: Any) -> str:
@@ -142,13 +163,19 @@ def date_text(when: float, now: float | None = None) -> str:
 
 
 def meta_text(rec: Any) -> str:
-    """The tile's second line: model · length · cost · date."""
+    """The tile's second line: model · length · cost · date (a film: shots instead of a cost — its shots
+    were paid for when they were made)."""
     spec = catalog.get(rec.model)
-    parts = [tx(spec.title) if spec else rec.model]
+    film = is_film(rec)
+    parts = [film_word() if film else tx(spec.title) if spec else rec.model]
     secs = video_seconds(rec)
     if secs:
         parts.append(QCoreApplication.translate("Format", "%1 s").replace("%1", f"{secs:g}"))
-    if rec.cost_actual is not None:
+    shots = int(rec.request.params.get("shots") or 0) if film else 0
+    if shots:
+        parts.append(QCoreApplication.translate("Library", "1 shot") if shots == 1 else
+                     QCoreApplication.translate("Library", "%1 shots").replace("%1", str(shots)))
+    elif rec.cost_actual is not None and not film:
         parts.append(fmt_money(rec.cost_actual))
     parts.append(date_text(rec.created_at))
     return " · ".join(parts)
@@ -376,7 +403,7 @@ class LibraryModel(QAbstractListModel):
         if rec is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return " ".join((rec.prompt or input_summary(rec) or tx(rec.state.label)).split())
+            return title_of(rec)
         if role == ROLE_RECORD:
             return rec
         if role == ROLE_ID:
@@ -384,7 +411,8 @@ class LibraryModel(QAbstractListModel):
         if role == ROLE_META:
             return meta_text(rec)
         if role == Qt.ItemDataRole.ToolTipRole:
-            lines = (rec.prompt or input_summary(rec), meta_text(rec), rec.output_path or "")
+            lines = (title_of(rec) if is_film(rec) else rec.prompt or input_summary(rec), meta_text(rec),
+                     rec.output_path or "")
             return "\n".join(x for x in lines if x)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{index.data()} — {meta_text(rec)}"

@@ -59,7 +59,9 @@ from PySide6.QtWidgets import (
 
 from .. import catalog
 from ..engine import State
+from ..engine.film import FILM
 from . import desktop
+from .continue_dialog import can_continue
 from .library_model import (
     ROLE_META,
     ROLE_PROBLEM,
@@ -68,7 +70,9 @@ from .library_model import (
     ROLE_THUMB,
     LibraryFilter,
     LibraryModel,
+    film_word,
     group_of,
+    is_film,
 )
 from .queue_view import FlowLayout
 from .session import Session
@@ -355,11 +359,14 @@ class LibraryGrid(QListView):
 
 class LibraryView(QWidget):
     """The Library page. Signals for the window: ``play(rec)``, ``compare(list of 2–4 recs)``,
-    ``use_settings(rec)``."""
+    ``use_settings(rec)``, ``continue_requested(rec)`` (one finished video: open the Continue dialog),
+    ``add_to_sequence(list of finished recs, in the library's order)``."""
 
     play = Signal(object)
     compare = Signal(list)
     use_settings = Signal(object)
+    continue_requested = Signal(object)
+    add_to_sequence = Signal(list)
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -405,7 +412,8 @@ class LibraryView(QWidget):
 
         # -- actions: buttons, context menu, keys ------------------------------------------
         self.actions_by_key: dict[str, QAction] = {}
-        for key in ("play", "compare", "use_settings", "open", "folder", "favourite", "archive", "delete"):
+        for key in ("play", "compare", "use_settings", "continue", "add_to_sequence", "open", "folder", "favourite",
+                    "archive", "delete"):
             a = QAction(self)
             a.setObjectName(f"library_{key}")
             a.triggered.connect(lambda _c=False, k=key: self.do(k))
@@ -488,7 +496,8 @@ class LibraryView(QWidget):
             self.search.setPlaceholderText(self.tr("Search prompts, models and task ids"))
             self.search.setAccessibleName(self.tr("Search the library"))
             self._fill(self.family_combo, [(None, self.tr("All kinds"))] + [
-                (f.value, tx(catalog.family_spec(f).title)) for f in catalog.FAMILY_ORDER if catalog.by_family(f)])
+                (f.value, tx(catalog.family_spec(f).title)) for f in catalog.FAMILY_ORDER if catalog.by_family(f)]
+                + [(FILM, self.tr("Films"))])
             self.family_combo.setAccessibleName(self.tr("Kind of video"))
             self._fill_models()
             self.model_combo.setAccessibleName(self.tr("Model"))
@@ -513,8 +522,8 @@ class LibraryView(QWidget):
             a["play"].setToolTip(self.tr("Play in the studio (double-click or Enter)"))
             a["compare"].setText(self.tr("Compare"))
             a["use_settings"].setText(self.tr("Use these settings"))
-            a["use_settings"].setToolTip(
-                self.tr("Fill the form with this video's model, prompt, files and settings"))
+            a["continue"].setText(self.tr("Continue…"))
+            a["add_to_sequence"].setText(self.tr("Add to sequence…"))
             a["open"].setText(self.tr("Open in system player"))
             a["folder"].setText(self.tr("Show in folder"))
             a["favourite"].setText(self.tr("★ Favourite"))
@@ -547,7 +556,7 @@ class LibraryView(QWidget):
         items: list[tuple[Any, str]] = [(None, self.tr("All models"))]
         for name in self.model.models_present():
             spec = catalog.get(name)
-            items.append((name, tx(spec.title) if spec else name))
+            items.append((name, tx(spec.title) if spec else film_word() if name == FILM else name))
         if [self.model_combo.itemData(i) for i in range(self.model_combo.count())] != [d for d, _ in items] or \
                 self.model_combo.itemText(0) != items[0][1]:
             before = self.model_combo.currentData()
@@ -630,7 +639,18 @@ class LibraryView(QWidget):
         a["compare"].setEnabled(can_compare)
         a["compare"].setToolTip(self.tr("Watch the selected videos side by side") if can_compare else
                                 self.tr("Select 2 to 4 finished videos to compare them"))
-        a["use_settings"].setEnabled(one is not None)
+        film = one is not None and is_film(one)
+        a["use_settings"].setEnabled(one is not None and not film)
+        a["use_settings"].setToolTip(
+            self.tr("A film is stitched from a sequence; it has no generation settings of its own") if film else
+            self.tr("Fill the form with this video's model, prompt, files and settings"))
+        a["continue"].setEnabled(can_continue(one))
+        a["continue"].setToolTip(self.tr("Make the next shot: a new video that starts where this one ends"))
+        can_add = bool(recs) and all(playable(r) for r in recs)
+        a["add_to_sequence"].setEnabled(can_add)
+        a["add_to_sequence"].setToolTip(self.tr("Add the selected videos to a sequence, as shots in this order")
+                                        if can_add or not recs else
+                                        self.tr("Only finished videos can be added to a sequence"))
         a["open"].setEnabled(playable(one))
         a["folder"].setEnabled(playable(one))
         a["favourite"].setEnabled(bool(recs))
@@ -655,8 +675,12 @@ class LibraryView(QWidget):
             self._play(recs[0])
         elif key == "compare" and 2 <= len(recs) <= 4:
             self.compare.emit(list(recs))
-        elif key == "use_settings":
+        elif key == "use_settings" and not is_film(recs[0]):
             self.use_settings.emit(recs[0])
+        elif key == "continue" and can_continue(recs[0]):
+            self.continue_requested.emit(recs[0])
+        elif key == "add_to_sequence" and all(playable(r) for r in recs):
+            self.add_to_sequence.emit(list(recs))
         elif key == "open" and recs[0].output_path:
             desktop.open_or_copy(self, recs[0].output_path)
         elif key == "folder" and recs[0].output_path:
@@ -699,7 +723,8 @@ class LibraryView(QWidget):
         menu.setObjectName("libraryMenu")
         menu.setToolTipsVisible(True)
         a = self.actions_by_key
-        groups = (("play", "compare", "use_settings"), ("open", "folder"), ("favourite", "archive"), ("delete",))
+        groups = (("play", "compare", "use_settings"), ("continue", "add_to_sequence"), ("open", "folder"),
+                  ("favourite", "archive"), ("delete",))
         for group in groups:
             if not menu.isEmpty():
                 menu.addSeparator()

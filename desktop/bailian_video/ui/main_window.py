@@ -4,12 +4,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
     QColor,
+    QCursor,
     QDragEnterEvent,
     QDropEvent,
     QFont,
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
 from .. import __version__, catalog
 from ..engine import Request, State
 from . import style, translations
+from .budget_ui import SpendBadge, export_spending_csv
 from .config import UiConfig
 from .form import FamilyTab, family_title
 from .queue_view import QueueDock
@@ -47,7 +49,7 @@ from .session import SANDBOX, SERVICE, Session
 from .settings_dialog import SettingsDialog, WelcomeDialog, keychain_name
 from .stage import ResultStage
 from .style import app_icon, draw_icon
-from .util import fmt_money, set_state, spawn, tx, wait_signal
+from .util import set_state, spawn, tx, wait_signal
 
 #: What the window takes from a drop on its frame, the stage, the queue or the library: the settings of a
 #: video this app made (the MP4 carries them) or of its sidecar JSON.
@@ -103,6 +105,8 @@ class MainWindow(QMainWindow):
         self.stage = ResultStage(session, config.pref, parent=self)
         self.stage.preference_changed.connect(config.set_pref)
         self.stage.use_settings.connect(lambda req, exact: self.run_again(req, exact))
+        if hasattr(self.stage, "sequence_changed"):     # Continue made or extended a sequence
+            self.stage.sequence_changed.connect(self._sequence_changed)
         self.studio = QSplitter(Qt.Orientation.Horizontal, self)
         self.studio.setObjectName("studioSplitter")
         self.studio.setChildrenCollapsible(False)
@@ -111,6 +115,7 @@ class MainWindow(QMainWindow):
         self.studio.setStretchFactor(0, 0)
         self.studio.setStretchFactor(1, 1)
         self.library: Any = None            # the Library page, made when first shown
+        self.sequences: Any = None          # the Sequences page, made when first shown
         # The families' tab bar spans the whole width above form and result (the form column alone is too
         # narrow for fourteen tabs); it drives the form stack, whose own bar is hidden.
         self.family_bar = QTabBar(self)
@@ -154,9 +159,9 @@ class MainWindow(QMainWindow):
         self.badge = QToolButton(self)
         self.badge.setObjectName("backendBadge")
         self.badge.setAutoRaise(False)
-        self.badge.clicked.connect(self.open_settings)
-        self.spend = QLabel(self)
-        self.spend.setObjectName("spendLabel")
+        self.badge.clicked.connect(lambda: self.open_settings())
+        self.spend = SpendBadge(session, self)
+        self.spend.clicked.connect(lambda: self.open_settings("spending"))
         self.statusBar().addPermanentWidget(self.spend)
         self.statusBar().addPermanentWidget(self.badge)
 
@@ -202,8 +207,8 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.family_tabs[cur])
         self.current_tab().ensure_built()
         self.retranslate()
-        if config.page == "library":
-            QTimer.singleShot(0, self, lambda: self.show_page("library"))
+        if config.page in ("library", "sequences"):
+            QTimer.singleShot(0, self, lambda: self.show_page(config.page))
         QTimer.singleShot(0, self, self._build_next_tab)
 
     def _dock_height(self) -> int:
@@ -256,8 +261,10 @@ class MainWindow(QMainWindow):
         self.act_settings = action("actSettings", self.open_settings, *prefs)
         self.act_folder = action("actFolder", self.queue.open_output_folder)
         self.act_restore = action("actRestore", self.choose_restore, "Ctrl+O")
+        self.act_spending = action("actSpending", self.export_spending)
+        self.act_snippets = action("actSnippets", self.manage_snippets)
         self.act_quit = action("actQuit", self.close, QKeySequence.StandardKey.Quit)
-        for a in (self.act_restore, self.act_folder, self.act_settings):
+        for a in (self.act_restore, self.act_folder, self.act_spending, self.act_snippets, self.act_settings):
             self.file_menu.addAction(a)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.act_quit)
@@ -265,9 +272,11 @@ class MainWindow(QMainWindow):
         self.view_menu = mb.addMenu("")
         self.act_create = action("actCreate", lambda: self.show_page("create"), "Ctrl+1")
         self.act_library = action("actLibrary", lambda: self.show_page("library"), "Ctrl+2")
+        self.act_sequences = action("actSequences", lambda: self.show_page("sequences"), "Ctrl+3")
         self.act_search = action("actSearch", self.search_library, QKeySequence.StandardKey.Find)
         self.view_menu.addAction(self.act_create)
         self.view_menu.addAction(self.act_library)
+        self.view_menu.addAction(self.act_sequences)
         self.view_menu.addAction(self.act_search)
         self.view_menu.addSeparator()
         self.act_queue = self.queue.toggleViewAction()
@@ -327,7 +336,7 @@ class MainWindow(QMainWindow):
         self.help_menu.addAction(self.act_about)
 
     def _build_page_switch(self) -> None:
-        """Create | Library, in the menu bar's corner (Ctrl+1 / Ctrl+2)."""
+        """Create | Library | Sequences, in the menu bar's corner (Ctrl+1 / Ctrl+2 / Ctrl+3)."""
         box = QWidget(self)
         box.setObjectName("pageSwitch")
         row = QHBoxLayout(box)
@@ -335,7 +344,7 @@ class MainWindow(QMainWindow):
         row.setSpacing(2)
         self.page_group = QButtonGroup(self)
         self.page_buttons: dict[str, QToolButton] = {}
-        for name in ("create", "library"):
+        for name in ("create", "library", "sequences"):
             b = QToolButton(box)
             b.setObjectName(f"page_{name}")
             b.setCheckable(True)
@@ -350,7 +359,12 @@ class MainWindow(QMainWindow):
 
     # -- pages -------------------------------------------------------------------------------
     def page(self) -> str:
-        return "library" if self.library is not None and self.pages.currentWidget() is self.library else "create"
+        shown = self.pages.currentWidget()
+        if self.library is not None and shown is self.library:
+            return "library"
+        if self.sequences is not None and shown is self.sequences:
+            return "sequences"
+        return "create"
 
     def ensure_library(self) -> Any:
         if self.library is None:
@@ -360,13 +374,26 @@ class MainWindow(QMainWindow):
             self.library.compare.connect(self.compare)
             self.library.use_settings.connect(self.use_settings)
             self.library.addAction(self.act_play)
+            self.library.add_to_sequence.connect(self.add_to_sequence)
+            self.library.continue_requested.connect(self.continue_video)
             self.pages.addWidget(self.library)
         return self.library
+
+    def ensure_sequences(self) -> Any:
+        if self.sequences is None:
+            from .sequence_view import SequenceView  # made on first use: start-up stays light
+            self.sequences = SequenceView(self.session, self)
+            self.sequences.model.describe = self.queue.model.status_text     # a running take in the queue's words
+            self.pages.addWidget(self.sequences)
+        return self.sequences
 
     def show_page(self, name: str) -> None:
         if name == "library":
             self.pages.setCurrentWidget(self.ensure_library())
+        elif name == "sequences":
+            self.pages.setCurrentWidget(self.ensure_sequences())
         else:
+            name = "create"
             self.pages.setCurrentWidget(self.create_page)
         self.page_buttons[name].setChecked(True)
         self.config.page = name
@@ -374,6 +401,34 @@ class MainWindow(QMainWindow):
     def search_library(self) -> None:
         self.show_page("library")
         self.library.focus_search()
+
+    # -- sequences ---------------------------------------------------------------------------
+    def add_to_sequence(self, recs: list[Any]) -> None:
+        """The library's "Add to sequence": a menu of the sequences (or a new one), then each video a new shot."""
+        spawn(self.add_to_sequence_flow(recs), name="add-to-sequence")
+
+    async def add_to_sequence_flow(self, recs: list[Any], at: QPoint | None = None) -> int | None:
+        recs = [r for r in recs if r.state == State.DONE and r.output_path]
+        if self.session.engine is None or not recs:
+            self.say(lambda: self.tr("Choose finished videos to add them to a sequence."), 6000)
+            return None
+        page = self.ensure_sequences()
+        seq_id = await page.choose_target(recs, at if at is not None else QCursor.pos())
+        if seq_id is None:
+            return None
+        page.add_records(seq_id, recs)
+        self.show_page("sequences")
+        page.select_sequence(seq_id)
+        n = len(recs)
+        self.say(lambda: self.tr("Added 1 shot to the sequence.") if n == 1 else
+                 self.tr("Added %1 shots to the sequence.").replace("%1", str(n)), 6000)
+        return int(seq_id)
+
+    def _sequence_changed(self, seq_id: int) -> None:
+        """Continue made or extended a sequence: it is the one on show when the page opens."""
+        page = self.ensure_sequences()
+        page.select_sequence(seq_id)
+        self.say(lambda: self.tr("The new shot is in a sequence: see Sequences (Ctrl+3)."), 8000)
 
     # -- tabs and actions --------------------------------------------------------------------
     def current_tab(self) -> FamilyTab:
@@ -437,6 +492,8 @@ class MainWindow(QMainWindow):
         """The library's selection on the Library page; else the queue's, else what is on the stage."""
         if self.page() == "library":
             return list(self.library.selected_records())
+        if self.page() == "sequences":
+            return list(self.sequences.selected_records())
         recs = self.queue.selected_records()
         if recs:
             return recs
@@ -444,6 +501,11 @@ class MainWindow(QMainWindow):
         return [rec] if rec is not None else []
 
     def toggle_play(self) -> None:
+        if self.page() == "sequences":
+            recs = self.selected()
+            if recs:
+                self.sequences.play(recs[0])
+            return
         if self.page() == "library":
             recs = self.selected()
             if recs:
@@ -562,16 +624,33 @@ class MainWindow(QMainWindow):
             .replace("%1", __version__).replace("%2", str(self.config.data_dir)))
 
     # -- settings ----------------------------------------------------------------------------
-    def open_settings(self) -> None:
+    def continue_video(self, rec: Any) -> None:
+        """Continue from the library: show the video on the stage and ask how to go on."""
+        self.play(rec)
+        self.stage.continue_video(rec)
+
+    def export_spending(self) -> None:
+        store = self.session.engine.store if self.session.engine is not None else None
+        spawn(export_spending_csv(self, store, self.config.out_dir, self.say), name="spending-csv")
+
+    def manage_snippets(self) -> None:
+        from . import snippets
+        snippets.open_manager(self, self.config.data_dir)
+
+    def open_settings(self, section: str | None = None) -> None:
         if self.settings_dialog is not None:
+            if section:
+                self.settings_dialog.show_section(section)
             self.settings_dialog.raise_()
             return
-        spawn(self.settings_flow(), name="settings")
+        spawn(self.settings_flow(section), name="settings")
 
-    async def settings_flow(self) -> bool:
+    async def settings_flow(self, section: str | None = None) -> bool:
         dlg = SettingsDialog(self.session, self)
         self.settings_dialog = dlg
         dlg.open()
+        if section:
+            dlg.show_section(section)
         try:
             (result,) = await wait_signal(dlg.finished)
             if result != int(SettingsDialog.DialogCode.Accepted):
@@ -660,9 +739,6 @@ class MainWindow(QMainWindow):
         self.badge.setText(text)
         self.badge.setToolTip(tip)
         set_state(self.badge, "kind", kind)
-        today = (s.totals or {}).get("today")
-        self.spend.setText(self.tr("Today: %1").replace("%1", fmt_money(today or 0.0)) if s.ctx is not None
-                           and not s.is_sandbox else "")
         # Qt adds the application's (translated) display name to the title on Linux and Windows; macOS shows it
         # in the menu bar. So the window's own title is only what is particular to it: no doubled name.
         QGuiApplication.setApplicationDisplayName(self.tr("Bailian Video Studio"))
@@ -807,10 +883,13 @@ class MainWindow(QMainWindow):
         self.act_settings.setText(self.tr("Settings…"))
         self.act_folder.setText(self.tr("Open output folder"))
         self.act_restore.setText(self.tr("Restore settings from a video…"))
+        self.act_spending.setText(self.tr("Export spending (CSV)…"))
+        self.act_snippets.setText(self.tr("Prompt snippets…"))
         self.act_restore.setToolTip(self.tr("Or drop a video this app made (or its .json) anywhere on the window"))
         self.act_quit.setText(self.tr("Quit"))
         self.act_create.setText(self.tr("Create"))
         self.act_library.setText(self.tr("Library"))
+        self.act_sequences.setText(self.tr("Sequences"))
         self.act_search.setText(self.tr("Search the library"))
         self.look_menu.setTitle(self.tr("Appearance"))
         self.look_actions[""].setText(self.tr("Follow the system"))
@@ -830,7 +909,9 @@ class MainWindow(QMainWindow):
                                            "delete to the trash, after asking."))
         self.act_about.setText(self.tr("About"))
         for name, text, tip in (("create", self.tr("Create"), self.tr("The form and the result (Ctrl+1)")),
-                                ("library", self.tr("Library"), self.tr("Every video you made (Ctrl+2)"))):
+                                ("library", self.tr("Library"), self.tr("Every video you made (Ctrl+2)")),
+                                ("sequences", self.tr("Sequences"),
+                                 self.tr("Shots in order, made into one film (Ctrl+3)"))):
             self.page_buttons[name].setText(text)
             self.page_buttons[name].setToolTip(tip)
             self.page_buttons[name].setAccessibleName(text)

@@ -21,6 +21,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from .. import catalog
 from ..catalog.values import is_local, local_path
 from ..engine import State
+from ..engine.film import FILM
 from .form import family_title
 from .media_jobs import ThumbnailCache, guess_kind
 from .session import Session
@@ -96,6 +97,12 @@ def thumb_source(rec: Any) -> str | None:
     return None
 
 
+def in_queue(rec: Any) -> bool:
+    """Rows are the tasks sent (or to be sent) to the service and not archived. A film stitched here from a
+    sequence was never queued: it is in the library (and its sequence), not in the queue."""
+    return not rec.archived and rec.request.model != FILM
+
+
 class QueueModel(QAbstractTableModel):
     def __init__(self, session: Session, parent: QObject | None = None):
         super().__init__(parent)
@@ -126,7 +133,7 @@ class QueueModel(QAbstractTableModel):
     # Archived tasks are not rows: archiving hides a row, un-archiving brings it back (the library keeps them).
     def reload(self) -> None:
         self.beginResetModel()
-        recs = sorted((r for r in self.session.tasks() if not r.archived), key=lambda r: r.id)
+        recs = sorted((r for r in self.session.tasks() if in_queue(r)), key=lambda r: r.id)
         self._ids = [r.id for r in recs]
         self._recs = {r.id: r for r in recs}
         self._active = {r.id for r in recs if not r.state.terminal}
@@ -136,6 +143,8 @@ class QueueModel(QAbstractTableModel):
         self._update_tick()
 
     def on_added(self, rec: Any) -> None:
+        if rec.request.model == FILM:
+            return
         if rec.id in self._recs or rec.archived:
             self.on_changed(rec)
             return
@@ -154,6 +163,8 @@ class QueueModel(QAbstractTableModel):
         self._update_tick()
 
     def on_changed(self, rec: Any) -> None:
+        if rec.request.model == FILM:
+            return
         if rec.archived:
             self.on_removed(rec)
             return

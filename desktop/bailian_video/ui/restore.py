@@ -22,6 +22,7 @@ from PySide6.QtCore import QCoreApplication
 from .. import catalog
 from ..catalog.kinds import KINDS, Slot, file_slots
 from ..catalog.values import is_local, local_path
+from ..engine.film import FILM
 from ..engine.intake import file_sha256
 from ..engine.outputs import read_metadata
 from ..engine.records import Request, TaskRecord
@@ -52,7 +53,7 @@ class NotOurs(Exception):
 
     def __init__(self, message: str, path: str, reason: str):
         super().__init__(message)
-        self.message, self.path, self.reason = message, path, reason   # reason: foreign|damaged|unreadable|model
+        self.message, self.path, self.reason = message, path, reason   # foreign|damaged|unreadable|model|film
 
 
 translate = QCoreApplication.translate
@@ -139,6 +140,10 @@ def _damaged(p: Path, why: str) -> NotOurs:
 
 # -- the request -----------------------------------------------------------------------------------
 def _spec_for(model: Any, function: Any, path: str) -> catalog.ModelSpec:
+    if model == FILM:
+        raise NotOurs(_fill(translate(
+            "Restore", "%1 is a film stitched from a sequence; it has no generation settings of its own — open "
+            "the sequence instead."), Path(path).name), path, "film")
     spec = catalog.get(model) if isinstance(model, str) else None
     if spec is None or (function is not None and function not in spec.functions):
         shown = f"{model} ({function})" if spec is not None else str(model)

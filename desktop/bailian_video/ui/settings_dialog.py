@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -37,11 +37,11 @@ from PySide6.QtWidgets import (
 )
 
 from .. import catalog, keys
-from ..engine import Request, TaskRecord
+from ..engine import Request, TaskRecord, budget
 from ..engine.outputs import DEFAULT_TEMPLATE, render_name
 from .config import CONFIRM_AMOUNT, CONFIRM_VIDEOS
 from .session import SANDBOX, SERVICE, Session
-from .util import set_state, spawn, tx
+from .util import fmt_money, set_state, spawn, tx
 
 KEY_PAGE = {
     catalog.BEIJING: "https://bailian.console.aliyun.com/",
@@ -295,6 +295,25 @@ class SettingsDialog(QDialog):
         self.confirm_note.setObjectName("helpText")
         self.confirm_note.setWordWrap(True)
         sf.addRow(self.confirm_note)
+        # daily and monthly limits: kept in the task store of the backend in use (each backend has its own)
+        self._store = session.engine.store if session.engine is not None else None
+        self._limits = budget.get_limits(self._store) if self._store is not None else budget.Limits()
+        self.limits_for = QLabel(self.spend_box)
+        self.limits_for.setObjectName("limitsFor")
+        self.limits_for.setWordWrap(True)
+        sf.addRow(self.limits_for)
+        self.daily_limit = self._limit_spin("dailyLimitSpin", self._limits.daily)
+        self.daily_label = QLabel(self.spend_box)
+        self.daily_label.setBuddy(self.daily_limit)
+        sf.addRow(self.daily_label, self.daily_limit)
+        self.monthly_limit = self._limit_spin("monthlyLimitSpin", self._limits.monthly)
+        self.monthly_label = QLabel(self.spend_box)
+        self.monthly_label.setBuddy(self.monthly_limit)
+        sf.addRow(self.monthly_label, self.monthly_limit)
+        self.limits_note = QLabel(self.spend_box)
+        self.limits_note.setObjectName("helpText")
+        self.limits_note.setWordWrap(True)
+        sf.addRow(self.limits_note)
         lay.addWidget(self.spend_box)
 
         # -- notifications -------------------------------------------------------------------
@@ -382,7 +401,62 @@ class SettingsDialog(QDialog):
         self.finished.connect(lambda _r: self._stop_tests())
         self.retranslate()
 
+    def _limit_spin(self, name: str, value: float | None) -> QDoubleSpinBox:
+        """A limit in yuan; 0 shows "Off" (no limit, the default)."""
+        spin = QDoubleSpinBox(self.spend_box)
+        spin.setObjectName(name)
+        spin.setRange(0.0, 1_000_000.0)
+        spin.setDecimals(2)
+        spin.setSingleStep(10.0)
+        spin.setPrefix("¥")
+        spin.setValue(value or 0.0)
+        spin.setMinimumWidth(130)
+        spin.setEnabled(self._store is not None)
+        return spin
+
     # -- behaviour ---------------------------------------------------------------------------
+    def show_section(self, name: str) -> None:
+        """Scroll to a group and put the focus in it: "spending" (the status bar's spend badge opens it)."""
+        if name != "spending":
+            return
+        target = self.daily_limit if self.daily_limit.isEnabled() else self.confirm_videos
+
+        def go() -> None:        # the group's title at the top of the view (as far as the scroll goes)
+            self.scroll.verticalScrollBar().setValue(self.spend_box.y() - 6)
+            self.scroll.ensureWidgetVisible(target)
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+        QTimer.singleShot(0, self, go)
+
+    def limits(self) -> budget.Limits:
+        """The daily and monthly limits as set here (None: off)."""
+        return budget.Limits(self.daily_limit.value() or None, self.monthly_limit.value() or None)
+
+    def _save_limits(self) -> None:
+        """Into the store of the backend in use, when they changed (a limit set by the CLI meanwhile stays)."""
+        new = self.limits()
+        if self._store is None or new == self._limits:
+            return
+        budget.set_limits(self._store, new.daily, new.monthly)
+        self._limits = budget.get_limits(self._store)
+        spawn(self.session.refresh_totals(), name="limits-changed")     # the badge and the forms look again
+
+    def _update_limits_text(self) -> None:
+        if self._store is None:
+            self.limits_for.setText(self.tr("Daily and monthly limits can be set once the backend runs."))
+        elif self._store.backend == SANDBOX:
+            self.limits_for.setText(self.tr("<b>Limits for the built-in sandbox</b> (nothing is charged there). The "
+                                            "paid service keeps its own limits: switch to it to set them."))
+        else:
+            self.limits_for.setText(self.tr("<b>Limits for the paid service</b> (Alibaba Cloud Model Studio). The "
+                                            "sandbox keeps its own."))
+        spent = ""
+        if self._store is not None:
+            s = budget.spend(self._store)
+            spent = "\n" + self.tr("Spent so far: %1 today, %2 this month.").replace("%1", fmt_money(s.today)) \
+                .replace("%2", fmt_money(s.month))
+        self.limits_note.setText(self.tr("When a click of Generate would go past a limit, the app holds it and asks: "
+                                         "raise the limit, submit anyway, or don't submit. Off: no limit.") + spent)
+
     def backend(self) -> str:
         return SANDBOX if self.sandbox_radio.isChecked() else SERVICE
 
@@ -419,6 +493,7 @@ class SettingsDialog(QDialog):
             self._update_workspace_note()
             self.workspace_edit.setFocus()
             return
+        self._save_limits()
         super().accept()
 
     def _remove_key(self) -> None:
@@ -730,6 +805,11 @@ class SettingsDialog(QDialog):
         self.confirm_note.setText(self.tr("Before one click of Generate queues more videos or costs more than this, "
                                           "the app shows the total and asks. Nothing is charged in the sandbox, so "
                                           "it does not ask there."))
+        self.daily_label.setText(self.tr("&Daily limit:"))
+        self.monthly_label.setText(self.tr("&Monthly limit:"))
+        for spin in (self.daily_limit, self.monthly_limit):
+            spin.setSpecialValueText(self.tr("Off"))
+        self._update_limits_text()
         self.limits_box.setTitle(self.tr("Limits"))
         self.concurrency_label.setText(self.tr("Tasks at once (all models):"))
         self.deadline_label.setText(self.tr("Stop waiting after (hours):"))

@@ -38,6 +38,7 @@ from ..catalog.schema import Kind, ParamSpec
 from ..catalog.values import is_local, local_path
 from ..engine.records import State, TaskRecord
 from . import desktop
+from .continue_dialog import ContinueDialog, can_continue, is_film
 from .queue_view import next_step
 from .util import fmt_clock, fmt_money, tx
 
@@ -128,11 +129,16 @@ class ResultStage(QWidget):
 
     Signals: ``use_settings(Request, bool exact)`` — put these settings back into the form (exact: with the
     seed, one video); ``preference_changed(str key, value)`` — the person changed the player's loop
-    ("player/loop"), volume ("player/volume") or mute ("player/muted"); the window saves them.
+    ("player/loop"), volume ("player/volume") or mute ("player/muted"); the window saves them;
+    ``sequence_changed(int sequence id)`` — Continue queued a next shot in that sequence.
+
+    A film (a sequence stitched into one video) plays like any video, with its shots and cross-fade instead
+    of generation settings: it cannot be made again from settings, only continued from its last frame.
     """
 
     use_settings = Signal(object, bool)
     preference_changed = Signal(str, object)
+    sequence_changed = Signal(int)
 
     def __init__(self, session: Any, config_get: Callable[[str, Any], Any] | None = None,
                  parent: QWidget | None = None):
@@ -146,6 +152,7 @@ class ResultStage(QWidget):
         self._shown: tuple[Any, ...] = ()        # what the details were built from
         self._play_when_shown = False
         self.grid: VideoGrid | None = None
+        self.continue_dialog: ContinueDialog | None = None
         self.copy_buttons: dict[str, _CopyButton] = {}
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
@@ -192,6 +199,9 @@ class ResultStage(QWidget):
         self.repeat_button = QPushButton(self.details_body)
         self.repeat_button.setObjectName("stageExactRepeat")
         self.repeat_button.clicked.connect(lambda: self._emit_use(True))
+        self.continue_button = QPushButton(self.details_body)
+        self.continue_button.setObjectName("stageContinue")
+        self.continue_button.clicked.connect(lambda: self.continue_video())
         self.folder_button = QPushButton(self.details_body)
         self.folder_button.setObjectName("stageShowInFolder")
         self.folder_button.clicked.connect(self._show_in_folder)
@@ -200,7 +210,7 @@ class ResultStage(QWidget):
         self.open_button.clicked.connect(self._open)
         # one above the other beside the player, in a row under it
         self.buttons = QBoxLayout(QBoxLayout.Direction.TopToBottom)
-        for b in (self.use_button, self.repeat_button, self.folder_button, self.open_button):
+        for b in (self.use_button, self.repeat_button, self.continue_button, self.folder_button, self.open_button):
             self.buttons.addWidget(b)
 
         self.details_layout.addWidget(self.model_title)
@@ -475,11 +485,14 @@ class ResultStage(QWidget):
 
     def _fill_details(self, rec: TaskRecord) -> None:
         spec = catalog.get(rec.model)
-        title = tx(spec.title) if spec is not None else rec.model
+        film = is_film(rec)
+        title = self.tr("Film") if film else tx(spec.title) if spec is not None else rec.model
         self.model_title.setText(title)
         prompt = rec.prompt
+        # a film's "prompt" is the name of the sequence it was stitched from
+        self.prompt_caption.setText(self.tr("Sequence") if film else self.tr("Prompt"))
         self.prompt.setText(prompt or self.tr("(no prompt)"))
-        self._set_copy(self.prompt_head, "prompt", prompt, self.tr("the prompt"))
+        self._set_copy(self.prompt_head, "prompt", prompt, self.tr("the name") if film else self.tr("the prompt"))
 
         while self.facts.count():
             item = self.facts.takeAt(0)
@@ -508,6 +521,28 @@ class ResultStage(QWidget):
             row += 1
             return text
 
+        if film:
+            self._film_facts(rec, fact)
+        else:
+            self._task_facts(rec, spec, title, fact)
+        fact(self.tr("Created"), time.strftime("%Y-%m-%d %H:%M", time.localtime(rec.created_at)))
+        self.took_value = fact(self.tr("Took") if rec.state.terminal else self.tr("Elapsed"),
+                               fmt_clock(rec.elapsed()))
+        if rec.task_id:
+            fact(self.tr("Task id"), rec.task_id, ("task_id", self.tr("the task id")))
+        if rec.request_ids:
+            fact(self.tr("Request id"), rec.request_ids[-1], ("request_id", self.tr("the request id")))
+
+        seed = rec.request.params.get("seed")
+        self.use_button.setVisible(not film)
+        self.repeat_button.setVisible(seed is not None and not film)
+        has_file = bool(rec.output_path) and os.path.isfile(str(rec.output_path))
+        self.continue_button.setVisible(can_continue(rec))
+        self.continue_button.setEnabled(has_file)
+        self.folder_button.setVisible(has_file)
+        self.open_button.setVisible(has_file)
+
+    def _task_facts(self, rec: TaskRecord, spec: Any, title: str, fact: Callable[..., QLabel]) -> None:
         fact(self.tr("Model"), f"{title} ({rec.model})" if spec is not None else rec.model)
         seed = rec.request.params.get("seed")
         if seed is not None:
@@ -521,18 +556,19 @@ class ResultStage(QWidget):
                 continue
             p = spec.param(name, rec.request.function) if spec is not None else None
             fact(tx(p.label) if p is not None else name, self._param_text(p, value))
-        fact(self.tr("Created"), time.strftime("%Y-%m-%d %H:%M", time.localtime(rec.created_at)))
-        self.took_value = fact(self.tr("Took") if rec.state.terminal else self.tr("Elapsed"),
-                               fmt_clock(rec.elapsed()))
-        if rec.task_id:
-            fact(self.tr("Task id"), rec.task_id, ("task_id", self.tr("the task id")))
-        if rec.request_ids:
-            fact(self.tr("Request id"), rec.request_ids[-1], ("request_id", self.tr("the request id")))
 
-        self.repeat_button.setVisible(seed is not None)
-        has_file = bool(rec.output_path) and os.path.isfile(str(rec.output_path))
-        self.folder_button.setVisible(has_file)
-        self.open_button.setVisible(has_file)
+    def _film_facts(self, rec: TaskRecord, fact: Callable[..., QLabel]) -> None:
+        """What a film is made of: its shots, the cross-fade between them, its length."""
+        params = rec.request.params
+        shots = params.get("shots")
+        if shots is not None:
+            fact(self.tr("Shots"), str(shots))
+        fade = float(params.get("crossfade") or 0.0)
+        fact(self.tr("Cross-fade"), self.tr("%1 s").replace("%1", f"{fade:g}") if fade else self.tr("None"))
+        seconds = rec.usage.get("duration")
+        if seconds is not None:
+            fact(self.tr("Length"), self.tr("%1 s").replace("%1", f"{float(seconds):.1f}"))
+        fact(self.tr("Cost"), self.tr("No charge: its shots were paid for when they were made"))
 
     def _set_copy(self, layout: QHBoxLayout, key: str, value: str, what: str) -> None:
         button = self.copy_buttons.get(key)
@@ -556,8 +592,43 @@ class ResultStage(QWidget):
         return str(value)
 
     # -- actions -----------------------------------------------------------------------------
+    def continue_video(self, rec: TaskRecord | None = None) -> ContinueDialog | None:
+        """Open the Continue dialog for ``rec`` (default: the video on the stage); the library's Continue
+        comes here too. When its next shot is queued, the stage shows it and says where it went."""
+        rec = rec or self._rec
+        if not can_continue(rec):
+            return None
+        assert rec is not None
+        if self.continue_dialog is not None:
+            if self.continue_dialog.record.id == rec.id:
+                self.continue_dialog.raise_()
+                self.continue_dialog.activateWindow()
+                return self.continue_dialog
+            self.continue_dialog.close()
+        if self.grid is not None:
+            self.grid.pause()
+        dlg = ContinueDialog(rec, self.session, self.window() if self.window() is not self else None)
+        dlg.submitted.connect(self._continued)
+        dlg.finished.connect(lambda _r, d=dlg: self._dialog_closed(d))
+        self.continue_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def _dialog_closed(self, dlg: ContinueDialog) -> None:
+        if self.continue_dialog is dlg:
+            self.continue_dialog = None
+
+    def _continued(self, recs: list[TaskRecord], seq: Any) -> None:
+        self.sequence_changed.emit(seq.id)
+        name = seq.name
+        say = getattr(self.window(), "say", None)
+        if callable(say):       # the window's status bar (it re-says its note in a new language)
+            say(lambda: self.tr("Next shot queued in “%1”").replace("%1", name), 8000)
+        if recs:
+            self.show_record(recs[-1])
+
     def _emit_use(self, exact: bool) -> None:
-        if self._rec is not None:
+        if self._rec is not None and not is_film(self._rec):
             self.use_settings.emit(self._rec.request, exact)
 
     def _show_in_folder(self) -> None:
@@ -596,6 +667,8 @@ class ResultStage(QWidget):
         self.use_button.setToolTip(self.tr("Put these settings back into the form, with a new seed"))
         self.repeat_button.setText(self.tr("Exact repeat"))
         self.repeat_button.setToolTip(self.tr("The same settings and the same seed"))
+        self.continue_button.setText(self.tr("Continue"))
+        self.continue_button.setToolTip(self.tr("Make the next shot: a new video that starts where this one ends"))
         self.folder_button.setText(self.tr("Show in folder"))
         self.open_button.setText(self.tr("Open in system player"))
         self.progress.setAccessibleName(self.tr("Progress"))
