@@ -112,12 +112,8 @@ POLL_MS = 1000
 translate = QCoreApplication.translate
 
 
-def _tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
-    return translate("SequenceView", text, disambiguation, n)
-
-
 def seconds_text(seconds: float | None) -> str:
-    return "" if seconds is None else _tr("%1 s").replace("%1", f"{seconds:.1f}")
+    return "" if seconds is None else translate("Format", "%1 s").replace("%1", f"{seconds:.1f}")
 
 
 def jianying_drafts() -> Path | None:
