@@ -16,6 +16,7 @@ from engine_helpers import assert_video_file, fast_settings, run, until
 
 from bailian_video.engine import Request, State, TaskStore
 from bailian_video.engine.paths import store_path
+from bailian_video.engine.store import SCHEMA_VERSION
 from bailian_video.media.samples import make_image
 from bailian_video.sandbox.testing import running_sandbox
 from bailian_video.services import AppContext
@@ -416,5 +417,5 @@ def test_several_processes_opening_a_new_folder_at_once_all_succeed(tmp_path):
             p.join(60)
         assert [p.exitcode for p in procs] == [0, 0, 0, 0]
         store = TaskStore(db)
-        assert store.version == 3 and store.count() == 0
+        assert store.version == SCHEMA_VERSION and store.count() == 0
         store.close()

@@ -20,10 +20,12 @@ from PySide6.QtWidgets import QApplication
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 #: Known-harmless Qt messages on a headless test machine (regular expressions, as in ``qt_log_ignore``):
-#: the offscreen platform cannot size native windows, and Qt Multimedia probes optional system
+#: the offscreen platform cannot size native windows or bring one to the front (a dialog raised over
+#: the window: ``raise()``), and Qt Multimedia probes optional system
 #: libraries (PipeWire, VA-API, PulseAudio) that a container does not have. Anything else fails the test.
 QT_NOISE = (
     r"This plugin does not support propagateSizeHints\(\)",
+    r"This plugin does not support raise\(\)",
     r"Couldn't (load|resolve) (pipewire|va)",
     r"PulseAudioService",
     r"No RHI backend",
