@@ -35,6 +35,7 @@ REQUIRED_CHECKS = {
     "keyring backend": r"^ok\s+keyring:\s*\S",
     "translations": r"^ok\s+translations:\s*\S",
     "finished sandbox task": r"^ok\s+sandbox task:\s*\S",
+    "editor exports": r"^ok\s+exports:\s*\S",
 }
 
 

@@ -157,6 +157,7 @@ def test_build_script_checks_match_the_smoke_test_report():
         "ok   keyring: fail Keyring — not usable (no keychain service is available on this system)\n"
         "ok   sandbox task: /tmp/v/out.mp4 (123456 bytes, 1.2 s)\n"
         "ok   multimedia: backend default (ffmpeg), 11 decodable formats, opened an MP4 (1000 ms)\n"
+        "ok   exports: OTIO, FCP XML, EDL and a 剪映 draft written and read back\n"
         "PASSED in 3.0 s\n"
     )
     for what, pattern in build.REQUIRED_CHECKS.items():

@@ -249,6 +249,26 @@ async def _sandbox_task(window: Any, session: Any, timeout: float) -> tuple[bool
     return True, f"{rec.output_path} ({Path(rec.output_path).stat().st_size} bytes, {rec.elapsed():.1f} s)"
 
 
+def _check_exports(video: Path, folder: Path) -> tuple[bool, str]:
+    """Every editor export of a one-clip timeline, read back (a frozen build loses adapters' source files
+    and MediaInfo's library, which only these calls need)."""
+    from ..media import timeline
+    from ..media.probe import probe
+    info = probe(video, deep=False)
+    clip = timeline.TimelineClip(path=video.resolve(), name=video.stem, start=0.0, end=float(info.duration or 1.0),
+                                 width=int(info.width or 0), height=int(info.height or 0), fps=float(info.fps or 24),
+                                 has_audio=bool(info.has_audio))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "drafts").mkdir(exist_ok=True)
+    made = [timeline.export_otio("smoke", [clip], folder / "smoke.otio"),
+            timeline.export_fcpxml("smoke", [clip], folder / "smoke.xml"),
+            timeline.export_edl("smoke", [clip], folder / "smoke.edl"),
+            timeline.export_jianying("smoke", [clip], folder / "drafts")]
+    back = [timeline.read_back(p) for p in made]
+    good = all(len(b) == 1 and b[0][0] == video.name for b in back)
+    return good, "OTIO, FCP XML, EDL and a 剪映 draft written and read back" if good else f"read back {back}"
+
+
 def smoke_test(argv: list[str]) -> int:
     """Build the window offscreen and check what a frozen build tends to lose. Exit 0 when all is there."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -320,6 +340,11 @@ def smoke_test(argv: list[str]) -> int:
             sample = await asyncio.to_thread(_sample_video, data_dir)
         mm_ok, mm_detail = await _check_multimedia(sample)
         report("multimedia", mm_ok, mm_detail)
+        try:
+            ex_ok, ex_detail = await asyncio.to_thread(_check_exports, sample, data_dir / "exports")
+        except Exception as e:  # noqa: BLE001 — reported, not raised
+            ex_ok, ex_detail = False, f"{type(e).__name__}: {e}"
+        report("exports", ex_ok, ex_detail)
         window.close()
         await session.close()
 
