@@ -21,7 +21,6 @@ from .. import catalog
 from ..catalog import Family, Kind, ModelSpec
 from ..catalog.makers import default_model
 from ..i18n import T
-from ..media.probe import probe
 from .records import Request, State, TaskRecord
 
 CLIP_MODEL = "wan2.7-i2v"
@@ -67,6 +66,7 @@ def _clip_limits(spec: ModelSpec) -> tuple[float, float]:
 def options(rec: TaskRecord, region: str, duration: float | None = None) -> list[str]:
     """The ways this record can be continued in ``region``, best first (``duration``: the video's
     length when already known, else it is probed)."""
+    from ..media.probe import probe  # (PyAV and numpy load only when a video is continued)
     path = _video_of(rec)
     out = []
     clip = catalog.get(CLIP_MODEL)
@@ -114,6 +114,7 @@ def _carry(spec: ModelSpec, parent: TaskRecord, params: dict[str, Any]) -> dict[
 async def plan(rec: TaskRecord, region: str, *, frames_dir: Path, method: str | None = None,
                prompt: str | None = None, seconds: int = NEW_SECONDS) -> Plan:
     """The request for the next shot (not submitted). ``prompt`` defaults to the parent's."""
+    from ..media.probe import probe
     path = _video_of(rec)
     info = await asyncio.to_thread(probe, path, deep=False)
     secs = float(info.duration or 0.0)

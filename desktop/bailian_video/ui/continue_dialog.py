@@ -39,7 +39,6 @@ from ..engine import budget, continuation
 from ..engine.film import FILM
 from ..engine.records import Request, State, TaskRecord
 from ..engine.sequences import SequenceError, effective_take
-from ..media.probe import MediaError
 from .budget_ui import resolve_hold, should_suggest, suggest_limits
 from .snippets import SnippetTools
 from .util import fmt_money, spawn, tx
@@ -203,6 +202,7 @@ class ContinueDialog(QDialog):
             self._fail(self.tr("The video file %1 is not in %2 any more. Put it back there to continue it.")
                        .replace("%1", path.name).replace("%2", str(path.parent)))
             return []
+        from ..media.probe import MediaError  # (PyAV and numpy: not at start-up)
         try:
             methods = continuation.options(rec, self.region)
         except continuation.CannotContinue as e:
@@ -242,6 +242,7 @@ class ContinueDialog(QDialog):
         return next((m for m, r in self.radios.items() if r.isChecked()), None)
 
     async def _plan(self, method: str) -> None:
+        from ..media.probe import MediaError
         frames = Path(self.session.data_dir) / "frames"
         try:
             plan: continuation.Plan | None = await continuation.plan(self.record, self.region, method=method,
