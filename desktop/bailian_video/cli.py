@@ -22,6 +22,7 @@ from .catalog import Kind, ValidationError
 from .catalog.kinds import KINDS
 from .catalog.values import is_remote, local_path
 from .engine import Request, State, TaskRecord
+from .engine.film import take_records
 from .engine.intake import CONSENT_AMOUNT, CONSENT_VIDEOS, needs_consent
 from .i18n import T
 
@@ -984,16 +985,6 @@ def spend_text(backend: str, region: str, spent: Any, limits: Any, models: list[
 
 
 # -- sequences -----------------------------------------------------------------------------------
-def _take_records(engine: Any, seq: Any) -> dict[int, TaskRecord]:
-    out = {}
-    for shot in seq.shots:
-        for t in shot.takes:
-            rec = engine.get(t) or engine.store.get(t)
-            if rec is not None:
-                out[t] = rec
-    return out
-
-
 def _find_sequence(engine: Any, raw: str) -> Any:
     """A sequence by its number (``3`` or ``#3``) or its exact name."""
     key = raw.strip().lstrip("#")
@@ -1084,7 +1075,7 @@ def sequences_table(seqs: list[Any], engine: Any) -> list[str]:
     rows = [["#", str(T("名称", "name")), str(T("镜头", "shots")), str(T("时长", "length")),
              str(T("已花", "cost so far")), str(T("各镜头所用视频", "takes used"))]]
     for seq in seqs:
-        records = _take_records(engine, seq)
+        records = take_records(engine, seq)
         used = [effective_take(s, records) for s in seq.shots]
         rows.append([str(seq.id), _one_line(seq.name), str(len(seq.shots)), f"{film_seconds(seq, records):.1f}s",
                      _yuan(sequence_cost(seq, records)), " ".join(f"#{u.id}" if u else "-" for u in used)])
@@ -1171,7 +1162,7 @@ async def _seq_add(engine: Any, args: argparse.Namespace) -> int:
 
 
 def _show_sequence(engine: Any, seq: Any, as_json: bool) -> int:
-    records = _take_records(engine, seq)
+    records = take_records(engine, seq)
     if as_json:
         print(json.dumps(sequence_json(seq, records), ensure_ascii=False, indent=2))
     else:
@@ -1184,7 +1175,7 @@ async def _seq_list(engine: Any, args: argparse.Namespace) -> int:
         return _show_sequence(engine, _find_sequence(engine, args.sequence), args.json)
     seqs = engine.sequences.all()
     if args.json:
-        print(json.dumps([sequence_json(s, _take_records(engine, s)) for s in seqs], ensure_ascii=False, indent=2))
+        print(json.dumps([sequence_json(s, take_records(engine, s)) for s in seqs], ensure_ascii=False, indent=2))
     else:
         print("\n".join(sequences_table(seqs, engine)))
     return EXIT_OK

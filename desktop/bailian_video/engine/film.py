@@ -39,7 +39,8 @@ def _sequence(engine: Engine, seq_id: int) -> Sequence:
     return seq
 
 
-def _records(engine: Engine, seq: Sequence) -> dict[int, TaskRecord]:
+def take_records(engine: Engine, seq: Sequence) -> dict[int, TaskRecord]:
+    """Every take of the sequence's shots, by task id (from the engine, else the store)."""
     out = {}
     for shot in seq.shots:
         for t in shot.takes:
@@ -51,7 +52,7 @@ def _records(engine: Engine, seq: Sequence) -> dict[int, TaskRecord]:
 
 def cuts_for(engine: Engine, seq: Sequence) -> list[tuple[TaskRecord, float, float | None]]:
     """The cut list, refusing (in plain words) a sequence with no shots or a shot with no finished take."""
-    records = _records(engine, seq)
+    records = take_records(engine, seq)
     if not seq.shots:
         raise FilmError(str(T(f"“{seq.name}”还没有镜头。先添加视频（应用里：作品库 → 加入片段序列，或在结果上点“续拍”；"
                               f"命令行：bailian-video sequence add）。",
@@ -102,7 +103,7 @@ async def render(engine: Engine, seq_id: int, *, crossfade: float | None = None,
     result = await asyncio.to_thread(
         stitch, [Cut(Path(r.output_path or ""), s, e) for r, s, e in cuts], out, crossfade=fade,
         progress=progress, cancel=cancel)
-    cost = sequence_cost(seq, _records(engine, seq))
+    cost = sequence_cost(seq, take_records(engine, seq))
     data = film_metadata(seq, cuts, list(result.offsets), cost, result.duration)
     await asyncio.to_thread(embed_metadata, result.path, data)
     sidecar = await asyncio.to_thread(write_sidecar, result.path, data)

@@ -445,7 +445,8 @@ class StoryboardStrip(QListView):
             self.drop_row = row
             self.viewport().update()
 
-    def dragEnterEvent(self, e: QDragEnterEvent) -> None:  # noqa: N802
+    def _track(self, e: QDragEnterEvent | QDragMoveEvent) -> None:
+        """A shot of ours being dragged over the strip: accept it as a move and mark where it lands."""
         if self._ours(e):
             e.setDropAction(Qt.DropAction.MoveAction)
             e.accept()
@@ -453,13 +454,11 @@ class StoryboardStrip(QListView):
         else:
             e.ignore()
 
+    def dragEnterEvent(self, e: QDragEnterEvent) -> None:  # noqa: N802
+        self._track(e)
+
     def dragMoveEvent(self, e: QDragMoveEvent) -> None:  # noqa: N802
-        if self._ours(e):
-            e.setDropAction(Qt.DropAction.MoveAction)
-            e.accept()
-            self._set_drop(self.row_at(e.position().toPoint()))
-        else:
-            e.ignore()
+        self._track(e)
 
     def dragLeaveEvent(self, e: QDragLeaveEvent) -> None:  # noqa: N802
         self._set_drop(None)
