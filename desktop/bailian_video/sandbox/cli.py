@@ -23,6 +23,12 @@ def build_parser() -> argparse.ArgumentParser:
                                                                "(default: a temporary folder)")
     p.add_argument("--url-ttl", type=float, default=24 * 3600.0, help="result URL lifetime in seconds")
     p.add_argument("--task-ttl", type=float, default=24 * 3600.0, help="how long tasks stay queryable")
+    p.add_argument("--queue", action="store_true",
+                   help="model the service's queue: each model processes at most its documented number of "
+                        "tasks at once; the others wait as PENDING, in order")
+    p.add_argument("--account-qps", type=float, default=None,
+                   help="refuse task query/list/cancel requests beyond this many per second with a 429, "
+                        "as the service does at 20 (default: no limit; the peak is in /sandbox/stats)")
     p.add_argument("--api-key", action="append", default=None,
                    help="accept only this key (repeatable; default: any sk-… key)")
     return p
@@ -37,7 +43,8 @@ def main(argv: list[str]) -> int:
         return 2
     sb = Sandbox(host=args.host, port=args.port, task_seconds=args.task_seconds, faults=plan,
                  data_dir=args.data_dir, api_keys=set(args.api_key) if args.api_key else None,
-                 url_ttl=args.url_ttl, task_ttl=args.task_ttl, seed=args.seed)
+                 url_ttl=args.url_ttl, task_ttl=args.task_ttl, seed=args.seed, queue=args.queue,
+                 account_qps=args.account_qps)
     try:
         base = sb.start()
     except OSError as exc:

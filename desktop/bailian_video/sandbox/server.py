@@ -38,14 +38,28 @@ from .faults import EARLY_KINDS, FaultPlan, FaultSpecError, describe_kinds
 from .httpd import BodyTooLarge, Request, Response, Server
 from .inputs import InputError, ResolvedFile, Resolver
 from .oss import UPLOAD_ACCESS_KEY_ID, Signer
+from .queue import Lanes
 from .state import Policy, Registry, Stats, Template
 from .storage import StorageOrigins
-from .tasks import CST, PENDING, SUCCEEDED, UNKNOWN, RenderOutput, Task, TaskStore, parse_list_time
+from .tasks import (
+    CST,
+    PENDING,
+    PENDING_SHARE,
+    SUCCEEDED,
+    UNKNOWN,
+    RenderOutput,
+    Task,
+    TaskStore,
+    parse_list_time,
+)
 
 log = logging.getLogger(__name__)
 
 DAY = 24 * 3600.0
 MB = 1024 * 1024
+#: The task list's page size: the docs give the default (10) and no maximum; larger asks get 100 a page
+#: (an assumption, and the client pages by the ``page_size`` it is answered with).
+MAX_PAGE_SIZE = 100
 API_PREFIX = "/api/v1/"
 #: The API key "another client on the same account" uses (``create_foreign``).
 FOREIGN_KEY = "sk-sandbox-another-client"
@@ -86,7 +100,8 @@ class Sandbox(StorageOrigins):
                  faults: str | FaultPlan = "", data_dir: Path | str | None = None,
                  api_keys: set[str] | None = None, *, task_ttl: float = DAY, url_ttl: float = DAY,
                  upload_ttl: float = 2 * DAY, policy_ttl: float = 300.0, upload_max_bytes: int = 100 * MB,
-                 workers: int = 2, seed: int = 0, cache_dir: Path | str | None = None):
+                 workers: int = 2, seed: int = 0, cache_dir: Path | str | None = None, queue: bool = False,
+                 account_qps: float | None = None):
         self.host = host
         self.port = port
         self.task_seconds = float(task_seconds)
@@ -100,6 +115,12 @@ class Sandbox(StorageOrigins):
         self.faults = FaultPlan.parse(faults, seed=seed)
         self.stats = Stats()
         self.tasks = TaskStore()
+        #: ``queue``: at most each model's documented concurrency is processed at once, the rest wait
+        #: as PENDING in creation order (as the service does); otherwise every task starts at once.
+        self.queue = queue
+        self.lanes = Lanes(self._lane_of)
+        #: ``account_qps``: task query/list/cancel requests beyond this many per second get a 429.
+        self.account_qps = account_qps
         self.registry = Registry()
         self._own_dir = data_dir is None
         self.data_dir = Path(data_dir) if data_dir is not None else Path(tempfile.mkdtemp(prefix="bailian-sandbox-"))
@@ -274,6 +295,11 @@ class Sandbox(StorageOrigins):
         return True
 
     # -- helpers ----------------------------------------------------------------------------------
+    def _lane_of(self, task: Task) -> tuple[str, int | None]:
+        if not self.queue or task.spec.concurrency is None:
+            return task.spec.name, None
+        return task.spec.pool or task.spec.name, int(task.spec.concurrency)
+
     def _on_render(self, cache_hit: bool) -> None:
         self.stats.add("render_cache_hits" if cache_hit else "renders")
 
@@ -354,6 +380,8 @@ class Sandbox(StorageOrigins):
             return self._auth(req) or self._error(404, "NotFound", f"Not Found: {path}")
         scope, handler, methods = route
         self.stats.add("requests", key=scope)
+        if scope in ("query", "list", "cancel") and not self.stats.query_hit(time.monotonic(), self.account_qps):
+            return self._error(429, "Throttling.RateQuota", "Requests rate limit exceeded, please try again later.")
         if req.method not in methods:
             return self._error(405, "MethodNotAllowed", "Request method not supported.")
         early = self._slow_and_early(scope, api=True)
@@ -585,6 +613,7 @@ class Sandbox(StorageOrigins):
         elif "fail" in fired:
             task.fail = ("InternalError.Algo", MSG_ALGO)
         task.expire_url = "expire" in fired
+        self.lanes.place(task, now)
         template: Template | None = None
         template_input = next((i.name for i in spec.inputs_for(function) if i.kind == Kind.TEMPLATE_ID), None)
         if spec.produces == "template_id":          # a template step: its video becomes a motion template
@@ -611,7 +640,8 @@ class Sandbox(StorageOrigins):
             task.info["render_done_at"] = now
             tf.set_result(None)
         else:
-            self._at(task.scheduled, lambda: self._start_render(task, plan, tf))
+            # rendered when the task would start on an idle service; a queued task keeps it until its end
+            self._at(task.created + task.seconds * PENDING_SHARE, lambda: self._start_render(task, plan, tf))
         return task
 
     def _start_render(self, task: Task, plan: jobs.Plan, tf: Future[RenderOutput | None]) -> None:
@@ -719,9 +749,12 @@ class Sandbox(StorageOrigins):
         task = self._visible(self.tasks.get(rel.split("/")[1]), now)
         if task is not None:
             with task.lock:
-                if task.status(now) == PENDING:
+                pending = task.status(now) == PENDING
+                if pending:
                     task.canceled = now
-                    return Response.json(200, {"request_id": rid})
+            if pending:
+                self.lanes.cancelled(task, now)
+                return Response.json(200, {"request_id": rid})
         return self._error(400, "UnsupportedOperation",
                            "Failed to cancel the task, please confirm if the task is in PENDING status.", rid)
 
@@ -737,8 +770,9 @@ class Sandbox(StorageOrigins):
         except ValueError:
             return self._error(400, "InvalidParameter",
                                "start_time/end_time must be YYYYMMDDhhmmss; page_no/page_size must be integers.", rid)
-        if page_no < 1 or not 1 <= page_size <= 500:
-            return self._error(400, "InvalidParameter", "page_no must be >= 1 and page_size within 1..500.", rid)
+        if page_no < 1 or page_size < 1:
+            return self._error(400, "InvalidParameter", "page_no and page_size must be >= 1.", rid)
+        page_size = min(page_size, MAX_PAGE_SIZE)
         if start is None and end is None:
             start, end = now - DAY, now + 1
         elif start is None:
@@ -749,7 +783,7 @@ class Sandbox(StorageOrigins):
         if end - start > DAY + 1:
             return self._error(400, "InvalidParameter", "The time range between start_time and end_time must be "
                                                        "within 24 hours.", rid)
-        self.tasks.purge(now - self.task_ttl)      # forget what can no longer be queried
+        self.lanes.forget(self.tasks.purge(now - self.task_ttl))      # forget what can no longer be queried
         tasks = self.tasks.all()
         want_id, want_model, want_status = q.get("task_id"), q.get("model_name"), q.get("status")
         picked = []

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,21 @@ class Stats:
         self.auth_leaks = 0                          # Authorization headers seen on upload/result hosts
         self.renders = 0                             # videos actually rendered
         self.render_cache_hits = 0                   # renders answered from the content cache
+        self.query_peak_qps = 0                      # most task query/list/cancel requests within one second
+        self._query_times: deque[float] = deque()
+
+    def query_hit(self, now: float, limit: float | None) -> bool:
+        """Count one task query/list/cancel request (the account's 20 QPS applies to them together).
+        Returns False when ``limit`` requests already arrived within the last second (it is refused)."""
+        with self._lock:
+            q = self._query_times
+            while q and now - q[0] >= 1.0:
+                q.popleft()
+            if limit is not None and len(q) >= limit:
+                return False
+            q.append(now)
+            self.query_peak_qps = max(self.query_peak_qps, len(q))
+            return True
 
     def add(self, name: str, n: int = 1, key: str | None = None) -> None:
         with self._lock:
@@ -41,7 +56,7 @@ class Stats:
                 "detects": dict(self.detects), "faults": dict(self.faults), "errors": dict(self.errors),
                 "uploads": self.uploads, "downloads": self.downloads, "bytes_served": self.bytes_served,
                 "auth_leaks": self.auth_leaks, "renders": self.renders,
-                "render_cache_hits": self.render_cache_hits,
+                "render_cache_hits": self.render_cache_hits, "query_peak_qps": self.query_peak_qps,
             }
 
     def reset(self) -> None:
@@ -50,7 +65,8 @@ class Stats:
                       self.errors):
                 c.clear()
             self.uploads = self.downloads = self.bytes_served = self.auth_leaks = 0
-            self.renders = self.render_cache_hits = 0
+            self.renders = self.render_cache_hits = self.query_peak_qps = 0
+            self._query_times.clear()
 
 
 @dataclass

@@ -18,7 +18,7 @@ PENDING, RUNNING, SUCCEEDED, FAILED, CANCELED, UNKNOWN = (
     "PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELED", "UNKNOWN")
 PRE, POST = "PRE-PROCESSING", "POST-PROCESSING"
 TERMINAL = frozenset({SUCCEEDED, FAILED, CANCELED, UNKNOWN})
-PENDING_SHARE = 0.2          # the first 20 % of a task's time is spent queued
+PENDING_SHARE = 0.2          # the first 20 % of a task's time is spent queued (more when the queue is full)
 
 
 def wire_time(ts: float) -> str:
@@ -67,15 +67,28 @@ class Task:
     foreign: bool = False                        # created by "another client" (``Sandbox.create_foreign``)
     info: dict[str, Any] = field(default_factory=dict)   # input facts for ``usage``
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: when processing starts and ends (unix time); by default 20 % of ``seconds`` after creation and
+    #: ``seconds`` after it. A sandbox that models the service's queue moves both later (``queue.Lanes``).
+    start: float = -1.0
+    end: float = -1.0
+
+    def __post_init__(self) -> None:
+        if self.start < 0:
+            self.start = self.created + self.seconds * PENDING_SHARE
+            self.end = self.created + self.seconds
 
     # -- lifecycle ---------------------------------------------------------------------------
     @property
+    def run_seconds(self) -> float:
+        return self.seconds * (1.0 - PENDING_SHARE)
+
+    @property
     def deadline(self) -> float:
-        return self.created + self.seconds
+        return self.end
 
     @property
     def scheduled(self) -> float:
-        return self.created + self.seconds * PENDING_SHARE
+        return self.start
 
     def render_done(self) -> bool:
         return self.future is None or self.future.done()
@@ -93,15 +106,17 @@ class Task:
     def status(self, now: float) -> str:
         if self.canceled is not None:
             return CANCELED
-        frac = (now - self.created) / self.seconds if self.seconds > 0 else 1.0
-        if frac < PENDING_SHARE:
+        if now < self.start:
             return PENDING
-        if frac >= 1.0 and self.render_done():
+        if now >= self.end and self.render_done():
             return FAILED if (self.fail or self.render_error()) else SUCCEEDED
         # phases the model's page lists (spec.statuses): PRE-PROCESSING, then RUNNING, then POST-PROCESSING
-        if frac < 0.35 and PRE in self.spec.statuses:
+        # (the first 3/16 and the last 3/16 of the processing time)
+        run = self.end - self.start
+        frac = (now - self.start) / run if run > 0 else 1.0
+        if frac < 0.1875 and PRE in self.spec.statuses:
             return PRE
-        if frac >= 0.85 and POST in self.spec.statuses:
+        if frac >= 0.8125 and POST in self.spec.statuses:
             return POST
         return RUNNING
 
