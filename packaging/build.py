@@ -8,7 +8,9 @@
 Run it with the Python that has the app and ``.[packaging]`` installed (the .venv). The smoke
 test runs ``bailian-video --smoke-test --sandbox`` from the frozen folder with
 QT_QPA_PLATFORM=offscreen and passes when it exits 0 and reported, as found, the multimedia
-backend, the keyring backend, the translations and a finished sandbox task. A summary goes to
+backend, the keyring backend, the translations, a finished sandbox task and the editor exports.
+It prints the folder's size on disk and, on Linux, packs the folder into the .tar.gz the release
+workflow ships (elsewhere it reports an installer already in dist/, if any). A summary goes to
 build/frozen-report.json.
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ import re
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +71,23 @@ def folder_stats(folder: Path) -> tuple[float, int]:
             total += p.stat().st_size
             count += 1
     return total / 1e6, count
+
+
+def version() -> str:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+
+
+def linux_archive(dist: Path, folder: Path) -> Path:
+    """The Linux download, made like the release workflow makes it: the frozen folder as a .tar.gz."""
+    archive = dist / f"{APP_NAME}-{version()}-linux-x86_64.tar.gz"
+    subprocess.run(["tar", "-C", str(folder.parent), "-czf", str(archive), folder.name], check=True)
+    return archive
+
+
+def installer_in(dist: Path) -> Path | None:
+    """The installer the release workflow built into dist/ (Inno Setup .exe, .dmg), if there is one."""
+    found = sorted([*dist.glob("*-setup.exe"), *dist.glob("*.dmg")], key=lambda p: p.stat().st_mtime)
+    return found[-1] if found else None
 
 
 def build(dist: Path, work: Path) -> float:
@@ -142,6 +162,13 @@ def main(argv: list[str] | None = None) -> int:
         app_mb, app_files = folder_stats(dist / MAC_BUNDLE)
         report.update(app_bundle_mb=round(app_mb, 1), app_bundle_files=app_files)
         say(f"app bundle {MAC_BUNDLE}: {app_mb:.1f} MB in {app_files} files")
+    installer = linux_archive(dist, folder) if sys.platform.startswith("linux") else installer_in(dist)
+    if installer is not None:
+        report.update(installer=installer.name, installer_mb=round(installer.stat().st_size / 1e6, 1))
+    shipped = f"{installer.stat().st_size / 1e6:.1f} MB ({installer.name})" if installer else \
+        "none here (built by the release workflow)"
+    print(f"[bench] frozen app: {size_mb:.1f} MB on disk (target < 400 MB); installer/archive: {shipped} "
+          f"({sys.platform})", flush=True)
 
     status = 0
     if not args.no_smoke:

@@ -34,6 +34,7 @@ LINUX_PACKAGES = [
     "libxcb-shape0", "libxcb-xinerama0", "libxcb-randr0", "libxcb-render-util0",
     "libxcb-image0", "libxrender1", "libxi6", "libsm6", "libice6",
     "fonts-noto-cjk",     # Simplified Chinese glyphs for the UI and the sandbox's renders
+    "binutils",           # strip: the frozen build drops debugging sections (packaging/bailian-video.spec)
 ]
 
 
@@ -98,6 +99,23 @@ def ensure_venv() -> Path:
     return py
 
 
+def bench(command: list[str], env: dict[str, str]) -> int:
+    """Run the benchmarks, showing their output as it comes, then every ``[bench]`` figure once more,
+    together: each next to its target and what it is compared with."""
+    figures = []
+    with subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, encoding="utf-8", errors="replace") as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            print(line, end="", flush=True)
+            if line.lstrip(".sF").startswith("[bench]"):
+                figures.append(line.lstrip(".sF").rstrip())
+        code = proc.wait()
+    print("\n" + "=" * 30 + " figures, next to their targets " + "=" * 30)
+    print("\n".join(figures) if figures else "(no figures: see the output above)")
+    return code
+
+
 def main(argv: list[str]) -> int:
     check_python()
     if not argv or argv[0] not in {"run", "test", "bench", "package", "setup"}:
@@ -119,8 +137,8 @@ def main(argv: list[str]) -> int:
     if what == "package":
         return subprocess.call([str(py), str(ROOT / "packaging" / "build.py"), *rest], env=env, cwd=ROOT)
     if what == "bench":
-        return subprocess.call([str(py), "-m", "pytest", "-s", "-q", "-p", "no:cacheprovider",
-                                str(ROOT / "tests" / "perf"), *rest], env=env, cwd=ROOT)
+        return bench([str(py), "-m", "pytest", "-s", "-q", "-p", "no:cacheprovider", str(ROOT / "tests" / "perf"),
+                      *rest], env)
     return subprocess.call([str(py), "-m", "pytest", "-q", *rest], env=env, cwd=ROOT)
 
 

@@ -46,6 +46,10 @@ def _secret_redactor() -> Callable[[Any], str]:
     if the client package cannot be imported (then no key was registered either)."""
     global _redact_secrets
     if _redact_secrets is None:
+        if f"{__package__}.api.errors" not in sys.modules:
+            # Keys are registered only through api.errors: before it is loaded there is none to know, and
+            # the key-shape mask suffices (importing it would load the HTTP client before the first paint).
+            return _mask_key_shapes
         try:
             from .api.errors import redact
             _redact_secrets = redact

@@ -68,7 +68,8 @@ class AppContext:
             settings.sandbox = True
             settings.poll_min = min(settings.poll_min, max(0.2, sandbox_task_seconds / 5))
         backend = SANDBOX if sandbox or external_sandbox else SERVICE
-        clients = ClientPool(api_key, backend=backend, base_url=base_url, client_options=client_options)
+        clients = ClientPool(api_key, backend=backend, base_url=base_url, client_options=client_options,
+                             query_qps=settings.query_qps)
         try:
             clients.for_region(region, settings.workspace)   # refuses at once what can never work (the key over plain http, say)
             # Opening the store and reading the history (10,000 tasks: ~0.3 s) happens off the event loop,

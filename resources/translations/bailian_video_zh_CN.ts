@@ -2328,7 +2328,7 @@
     <name>QueueModel</name>
     <message>
         <source>Preview</source>
-        <extracomment>not a failure: the engine cannot prove what the service did and waits for the person (amber, not red) the generation has taken this many times its usual time: say so instead of creeping towards 99 %</extracomment>
+        <extracomment>what data() answers: any other role Qt asks for while painting a cell is None at once not a failure: the engine cannot prove what the service did and waits for the person (amber, not red) the generation has taken this many times its usual time: say so instead of creeping towards 99 %</extracomment>
         <translation>预览</translation>
     </message>
     <message>
@@ -3382,6 +3382,14 @@ Choose a tab above, fill in the form and press Generate — your videos appear h
     <message>
         <source>Tasks at once (all models):</source>
         <translation>同时运行的任务数（所有模型）：</translation>
+    </message>
+    <message>
+        <source>No limit (the service queues them)</source>
+        <translation>不限（由服务端排队）</translation>
+    </message>
+    <message>
+        <source>By default every task goes to the service at once (as fast as each model may be sent to); the service works on as many as the model allows and keeps the rest waiting, free to cancel. They go on while this app is closed. Set a number to keep the rest waiting on this computer instead.</source>
+        <translation>默认情况下，每个任务都会立即发往服务端（按各模型允许的提交速度）；服务端按模型的并发上限处理，其余的在服务端排队，排队期间可免费取消，关闭本应用后仍会继续。设置一个数字，则多出的任务改为在本机等待。</translation>
     </message>
     <message>
         <source>Stop waiting after (hours):</source>

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import os
 import plistlib
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tomllib
@@ -165,6 +167,42 @@ def test_build_script_checks_match_the_smoke_test_report():
         failed = re.sub(r"^ok  ", "FAIL", report, flags=re.MULTILINE)
         assert not re.search(pattern, failed, re.MULTILINE), what
     assert build.frozen_exe(Path("dist")).name.startswith("bailian-video")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or not (shutil.which("objcopy") and shutil.which("strip")),
+                    reason="the spec strips debug information on Linux, with binutils")
+def test_spec_strips_only_binaries_that_carry_debug_information(tmp_path):
+    """The spec's ELF reader finds .debug_* sections; `strip --strip-debug` removes them and nothing else."""
+    namespace: dict = {}
+    tree = ast.parse(_spec_source())
+    func = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "_has_debug_info")
+    exec(compile(ast.Module([func], []), str(SPEC), "exec"), {"struct": struct, "os": os}, namespace)
+    has_debug = namespace["_has_debug_info"]
+    plain = tmp_path / "plain"
+    subprocess.run(["strip", "--strip-debug", "-o", str(plain), str(Path(sys.executable).resolve())], check=True)
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(b"not loaded at run time\n" * 1000)
+    debug = tmp_path / "with-debug"
+    subprocess.run(["objcopy", "--add-section", f".debug_str={notes}", str(plain), str(debug)], check=True)
+    stripped = tmp_path / "stripped"
+    subprocess.run(["strip", "--strip-debug", "-o", str(stripped), str(debug)], check=True)
+    assert has_debug(str(debug)) and not has_debug(str(plain)) and not has_debug(str(stripped))
+    assert stripped.stat().st_size < debug.stat().st_size
+    assert not has_debug(str(notes)) and not has_debug(str(PACKAGING / "icons" / "app.png"))
+    assert subprocess.run([str(stripped), "-c", "print(6 * 7)"], capture_output=True, text=True).stdout == "42\n"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or not shutil.which("tar"), reason="Linux archive")
+def test_build_script_packs_the_linux_archive_like_the_release_workflow(tmp_path):
+    build = _load_module(PACKAGING / "build.py", "bv_build")
+    folder = tmp_path / "dist" / "bailian-video"
+    (folder / "_internal").mkdir(parents=True)
+    (folder / "bailian-video").write_bytes(b"#!/bin/sh\n")
+    archive = build.linux_archive(tmp_path / "dist", folder)
+    assert archive.name == f"bailian-video-{build.version()}-linux-x86_64.tar.gz"
+    assert "bailian-video-${VERSION}-linux-x86_64.tar.gz" in WORKFLOW.read_text(encoding="utf-8")
+    listing = subprocess.run(["tar", "-tzf", str(archive)], capture_output=True, text=True, check=True).stdout
+    assert sorted(listing.split()) == ["bailian-video/", "bailian-video/_internal/", "bailian-video/bailian-video"]
 
 
 # -- the release workflow ---------------------------------------------------------------------

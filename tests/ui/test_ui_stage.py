@@ -270,3 +270,34 @@ def test_the_stage_loads_no_qt_multimedia_until_a_video_shows():
                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+#: What must not load before the main window's first paint: the engine, the HTTP client, the sandbox, the
+#: keychain, the event loop's bridge, the crash dialog, and the media libraries.
+NOT_BEFORE_FIRST_PAINT = ("httpx", "bailian_video.api.client", "bailian_video.engine.engine", "bailian_video.services",
+                          "bailian_video.sandbox.server", "keyring", "qasync", "bailian_video.ui.crash_dialog",
+                          "bailian_video.ui.settings_dialog", "bailian_video.ui.library_view",
+                          "PySide6.QtMultimedia", "av", "numpy", "opentimelineio", "pyJianYingDraft")
+
+
+def test_the_window_is_painted_before_the_engine_and_the_http_client_load(tmp_path):
+    """Start-up time: the app's own start-up (``show_window``, as ``main`` calls it) paints the real window —
+    its menus, the current family's form, the stage — before the engine, httpx and the rest load."""
+    code = ("import sys\n"
+            "from pathlib import Path\n"
+            "from bailian_video.ui import app as gui, translations\n"
+            "from bailian_video.ui.config import UiConfig\n"
+            "args, qt_args = gui.parse(['--sandbox', '--data-dir', sys.argv[1]])\n"
+            "qapp = gui.make_application(qt_args)\n"
+            "config = UiConfig(Path(args.data_dir))\n"
+            "translations.apply_language('en')\n"
+            "window, session = gui.show_window(args, config)\n"
+            "tab = window.current_tab()\n"
+            "print(window.painted, tab.built, tab.isVisible(), window.stage.isVisible(), window.menuBar().isVisible())\n"
+            f"print([m for m in {NOT_BEFORE_FIRST_PAINT!r} if m in sys.modules])\n")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "data")], capture_output=True, text=True,
+                         timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr
+    shown, loaded = out.stdout.strip().splitlines()
+    assert shown == "True True True True True"
+    assert loaded == "[]"

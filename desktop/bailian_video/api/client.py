@@ -67,6 +67,7 @@ from .errors import (
     redact,
     register_secret,
 )
+from .gate import QueryGate
 from .requests import has_oss_url
 from .types import (
     CreatedTask,
@@ -334,7 +335,7 @@ class DashScopeClient:
                  timeout: float = 60.0, max_retries: int = 4, backoff_base: float = 0.5, backoff_cap: float = 20.0,
                  transport: httpx.AsyncBaseTransport | None = None, user_agent: str = DEFAULT_USER_AGENT,
                  sleep: Sleep | None = None, max_retry_after: float = 60.0, allow_http: bool | None = None,
-                 max_answer_bytes: int = MAX_ANSWER_BYTES):
+                 max_answer_bytes: int = MAX_ANSWER_BYTES, query_gate: QueryGate | None = None):
         if base_url is None:
             base_url = os.environ.get("DASHSCOPE_HTTP_BASE_URL") or None
         if base_url is None:
@@ -367,6 +368,8 @@ class DashScopeClient:
         register_secret(key)
         self._key = _Secret(key) if key else None
         self.max_answer_bytes = int(max_answer_bytes)
+        #: task query/list/cancel requests wait here (the account's QPS, shared by the clients of one key)
+        self.query_gate = query_gate
         self.max_retries = max(0, int(max_retries))
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
@@ -526,15 +529,21 @@ class DashScopeClient:
     async def _idempotent(self, method: str, url: str, *, params: dict[str, Any] | None = None,
                           content: bytes | None = None, headers: dict[str, str] | None = None,
                           validate: Callable[[dict[str, Any]], None] | None = None,
-                          listing: bool = False, meta: dict[str, Any] | None = None) -> dict[str, Any]:
+                          listing: bool = False, meta: dict[str, Any] | None = None,
+                          query: bool = False) -> dict[str, Any]:
         """A request that may safely be repeated: retried on throttling, 5xx, network errors, timeouts.
 
         ``meta`` (optional) receives ``server_time``: the answer's ``Date`` header (the service's clock).
+        ``query``: a task query/list/cancel, which waits for the account's query budget (each attempt).
         """
         attempt = 0
         while True:
             try:
-                resp = await self._api_send(method, url, params=params, content=content, headers=headers)
+                if query and self.query_gate is not None:
+                    async with self.query_gate.turn():
+                        resp = await self._api_send(method, url, params=params, content=content, headers=headers)
+                else:
+                    resp = await self._api_send(method, url, params=params, content=content, headers=headers)
                 if meta is not None:
                     meta["server_time"] = parse_http_date(resp.headers.get("Date"))
                 body = self._checked(resp, listing=listing)
@@ -679,7 +688,7 @@ class DashScopeClient:
                 raise ServerError("the task query answer has no task status", code="MalformedResponse",
                                   http_status=200, request_id=body.get("request_id"))
 
-        body = await self._idempotent("GET", self.url(self._task_path(task_id)), validate=validate)
+        body = await self._idempotent("GET", self.url(self._task_path(task_id)), validate=validate, query=True)
         return TaskInfo.from_response(body, model=model, task_id=task_id)
 
     async def list_tasks(self, *, start: datetime | None = None, end: datetime | None = None,
@@ -698,7 +707,7 @@ class DashScopeClient:
         if task_id:
             params["task_id"] = task_id
         meta: dict[str, Any] = {}
-        body = await self._idempotent("GET", self.url("tasks"), params=params, listing=True, meta=meta)
+        body = await self._idempotent("GET", self.url("tasks"), params=params, listing=True, meta=meta, query=True)
         page = TaskListPage.from_response(body, page_no=page_no, page_size=page_size)
         return dataclasses.replace(page, server_time=meta.get("server_time"))
 
@@ -736,7 +745,7 @@ class DashScopeClient:
         lost) counts as success.
         """
         try:
-            await self._idempotent("POST", self.url(self._task_path(task_id) + "/cancel"))
+            await self._idempotent("POST", self.url(self._task_path(task_id) + "/cancel"), query=True)
         except InvalidParameterError as exc:
             if (exc.code or "") != "UnsupportedOperation":
                 raise

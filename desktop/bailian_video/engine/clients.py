@@ -17,15 +17,20 @@ class ClientPool:
     """Hands out one API client per base URL, created on first use and closed together."""
 
     def __init__(self, api_key: str | None, *, backend: str = SERVICE, base_url: str | None = None,
-                 factory: Callable[..., Any] | None = None, client_options: dict[str, Any] | None = None):
+                 factory: Callable[..., Any] | None = None, client_options: dict[str, Any] | None = None,
+                 query_qps: float | None = None):
+        self._options = dict(client_options or {})
         if factory is None:
             from ..api.client import DashScopeClient
+            from ..api.gate import QueryGate
             factory = DashScopeClient
+            if query_qps and "query_gate" not in self._options:
+                # one key, one account: its clients (every region and workspace) share the query budget
+                self._options["query_gate"] = QueryGate(query_qps)
         self._factory = factory
         self._key = api_key
         self.backend = backend
         self.custom_base_url = base_url.rstrip("/") if base_url else None   # --base-url / the sandbox's URL
-        self._options = dict(client_options or {})
         self._clients: dict[str, Any] = {}
 
     def base_url_for_new(self, region: str, spec: catalog.ModelSpec | None = None,

@@ -44,11 +44,12 @@ from .ownership import FolderOwnership, NotOwner
 from .paths import default_output_dir
 from .polling import TASK_VALIDITY, Poller  # noqa: F401  (TASK_VALIDITY: part of the engine's API)
 from .reconciler import Reconciler
-from .records import REMOTE, SANDBOX, ChainState, Request, State, TaskRecord
+from .records import LOCAL_WORK, REMOTE, SANDBOX, ChainState, Request, State, TaskRecord
 from .retry import RetryPolicy
 from .scheduler import Limits, Waiting, plan
 from .sequences import Sequences
 from .store import TaskStore
+from .watch import ListWatch
 
 log = logging.getLogger("bailian_video.engine")
 
@@ -61,13 +62,20 @@ class EngineSettings:
     name_template: str = outputs.DEFAULT_TEMPLATE
     region: str = catalog.BEIJING
     workspace: str | None = None       # the region's workspace id (wan3.0 and Frankfurt answer only there)
-    global_concurrency: int = 8
-    model_concurrency: dict[str, int] = field(default_factory=dict)   # user's lower limits
+    # Tasks go to the service as fast as each model's documented submit rate allows; the service queues
+    # what is beyond a model's concurrency (PENDING, still free to cancel) and works on while the app is
+    # closed. A local hold applies only where the user asks for one:
+    global_concurrency: int = 0        # at most this many tasks sent and unfinished at once (0: no hold)
+    model_concurrency: dict[str, int] = field(default_factory=dict)   # user's per-model limits
+    hold_at_service_concurrency: bool = False   # hold each model at its documented concurrency here
+    local_workers: int = 6             # tasks being prepared/uploaded/submitted at once on this computer
     poll_min: float = 2.0
     poll_max: float = 30.0
     poll_deadline: float = 6 * 3600.0
     poll_error_budget: int = 12
-    query_qps: float = 15.0            # below the service's 20 QPS per account
+    query_qps: float = 16.0            # the service allows 20 task queries/lists/cancels a second per account;
+    #                                    the client also keeps at most 4 unanswered (api/gate.py): 16 + 4 ≤ 20
+    list_watch: bool = True            # learn which tasks changed from the task list (engine/watch.py)
     download_workers: int = 3
     download_attempts: int = 4
     expected_override: float | None = None   # e.g. the sandbox's task length
@@ -138,11 +146,15 @@ class Engine:
         self.downloads = Downloads(self)
         self.reconciler = Reconciler(self)
         self.poller = Poller(self)
+        self.watch = ListWatch(self)
         self._wake_scheduler = asyncio.Event()
         self._loops: list[asyncio.Task[None]] = []
         self._model_backoff: dict[str, float] = {}
         self._last_submit: dict[str, float] = {}
         self._last_emit: dict[int, float] = {}
+        self._expected: dict[str, float] = {}     # expected_seconds per model, until a task of it finishes
+        self._next_model: dict[int, tuple[int, str, ModelSpec]] = {}   # see _next_async_model
+        self._pools: dict[str, list[ModelSpec]] = {}                   # a shared pool's models
         self._closed = False
         self._started = False
         self._owner = False
@@ -202,6 +214,8 @@ class Engine:
             self._active.add(rec.id)
         else:
             self._active.discard(rec.id)
+        if rec.state == State.DONE:
+            self._expected.pop(rec.model, None)
         self.store.save(rec)
         self._emit("changed", rec)
 
@@ -226,6 +240,7 @@ class Engine:
             log.info("the task store is owned by %s; this process is a guest", self.owner_text())
         self._loops = [asyncio.create_task(self._scheduler_loop(), name="engine-scheduler"),
                        asyncio.create_task(self.poller.loop(), name="engine-poller"),
+                       asyncio.create_task(self.watch.loop(), name="engine-watch"),
                        asyncio.create_task(self._sync_loop(), name="engine-sync")]
 
     def _take_over(self, unfinished: list[TaskRecord]) -> None:
@@ -378,13 +393,19 @@ class Engine:
                                 reuse_template=bool(request.inputs.get("template_id")))
 
     def expected_seconds(self, model: str) -> float:
+        """How long the service usually works on a task of ``model`` (from the last 20 finished; the
+        catalogue's figure until there are 3). Read from the store once per model and finished task."""
         if self.settings.expected_override is not None:
             return self.settings.expected_override
+        cached = self._expected.get(model)
+        if cached is not None:
+            return cached
         history = self.store.durations(model)
-        if len(history) >= 3:
-            return statistics.median(history)
         prior = catalog.require(model).typical_seconds
-        return statistics.median([prior, *history]) if history else prior
+        value = statistics.median(history) if len(history) >= 3 else (
+            statistics.median([prior, *history]) if history else prior)
+        self._expected[model] = value
+        return value
 
     def totals(self) -> dict[str, Any]:
         by_day = self.store.totals_by_day()
@@ -504,13 +525,20 @@ class Engine:
 
     # -- scheduler ----------------------------------------------------------------------------
     def _next_async_model(self, rec: TaskRecord) -> ModelSpec:
+        """The model of the task's next paid step (remembered per task and step: the scheduler asks
+        about every unfinished task on every pass)."""
+        known = self._next_model.get(rec.id)
+        if known is not None and known[0] == rec.chain.async_step and known[1] == rec.model:
+            return known[2]
         chain = catalog.chain_of(catalog.require(rec.model))
         steps = [m for m in chain if not m.sync and not (m.skip_if_input and rec.request.inputs.get(m.skip_if_input))]
         idx = min(rec.chain.async_step, len(steps) - 1)
+        self._next_model[rec.id] = (rec.chain.async_step, rec.model, steps[idx])
         return steps[idx]
 
     def _limit_for(self, model: ModelSpec) -> int:
-        limit = (model.concurrency or 1_000_000) if self.settings.service_limits else 1_000_000
+        hold = self.settings.service_limits and self.settings.hold_at_service_concurrency
+        limit = (model.concurrency or 1_000_000) if hold else 1_000_000
         user = self.settings.model_concurrency.get(model.name)
         return max(1, min(limit, user)) if user else limit
 
@@ -520,21 +548,26 @@ class Engine:
         spec = catalog.get(key)
         if spec is not None:
             return self._limit_for(spec)
-        return min((self._limit_for(m) for m in catalog.MODELS if m.pool == key), default=1_000_000)
+        members = self._pools.get(key)
+        if members is None:
+            members = self._pools[key] = [m for m in catalog.MODELS if m.pool == key]
+        return min((self._limit_for(m) for m in members), default=1_000_000)
 
     @staticmethod
     def _pool(model: ModelSpec) -> str:
         return model.pool or model.name
 
-    def _in_flight(self) -> tuple[int, dict[str, int]]:
-        total, per = 0, dict[str, int]()
+    def _in_flight(self) -> tuple[int, int, dict[str, int]]:
+        """(sent and unfinished, being prepared here, per concurrency key)."""
+        total, local, per = 0, 0, dict[str, int]()
         for rec in (self._records[i] for i in self._active):
-            if rec.state in (State.VALIDATING, State.UPLOADING, State.DETECTING, State.SUBMITTING, State.QUEUED,
-                             State.RUNNING) or rec.id in self._drivers:
+            working = rec.id in self._drivers or rec.state in LOCAL_WORK
+            if working or rec.state in (State.QUEUED, State.RUNNING):
                 total += 1
+                local += working
                 m = self._pool(self._next_async_model(rec))
                 per[m] = per.get(m, 0) + 1
-        return total, per
+        return total, local, per
 
     async def _scheduler_loop(self) -> None:
         while not self._closed:
@@ -559,13 +592,14 @@ class Engine:
                    for m in (self._next_async_model(r),)]
         if not waiting:
             return 5.0
-        total, per = self._in_flight()
-        limits = Limits(self.settings.global_concurrency,
+        total, local, per = self._in_flight()
+        limits = Limits(self.settings.global_concurrency or 1_000_000,
                         per_model=self._limit_for_key,
                         submit_gap=lambda m: 1.0 / catalog.require(m).submit_rps if self.settings.service_limits
-                        else 0.0)
+                        else 0.0,
+                        local_workers=max(1, self.settings.local_workers))
         now = self.clock()
-        started, wake = plan(waiting, total, per, limits, now, self._model_backoff, self._last_submit)
+        started, wake = plan(waiting, total, per, limits, now, self._model_backoff, self._last_submit, local=local)
         for w in started:
             self._last_submit[w.model] = now
             self._spawn_driver(self._records[w.id], self._advance_later(self._records[w.id]))

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("bailian_video.engine")
 
 TASK_VALIDITY = 24 * 3600          # task ids and result URLs live 24 h on the service
+COVERED_RECHECK = 5.0              # a task the list looks after is checked again for cover this often
 
 
 def _url_expiry(url: str, default: float) -> float:
@@ -51,15 +52,18 @@ class Poller:
     def schedule(self, rec: TaskRecord, delay: float) -> None:
         self.due[rec.id] = self.engine.clock() + delay
         self.wake.set()
+        self.engine.watch.wake.set()          # a new task for the list to look after, perhaps
 
     def forget(self, task_id: int) -> None:
         self.due.pop(task_id, None)
+        self.engine.watch.forget(task_id)
 
     def interval(self, rec: TaskRecord) -> float:
         eng = self.engine
         now = eng.clock()
-        expected = rec.expected_seconds or eng.expected_seconds(rec.model)
-        return poll_interval(expected, now - (rec.submitted_at or now), eng.settings.poll_min, eng.settings.poll_max)
+        expected = eng.expected_seconds(rec.model)
+        return poll_interval(expected, now - (rec.generating_since or now), eng.settings.poll_min,
+                             eng.settings.poll_max)
 
     async def loop(self) -> None:
         eng = self.engine
@@ -70,10 +74,13 @@ class Poller:
             for rid, due in sorted(self.due.items(), key=lambda kv: kv[1]):
                 if due > now or rid in inflight:
                     continue
+                rec = eng._records.get(rid)
+                if rec is not None and eng.watch.covers(rec):
+                    self.due[rid] = now + COVERED_RECHECK     # the task list looks after it
+                    continue
                 if not self.queries.take():
                     break
                 del self.due[rid]
-                rec = eng._records.get(rid)
                 if rec is None or rec.task_id is None or not eng._owner:
                     continue
                 t = asyncio.create_task(self._guarded(rec), name=f"poll-{rid}")
@@ -124,11 +131,8 @@ class Poller:
             return
         now = eng.clock()
         submitted = rec.submitted_at or now
-        if now - submitted > TASK_VALIDITY:
-            eng._save(rec, State.EXPIRED, error_code="Expired", error_message=str(T(
-                "任务已超过 24 小时有效期，服务端不再保留结果。", "The task is past the service's 24-hour validity; its result is gone.")),
-                retry_costs_money=True)
-            return
+        # The service keeps a task 24 h after it *finished*; one still waiting in its queue after a day is
+        # still there (and will still be billed), so the time alone never ends a task: an UNKNOWN does.
         step = catalog.require(rec.chain.polling_step or rec.model)
         try:
             info = await eng._client(rec).get_task(rec.task_id, model=step.name_in(rec.request.region))
@@ -159,6 +163,7 @@ class Poller:
             return
         self.auth_errors.pop(rec.id, None)
         status = info.status
+        eng.watch.answered(rec, finished=status.terminal and status != TaskStatus.UNKNOWN)
         if status != TaskStatus.UNKNOWN:   # UNKNOWN answers count towards giving up, like errors
             rec.poll_errors = 0
         if status == TaskStatus.SUCCEEDED:
@@ -169,6 +174,10 @@ class Poller:
             eng._fail(rec, code, why, costs=True, service_message=info.message)
         elif status == TaskStatus.CANCELED:
             eng._save(rec, State.CANCELED, service_status=info.raw_status)
+        elif status == TaskStatus.UNKNOWN and now - submitted > TASK_VALIDITY:
+            eng._save(rec, State.EXPIRED, error_code="Expired", error_message=str(T(
+                "任务已超过 24 小时有效期，服务端不再保留结果。", "The task is past the service's 24-hour validity; its result is gone.")),
+                retry_costs_money=True)
         elif status == TaskStatus.UNKNOWN:
             rec.poll_errors += 1
             if rec.poll_errors >= eng.retry.unknown_budget and rec.backend == SANDBOX:

@@ -42,6 +42,8 @@ class State(StrEnum):
 TERMINAL = frozenset({State.DONE, State.FAILED, State.CANCELED, State.STOPPED, State.EXPIRED, State.UNCERTAIN})
 #: states in which the service holds a task of ours
 REMOTE = frozenset({State.QUEUED, State.RUNNING})
+#: states in which this computer works on a task before (or while) sending it
+LOCAL_WORK = frozenset({State.VALIDATING, State.UPLOADING, State.DETECTING, State.SUBMITTING})
 
 STATE_LABELS = {
     State.WAITING: T("等待中", "Waiting"),
@@ -220,11 +222,17 @@ class TaskRecord:
         end = self.done_at or (self.updated_at if self.state.terminal else None) or (now or time.time())
         return max(0.0, end - self.created_at)
 
+    @property
+    def generating_since(self) -> float | None:
+        """When the service started on it: first seen RUNNING, else (not seen yet) when it was sent.
+        Time waiting in the service's queue is not generation time."""
+        return self.running_since or self.submitted_at
+
     def generation_progress(self, now: float | None = None) -> float:
         """0..1 estimate while the service works (it reports no progress of its own)."""
         if self.state in (State.DOWNLOADING, State.DONE):
             return 1.0
-        start = self.submitted_at
+        start = self.generating_since
         if not start or not self.expected_seconds:
             return 0.0
         t = (now or time.time()) - start
@@ -237,8 +245,9 @@ class TaskRecord:
             return None
         if self.state == State.DOWNLOADING and self.bytes_total and self.bytes_done:
             return None
-        if self.submitted_at and self.expected_seconds:
-            return max(0.0, self.submitted_at + self.expected_seconds - (now or time.time()))
+        start = self.generating_since
+        if start and self.expected_seconds:
+            return max(0.0, start + self.expected_seconds - (now or time.time()))
         return None
 
     @property

@@ -69,7 +69,12 @@ def _v4(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX takes_task ON takes(task)")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
+def _v5(db: sqlite3.Connection) -> None:
+    # Spending today / this month (engine/budget.py) reads tasks by creation time on every change.
+    db.execute("CREATE INDEX tasks_created ON tasks(created_at)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -438,14 +443,11 @@ class TaskStore:
 
     def usage_units(self) -> dict[str, float]:
         """Billed units per model (seconds, or images for detect steps), from recorded usage."""
-        out: dict[str, float] = {}
-        with self._lock:
-            rows = self._db.execute("SELECT data FROM tasks WHERE cost_actual IS NOT NULL").fetchall()
-        for (data,) in rows:
-            d = json.loads(data)
-            for model, units in (d.get("chain", {}).get("billed_units") or {}).items():
-                out[model] = out.get(model, 0.0) + float(units)
-        return out
+        with self._lock:    # summed inside SQLite: decoding 10,000 documents in Python held the lock 0.6 s
+            rows = self._db.execute(
+                "SELECT u.key, SUM(u.value) FROM tasks, json_each(tasks.data, '$.chain.billed_units') AS u "
+                "WHERE tasks.cost_actual IS NOT NULL GROUP BY u.key").fetchall()
+        return {str(model): float(units or 0.0) for model, units in rows}
 
     # -- other tables (sequences …) ------------------------------------------------------------
     @contextlib.contextmanager
@@ -476,15 +478,17 @@ class TaskStore:
                              (key, json.dumps(value)))
 
     def durations(self, model: str, limit: int = 20) -> list[float]:
-        """Recent generation times (submit → service finished) of a model, for progress estimates."""
+        """Recent generation times (the service started → finished; submit → finished when it was
+        never seen running) of a model, for progress estimates."""
         with self._lock:
             rows = self._db.execute("SELECT data FROM tasks WHERE model=? AND state=? ORDER BY done_at DESC LIMIT ?",
                                     (model, State.DONE.value, limit)).fetchall()
         out = []
         for (data,) in rows:
             d = json.loads(data)
-            if d.get("submitted_at") and d.get("finished_at"):
-                out.append(d["finished_at"] - d["submitted_at"])
+            start = d.get("running_since") or d.get("submitted_at")
+            if start and d.get("finished_at"):
+                out.append(max(0.0, d["finished_at"] - start))
         return out
 
     def _record(self, row_id: int, data: str) -> TaskRecord:

@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
-import platform
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+# asyncio, qasync, the engine and the crash dialog are imported after the window's first paint (start-up time).
 
 APP_NAME = "Bailian Video Studio"
 
@@ -72,6 +71,8 @@ def bring_to_front(window: Any) -> None:
 async def offer_restore(window: Any, damaged: Any) -> bool:
     """A damaged task database: restore the newest backup, start an empty history, or leave it be.
     The damaged file is always kept (renamed). True when the store was replaced."""
+    import asyncio
+
     from PySide6.QtWidgets import QMessageBox
 
     from ..engine.store import restore_backup
@@ -93,19 +94,33 @@ async def offer_restore(window: Any, damaged: Any) -> bool:
     return True
 
 
-async def run_window(app: Any, args: argparse.Namespace, config: Any, instance: Any = None,
-                     crash: Any = None) -> int:
-    """Show the window at once, then start the backend (the window is usable meanwhile)."""
-    from ..engine.store import StoreDamaged
+def show_window(args: argparse.Namespace, config: Any) -> tuple[Any, Any]:
+    """Make the window and show it; return once it is painted. The engine, the HTTP client, asyncio and
+    the crash dialog load after this (the window is on screen meanwhile)."""
+    from . import first_paint
     from .main_window import MainWindow
-    from .session import SERVICE, Session
+    from .session import Session
 
-    if crash is not None:
-        crash.install_loop(asyncio.get_running_loop())
     session = Session(config, force_sandbox=args.sandbox, sandbox_task_seconds=args.sandbox_task_seconds)
     window = MainWindow(session, config)
     window.show()
+    first_paint.watch(window)
+    window.wait_first_paint()
+    return window, session
+
+
+async def run_window(app: Any, args: argparse.Namespace, config: Any, instance: Any = None,
+                     crash: Any = None, shown: tuple[Any, Any] | None = None) -> int:
+    """Show the window at once (unless ``shown`` already), then start the backend (the window is usable
+    meanwhile)."""
+    import asyncio
+
+    from ..engine.store import StoreDamaged
+    from .session import SERVICE
+
+    window, session = shown if shown is not None else show_window(args, config)
     if crash is not None:
+        crash.install_loop(asyncio.get_running_loop())
         crash.set_window(window)
     if instance is not None:
         instance.activated.connect(lambda: bring_to_front(window))
@@ -140,40 +155,56 @@ def main(argv: list[str] | None = None) -> int:
     args, qt_args = parse(argv)
     if args.smoke_test:
         return smoke_test(argv)
+    import gc
+    gc.disable()            # no cyclic collections while starting; GuiThreadCollector takes over below
     from .. import __version__, logs
     data_dir = resolve_data_dir(args.data_dir)
     log_path = logs.setup_logging(data_dir, debug=args.debug)
-    log.info("%s %s starting (pid %d, Python %s, %s); data folder %s", APP_NAME, __version__, os.getpid(),
-             platform.python_version(), platform.platform(), data_dir)
-    import qasync
 
     from . import translations
     from .config import UiConfig
-    from .crash_dialog import CrashHandler
     from .single_instance import ALREADY_RUNNING, SingleInstance
     app = make_application(qt_args)
     instance = SingleInstance(data_dir)
     if not instance.claim():
         log.info("another instance has the data folder %s: brought its window to the front", data_dir)
         logs.write_line(sys.stdout, ALREADY_RUNNING.both())
+        gc.enable()
         return 0
-    crash = CrashHandler(log_path)
-    crash.install()
-    from .util import GuiThreadCollector
-    collector = GuiThreadCollector(app)
+    crash: Any = None
+    collector: Any = None
     try:
         config = UiConfig(data_dir)
         translations.apply_language(args.lang or config.language)
-        return int(qasync.run(run_window(app, args, config, instance, crash)) or 0)
-    except asyncio.CancelledError:
-        return 0
+        shown = show_window(args, config)
+        # What the first paint does not need comes after it.
+        import asyncio
+        import platform
+
+        import qasync
+
+        from .crash_dialog import CrashHandler
+        from .util import GuiThreadCollector
+        log.info("%s %s started (pid %d, Python %s, %s); data folder %s", APP_NAME, __version__, os.getpid(),
+                 platform.python_version(), platform.platform(), data_dir)
+        crash = CrashHandler(log_path)
+        crash.install()
+        collector = GuiThreadCollector(app)
+        try:
+            return int(qasync.run(run_window(app, args, config, instance, crash, shown)) or 0)
+        except asyncio.CancelledError:
+            return 0
     except Exception as e:  # noqa: BLE001 — the event loop is gone: no dialog, but the log and one line
         log.critical("the app stopped on an error", exc_info=True)
         logs.write_line(sys.stderr, logs.cli_error_line(type(e), e, logs.log_file()))
         return 1
     finally:
-        collector.stop()
-        crash.uninstall()
+        if collector is not None:
+            collector.stop()
+        else:
+            gc.enable()
+        if crash is not None:
+            crash.uninstall()
         instance.close()
         log.info("%s stopped", APP_NAME)
 
@@ -181,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
 # -- smoke test -------------------------------------------------------------------------------
 async def _check_multimedia(sample: Path | None, timeout: float = 5.0) -> tuple[bool, str]:
     """Is a Qt Multimedia backend there, and can it open an MP4?"""
+    import asyncio
+
     from PySide6.QtCore import QUrl
     from PySide6.QtMultimedia import QMediaFormat, QMediaPlayer
 
@@ -229,6 +262,8 @@ def _sample_video(folder: Path) -> Path | None:
 
 async def _sandbox_task(window: Any, session: Any, timeout: float) -> tuple[bool, str]:
     """One real text-to-video task through the form, against the embedded sandbox, to DONE."""
+    import asyncio
+
     from ..engine import State
     await session.start("sandbox")
     tab = window.tab("t2v")
@@ -283,6 +318,9 @@ def smoke_test(argv: list[str]) -> int:
         line = f"{'ok  ' if good else 'FAIL'} {name}: {detail}"
         lines.append(line)
         print(line, flush=True)
+
+    import asyncio
+    import tempfile
 
     import PySide6
     from PySide6.QtCore import qVersion

@@ -160,7 +160,7 @@ class UiConfig:
     # -- engine ----------------------------------------------------------------------------
     @property
     def global_concurrency(self) -> int:
-        return _int(self._get("engine/global_concurrency", 8), 8)
+        return _int(self._get("engine/global_concurrency", 0), 0)     # 0: no hold here, the service queues
 
     @global_concurrency.setter
     def global_concurrency(self, value: int) -> None:

@@ -66,7 +66,6 @@ from .fields import (
 from .media_editor import MediaEditor, MediaSection
 from .media_jobs import guess_kind, load_preview
 from .model_picker import ModelPicker, tier_label
-from .restore import is_restorable
 from .session import Session
 from .util import Debouncer, ask, fmt_money, fmt_unit_price, set_state, spawn, tx
 
@@ -1287,6 +1286,7 @@ class FamilyTab(QWidget):
                 unknown.append(link)
         unused = [f for f in [*unknown, *(by_kind["video"] if not any(z.takes("video") for z in self.zones()) else [])]
                   if is_local(f)]
+        from .restore import is_restorable  # (loaded on first use: start-up stays light)
         for f in unused:
             if await asyncio.to_thread(is_restorable, f):
                 self.restore_requested.emit(f)

@@ -15,7 +15,7 @@ import bisect
 import functools
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -35,7 +35,7 @@ from .. import catalog, i18n
 from ..catalog.pricing import output_seconds
 from ..engine import State
 from ..engine.film import FILM
-from .queue_model import input_summary, thumb_source
+from .queue_model import input_summary, runs, thumb_source
 from .session import Session
 from .thumbs import ThumbStore
 from .util import fmt_money, tx
@@ -195,6 +195,8 @@ class LibraryModel(QAbstractListModel):
         self._keys: list[tuple] = []
         self._rows: dict[int, int] | None = {}      # id → row, rebuilt on demand after rows move
         self._hay: dict[int, str] = {}
+        self._texts: dict[int, tuple[str, str]] = {}   # id → the tile's two lines (painted at every scroll step)
+        self._texts_day = date.today()
         self._wanted: dict[str, set[int]] = {}      # thumbnail source → ids of painted tiles that wait for it
         self._added: dict[int, Any] = {}
         self._changed: set[int] = set()
@@ -225,6 +227,7 @@ class LibraryModel(QAbstractListModel):
         self._keys = [self._key(r) for r in self._recs]
         self._rows = None
         self._hay.clear()
+        self._texts.clear()
         self._wanted.clear()
         self.endResetModel()
         self._warm_at = 0
@@ -271,6 +274,7 @@ class LibraryModel(QAbstractListModel):
         self._remove_rows(sorted((r for r in map(self.row_of, removed) if r >= 0), reverse=True))
         for task_id in removed:
             self._hay.pop(task_id, None)
+            self._texts.pop(task_id, None)
         self._apply_changes(changed)
         self._insert(list(added.values()))
 
@@ -295,12 +299,13 @@ class LibraryModel(QAbstractListModel):
             if row < 0:
                 continue
             self._hay.pop(task_id, None)
+            self._texts.pop(task_id, None)
             rec = self._recs[row]
             key = self._key(rec)
             if key != self._keys[row]:
                 row = self._move(row, key)
             rows.append(row)
-        for first, last in _runs(sorted(rows)):
+        for first, last in runs(sorted(rows)):
             self.dataChanged.emit(self.index(first), self.index(last))
 
     def _move(self, row: int, key: tuple) -> int:
@@ -356,11 +361,12 @@ class LibraryModel(QAbstractListModel):
 
     def _thumb_ready(self, path: str) -> None:
         rows = sorted(r for r in map(self.row_of, self._wanted.pop(path, ())) if r >= 0)
-        for first, last in _runs(rows):
+        for first, last in runs(rows):
             self.dataChanged.emit(self.index(first), self.index(last), [ROLE_THUMB, ROLE_STRIP, ROLE_PROBLEM])
 
     def retranslate(self) -> None:
         self._hay.clear()
+        self._texts.clear()
         self._warm_at = 0
         self._warm.start()
         if self._recs:
@@ -388,6 +394,17 @@ class LibraryModel(QAbstractListModel):
             text = self._hay[rec.id] = search_text(rec)
         return text
 
+    def texts(self, rec: Any) -> tuple[str, str]:
+        """The tile's title and meta line, made once per record (and again after it changes, or the day does:
+        today's videos show a time, older ones a date)."""
+        if self._texts_day != date.today():
+            self._texts.clear()
+            self._texts_day = date.today()
+        out = self._texts.get(rec.id)
+        if out is None:
+            out = self._texts[rec.id] = (title_of(rec), meta_text(rec))
+        return out
+
     def models_present(self) -> list[str]:
         return sorted({r.model for r in self._recs})
 
@@ -403,13 +420,13 @@ class LibraryModel(QAbstractListModel):
         if rec is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return title_of(rec)
+            return self.texts(rec)[0]
         if role == ROLE_RECORD:
             return rec
         if role == ROLE_ID:
             return rec.id
         if role == ROLE_META:
-            return meta_text(rec)
+            return self.texts(rec)[1]
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = (title_of(rec) if is_film(rec) else rec.prompt or input_summary(rec), meta_text(rec),
                      rec.output_path or "")
@@ -433,17 +450,6 @@ class LibraryModel(QAbstractListModel):
                 self._wanted.setdefault(src, set()).add(rec.id)
             return pix
         return None
-
-
-def _runs(rows: list[int]) -> Iterable[tuple[int, int]]:
-    """Ascending rows as (first, last) runs of consecutive numbers."""
-    i = 0
-    while i < len(rows):
-        j = i
-        while j + 1 < len(rows) and rows[j + 1] == rows[j] + 1:
-            j += 1
-        yield rows[i], rows[j]
-        i = j + 1
 
 
 class LibraryFilter(QSortFilterProxyModel):

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QEventLoop, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -46,10 +46,12 @@ from .config import UiConfig
 from .form import FamilyTab, family_title
 from .queue_view import QueueDock
 from .session import SANDBOX, SERVICE, Session
-from .settings_dialog import SettingsDialog, WelcomeDialog, keychain_name
 from .stage import ResultStage
 from .style import app_icon, draw_icon
 from .util import set_state, spawn, tx, wait_signal
+
+if TYPE_CHECKING:
+    from .settings_dialog import SettingsDialog
 
 #: What the window takes from a drop on its frame, the stage, the queue or the library: the settings of a
 #: video this app made (the MP4 carries them) or of its sidecar JSON.
@@ -62,6 +64,7 @@ class MainWindow(QMainWindow):
     """``notified`` carries (title, text) each time a background notification goes out (tests listen)."""
 
     notified = Signal(str, str)
+    first_painted = Signal(float)       # time.monotonic() when the window's first paint was done
 
     def __init__(self, session: Session, config: UiConfig, parent: QWidget | None = None):
         super().__init__(parent)
@@ -207,8 +210,36 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.family_tabs[cur])
         self.current_tab().ensure_built()
         self.retranslate()
-        if config.page in ("library", "sequences"):
-            QTimer.singleShot(0, self, lambda: self.show_page(config.page))
+        self.painted = False                # the first paint is done (or was given up on: never shown)
+        self._first_paint: Any = None
+        self.first_painted.connect(self._after_first_paint)
+        # A window never exposed (never shown, or minimised at start) gets its idle work all the same.
+        QTimer.singleShot(3000, self, lambda: None if self.painted else self.first_painted.emit(0.0))
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._first_paint is None and not self.painted:
+            from .first_paint import FirstPaint
+            self._first_paint = FirstPaint(self, self.first_painted.emit)
+
+    def wait_first_paint(self, timeout_ms: int = 3000) -> bool:
+        """Run Qt's events until the window has been painted once (or ``timeout_ms``); True when it was."""
+        if not self.painted:
+            loop = QEventLoop()
+            self.first_painted.connect(loop.quit)
+            QTimer.singleShot(timeout_ms, loop, loop.quit)
+            loop.exec()
+            self.first_painted.disconnect(loop.quit)
+        return self.painted
+
+    def _after_first_paint(self, _t: float) -> None:
+        """What the first paint did not need: the other pages and tabs, one piece per turn of the event loop."""
+        if self.painted:
+            return
+        self.painted = True
+        self._first_paint = None
+        if self.config.page in ("library", "sequences"):
+            QTimer.singleShot(0, self, lambda: self.show_page(self.config.page))
         QTimer.singleShot(0, self, self._build_next_tab)
 
     def _dock_height(self) -> int:
@@ -646,6 +677,7 @@ class MainWindow(QMainWindow):
         spawn(self.settings_flow(section), name="settings")
 
     async def settings_flow(self, section: str | None = None) -> bool:
+        from .settings_dialog import SettingsDialog  # made on first use: start-up stays light
         dlg = SettingsDialog(self.session, self)
         self.settings_dialog = dlg
         dlg.open()
@@ -674,6 +706,7 @@ class MainWindow(QMainWindow):
         c.confirm_amount = res.confirm_amount
         key_changed = False
         if res.new_key is not None and res.new_key != (s.api_key or ""):
+            from .settings_dialog import keychain_name
             where = await s.store_key(res.new_key)
             key_changed = True
             if where == "session":
@@ -702,6 +735,7 @@ class MainWindow(QMainWindow):
 
     async def first_run(self) -> str:
         """No key and no choice yet: offer the sandbox. Returns the chosen mode."""
+        from .settings_dialog import WelcomeDialog
         dlg = WelcomeDialog(self)
         dlg.open()
         await wait_signal(dlg.finished)

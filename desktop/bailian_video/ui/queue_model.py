@@ -1,8 +1,10 @@
 """The queue as a Qt item model over the engine's tasks (the shape of qutebrowser's downloads model).
 
 The engine emits added/changed/removed events; :class:`Session` turns them into signals and this
-model turns those into row inserts, ``dataChanged`` and removals. Changes are coalesced (at most
-10 updates a second per row) and a one-second tick refreshes the clocks of active rows only.
+model turns those into row inserts, ``dataChanged`` and removals. Changes are coalesced: at most 10
+times a second, one ``dataChanged`` per run of neighbouring changed rows (hundreds of tasks in flight
+change hundreds of times a second). A one-second tick refreshes the clocks of active rows only. The
+places in line and the summary's counts are kept as the events come, never by walking every row.
 Newest tasks are at the top.
 """
 from __future__ import annotations
@@ -45,6 +47,13 @@ class Col(IntEnum):
     COST = 5
 
 
+COLS = tuple(Col)
+#: what data() answers: any other role Qt asks for while painting a cell is None at once
+ROLES = frozenset({Qt.ItemDataRole.DisplayRole, ROLE_RECORD, ROLE_ID, ROLE_STATE, ROLE_PROGRESS,
+                   Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
+                   Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole,
+                   Qt.ItemDataRole.SizeHintRole})
+
 FAILED_LIKE = {State.FAILED, State.EXPIRED, State.STOPPED}
 #: not a failure: the engine cannot prove what the service did and waits for the person (amber, not red)
 NEEDS_DECISION = {State.UNCERTAIN}
@@ -65,8 +74,9 @@ def needs_attention(rec: Any) -> bool:
 
 def overdue(rec: Any, now: float) -> bool:
     """The service has been generating for clearly longer than this model usually takes."""
-    return (rec.state == State.RUNNING and bool(rec.submitted_at) and bool(rec.expected_seconds)
-            and now - rec.submitted_at > OVERDUE_FACTOR * rec.expected_seconds)
+    start = rec.generating_since          # time waiting in the service's queue is not generating time
+    return (rec.state == State.RUNNING and bool(start) and bool(rec.expected_seconds)
+            and now - start > OVERDUE_FACTOR * rec.expected_seconds)
 
 
 def ordinal_suffix(n: int) -> str:
@@ -103,6 +113,17 @@ def in_queue(rec: Any) -> bool:
     return not rec.archived and rec.request.model != FILM
 
 
+def runs(rows: list[int]) -> Iterator[tuple[int, int]]:
+    """Ascending rows as (first, last) runs of consecutive numbers."""
+    i = 0
+    while i < len(rows):
+        j = i
+        while j + 1 < len(rows) and rows[j + 1] == rows[j] + 1:
+            j += 1
+        yield rows[i], rows[j]
+        i = j + 1
+
+
 class QueueModel(QAbstractTableModel):
     def __init__(self, session: Session, parent: QObject | None = None):
         super().__init__(parent)
@@ -110,6 +131,12 @@ class QueueModel(QAbstractTableModel):
         self._ids: list[int] = []              # ascending task ids; view row = len - 1 - position
         self._recs: dict[int, Any] = {}
         self._active: set[int] = set()
+        self._waiting: set[int] = set()              # in WAITING: they have a place in line
+        self._rank_stale = False
+        self._counted: dict[int, tuple[bool, bool, bool]] = {}   # id -> (done, needs attention, archivable)
+        self.done_count = 0
+        self.attention_count = 0
+        self.finished_count = 0                      # done or canceled: what "Archive finished" takes
         self._dirty: set[int] = set()
         self._thumb_wanted: dict[str, set[int]] = {}
         self._bulk: dict[int, Any] | None = None     # inside bulk(): id -> record to show, or None to hide
@@ -138,6 +165,7 @@ class QueueModel(QAbstractTableModel):
         self._recs = {r.id: r for r in recs}
         self._active = {r.id for r in recs if not r.state.terminal}
         self._dirty.clear()
+        self._recount()
         self.endResetModel()
         self._rerank()
         self._update_tick()
@@ -156,11 +184,10 @@ class QueueModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), row, row)
         self._ids.insert(pos, rec.id)
         self._recs[rec.id] = rec
-        if not rec.state.terminal:
-            self._active.add(rec.id)
+        self._track(rec)
         self.endInsertRows()
-        self._rerank()
         self._update_tick()
+        self._flush_later()
 
     def on_changed(self, rec: Any) -> None:
         if rec.request.model == FILM:
@@ -175,14 +202,9 @@ class QueueModel(QAbstractTableModel):
             self.on_added(rec)
             return
         self._recs[rec.id] = rec
-        if rec.state.terminal:
-            self._active.discard(rec.id)
-        else:
-            self._active.add(rec.id)
+        self._track(rec)
         self._dirty.add(rec.id)
-        self._rerank()
-        if not self._flush.isActive():
-            self._flush.start()
+        self._flush_later()
         self._update_tick()
 
     @contextlib.contextmanager
@@ -199,13 +221,12 @@ class QueueModel(QAbstractTableModel):
                 for i, rec in pending.items():
                     if rec is None:
                         self._recs.pop(i, None)
-                        self._active.discard(i)
                         self._dirty.discard(i)
                     else:
                         self._recs[i] = rec
-                        if not rec.state.terminal:
-                            self._active.add(i)
                 self._ids = sorted(self._recs)
+                self._active = {i for i, r in self._recs.items() if not r.state.terminal}
+                self._recount()
                 self.endResetModel()
                 self._rerank()
                 self._update_tick()
@@ -221,34 +242,89 @@ class QueueModel(QAbstractTableModel):
         pos = len(self._ids) - 1 - row
         del self._ids[pos]
         self._recs.pop(rec.id, None)
-        self._active.discard(rec.id)
+        self._untrack(rec.id)
         self._dirty.discard(rec.id)
         self.endRemoveRows()
-        self._rerank()
         self._update_tick()
+        self._flush_later()
+
+    # -- what the events change, kept as they come --------------------------------------------
+    @staticmethod
+    def _flags(rec: Any) -> tuple[bool, bool, bool]:
+        return rec.state == State.DONE, needs_attention(rec), rec.state in (State.DONE, State.CANCELED)
+
+    def _count(self, flags: tuple[bool, bool, bool], sign: int) -> None:
+        self.done_count += sign * flags[0]
+        self.attention_count += sign * flags[1]
+        self.finished_count += sign * flags[2]
+
+    def _track(self, rec: Any) -> None:
+        """A row's record arrived or changed: its activity, place in line and counts."""
+        i = rec.id
+        if rec.state.terminal:
+            self._active.discard(i)
+        else:
+            self._active.add(i)
+        if (rec.state == State.WAITING) != (i in self._waiting):
+            if rec.state == State.WAITING:
+                self._waiting.add(i)
+            else:
+                self._waiting.discard(i)
+            self._rank_stale = True
+        flags = self._flags(rec)
+        old = self._counted.get(i)
+        if old != flags:
+            if old is not None:
+                self._count(old, -1)
+            self._count(flags, 1)
+            self._counted[i] = flags
+
+    def _untrack(self, task_id: int) -> None:
+        self._active.discard(task_id)
+        if task_id in self._waiting:
+            self._waiting.discard(task_id)
+            self._rank_stale = True
+        old = self._counted.pop(task_id, None)
+        if old is not None:
+            self._count(old, -1)
+
+    def _recount(self) -> None:
+        self._waiting = {i for i in self._active if self._recs[i].state == State.WAITING}
+        self._counted = {i: self._flags(r) for i, r in self._recs.items()}
+        self.done_count, self.attention_count, self.finished_count = (
+            sum(f[k] for f in self._counted.values()) for k in range(3))
+        self._rank_stale = True
 
     def _rerank(self) -> None:
         """Places in line of the waiting tasks, in the order the scheduler takes them (oldest first). When
         one starts or leaves, every waiting row behind it moves up: refresh them all."""
-        waiting = sorted(i for i in self._active if self._recs[i].state == State.WAITING)
-        rank = {task_id: n for n, task_id in enumerate(waiting, 1)}
+        self._rank_stale = False
+        rank = {task_id: n for n, task_id in enumerate(sorted(self._waiting), 1)}
         if rank != self._rank:
             self._dirty.update(i for i in rank if self._rank.get(i) != rank[i])
             self._rank = rank
             if self._dirty and not self._flush.isActive():
                 self._flush.start()
 
+    def _flush_later(self) -> None:
+        if (self._dirty or self._rank_stale) and not self._flush.isActive():
+            self._flush.start()
+
     def place_in_line(self, rec: Any) -> int | None:
         """1 for the next waiting task to start, 2 for the one after it…; None when it is not waiting."""
+        if self._rank_stale:
+            self._rerank()
         return self._rank.get(rec.id)
 
     def _flush_dirty(self) -> None:
+        if self._rank_stale:
+            self._rerank()
         dirty, self._dirty = self._dirty, set()
+        self._flush.stop()
         last = self.columnCount() - 1
-        for task_id in dirty:
-            row = self.row_of(task_id)
-            if row >= 0:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+        rows = sorted(r for r in map(self.row_of, dirty) if r >= 0)
+        for first, end in runs(rows):
+            self.dataChanged.emit(self.index(first, 0), self.index(end, last))
 
     def _tick_active(self) -> None:
         rows = [r for r in (self.row_of(i) for i in self._active) if r >= 0]
@@ -316,10 +392,14 @@ class QueueModel(QAbstractTableModel):
         }.get(Col(section)) if 0 <= section < len(Col) else None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._ids) or index.column() >= len(Col):
+        # Called ~7 times a cell at every repaint of the table: the cheap checks first.
+        if role not in ROLES or not index.isValid():
             return None
-        rec = self.record(index)
-        col = Col(index.column())
+        row, c = index.row(), index.column()
+        if row >= len(self._ids) or c >= len(COLS):
+            return None
+        rec = self._recs[self._ids[len(self._ids) - 1 - row]]
+        col = COLS[c]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(rec, col)
         if role == ROLE_RECORD:

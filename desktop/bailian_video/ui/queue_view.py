@@ -56,7 +56,6 @@ from .queue_model import (
     ROLE_RECORD,
     Col,
     QueueModel,
-    needs_attention,
     stopped_by_person,
 )
 from .session import Session
@@ -799,10 +798,8 @@ class QueueDock(QDockWidget):
                 t.setColumnWidth(col, w)
 
     def _update_summary(self) -> None:
-        recs = self.model.records()
-        active = self.model.active_count()
-        done = sum(1 for r in recs if r.state == State.DONE)
-        failed = sum(1 for r in recs if needs_attention(r))
+        m = self.model                          # counts kept by the model as events come (no walk over rows)
+        active, done, failed = m.active_count(), m.done_count, m.attention_count
         parts = [self.tr("%n working", "", active), self.tr("%n done", "", done)]
         if failed:
             parts.append(self.tr("%n need attention", "", failed))
@@ -813,7 +810,7 @@ class QueueDock(QDockWidget):
         elif today:
             parts.append(self.tr("today %1").replace("%1", fmt_money(today)))
         self.summary.setText(" · ".join(parts))
-        self.clear_button.setEnabled(any(r.state in (State.DONE, State.CANCELED) for r in recs))
+        self.clear_button.setEnabled(m.finished_count > 0)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Queue"))

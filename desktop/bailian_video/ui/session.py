@@ -7,17 +7,20 @@ mix with paid ones.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from .. import catalog, keys
-from ..engine import EngineSettings, TaskEvent
 from .config import UiConfig
 from .util import tx
+
+if TYPE_CHECKING:
+    from ..engine import EngineSettings, TaskEvent
 
 log = logging.getLogger("bailian_video.ui")
 
@@ -53,6 +56,7 @@ class Session(QObject):
         self.start_error: str = ""
         self._unsubscribe: Any = None
         self._switching = asyncio.Lock()
+        self._totals_busy = self._totals_again = False
 
     # -- the key ---------------------------------------------------------------------------
     async def load_key(self) -> None:
@@ -121,6 +125,7 @@ class Session(QObject):
         return self.config.backend or (SERVICE if self.api_key else "")
 
     def engine_settings(self) -> EngineSettings:
+        from ..engine import EngineSettings  # the engine (and its HTTP client) loads after the first paint
         s = EngineSettings()
         self.apply_config(s)
         return s
@@ -135,7 +140,7 @@ class Session(QObject):
         s.name_template = c.name_template
         s.region = self.region
         s.workspace = self.workspace or None
-        s.global_concurrency = max(1, c.global_concurrency)
+        s.global_concurrency = max(0, c.global_concurrency)       # 0: no hold, the service queues
         s.model_concurrency = dict(c.model_concurrency)
         s.poll_deadline = max(60.0, c.poll_deadline_hours * 3600.0)
 
@@ -175,6 +180,9 @@ class Session(QObject):
             self._unsubscribe = self.ctx.engine.subscribe(self._on_event)
             self.reset.emit()
             self.backend_changed.emit()
+            # The history (10,000 records make ~170k objects) stays for the session: keep it out of every
+            # later garbage collection, which would otherwise walk all of it on the UI thread.
+            gc.freeze()
         await self.refresh_totals()
 
     async def close(self) -> None:
@@ -210,16 +218,30 @@ class Session(QObject):
         return self.engine.tasks() if self.engine else []
 
     async def refresh_totals(self) -> None:
-        eng = self.engine
-        if eng is None:
-            self.totals = {}
-        else:
-            try:
-                self.totals = await asyncio.to_thread(eng.totals)
-            except Exception:  # totals are informative; a locked or closed store must not break the window
-                log.exception("could not read the totals")
-                return
-        self.totals_changed.emit()
+        """Read the totals again (in a worker). Calls while a read runs make one more read after it, a
+        second later: a batch finishing hundreds of tasks reads them a few times, not hundreds."""
+        if self._totals_busy:
+            self._totals_again = True
+            return
+        self._totals_busy = True
+        try:
+            while True:
+                self._totals_again = False
+                eng = self.engine
+                if eng is None:
+                    self.totals = {}
+                else:
+                    try:
+                        self.totals = await asyncio.to_thread(eng.totals)
+                    except Exception:  # totals are informative; a locked or closed store must not break the window
+                        log.exception("could not read the totals")
+                        return
+                self.totals_changed.emit()
+                if not self._totals_again:
+                    return
+                await asyncio.sleep(1.0)
+        finally:
+            self._totals_busy = False
 
     def free_left(self, model: str) -> float | None:
         fl = (self.totals or {}).get("free_left") or {}

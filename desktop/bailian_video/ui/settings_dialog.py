@@ -330,9 +330,9 @@ class SettingsDialog(QDialog):
         lf = QFormLayout(self.limits_box)
         self.concurrency = QSpinBox(self.limits_box)
         self.concurrency.setObjectName("concurrencySpin")
-        self.concurrency.setRange(1, 32)
+        self.concurrency.setRange(0, 500)        # 0 shows the special text: no hold, the service queues
         self.concurrency.setValue(self.config.global_concurrency)
-        self.concurrency.setMaximumWidth(110)
+        self.concurrency.setMaximumWidth(300)
         self.concurrency_label = QLabel(self.limits_box)
         self.concurrency_label.setBuddy(self.concurrency)
         lf.addRow(self.concurrency_label, self.concurrency)
@@ -812,6 +812,11 @@ class SettingsDialog(QDialog):
         self._update_limits_text()
         self.limits_box.setTitle(self.tr("Limits"))
         self.concurrency_label.setText(self.tr("Tasks at once (all models):"))
+        self.concurrency.setSpecialValueText(self.tr("No limit (the service queues them)"))
+        self.concurrency.setToolTip(self.tr(
+            "By default every task goes to the service at once (as fast as each model may be sent to); the "
+            "service works on as many as the model allows and keeps the rest waiting, free to cancel. They go "
+            "on while this app is closed. Set a number to keep the rest waiting on this computer instead."))
         self.deadline_label.setText(self.tr("Stop waiting after (hours):"))
         self.per_model_label.setText(self.tr("Tasks at once per model (the service's limit is the maximum):"))
         self.per_model.setHorizontalHeaderLabels([self.tr("Model"), self.tr("At once")])

@@ -38,11 +38,10 @@ from ..catalog.schema import Kind, ParamSpec
 from ..catalog.values import is_local, local_path
 from ..engine.records import State, TaskRecord
 from . import desktop
-from .continue_dialog import ContinueDialog, can_continue, is_film
-from .queue_view import next_step
 from .util import fmt_clock, fmt_money, tx
 
 if TYPE_CHECKING:
+    from .continue_dialog import ContinueDialog
     from .video_grid import VideoGrid
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi")
@@ -475,6 +474,7 @@ class ResultStage(QWidget):
         if rec.error_code:
             why += "\n" + self.tr("Service code: %1").replace("%1", rec.error_code)
         self.problem_text.setText(why)
+        from .queue_view import next_step
         step = next_step(rec.error_code)
         if rec.state == State.UNCERTAIN:
             step = self.tr("Decide in the queue what to do with it.")
@@ -484,6 +484,7 @@ class ResultStage(QWidget):
         self.problem_next.setText(step)
 
     def _fill_details(self, rec: TaskRecord) -> None:
+        from .continue_dialog import can_continue, is_film  # (loaded on first use: start-up stays light)
         spec = catalog.get(rec.model)
         film = is_film(rec)
         title = self.tr("Film") if film else tx(spec.title) if spec is not None else rec.model
@@ -595,6 +596,7 @@ class ResultStage(QWidget):
     def continue_video(self, rec: TaskRecord | None = None) -> ContinueDialog | None:
         """Open the Continue dialog for ``rec`` (default: the video on the stage); the library's Continue
         comes here too. When its next shot is queued, the stage shows it and says where it went."""
+        from .continue_dialog import ContinueDialog, can_continue
         rec = rec or self._rec
         if not can_continue(rec):
             return None
@@ -628,6 +630,7 @@ class ResultStage(QWidget):
             self.show_record(recs[-1])
 
     def _emit_use(self, exact: bool) -> None:
+        from .continue_dialog import is_film
         if self._rec is not None and not is_film(self._rec):
             self.use_settings.emit(self._rec.request, exact)
 
