@@ -53,6 +53,8 @@ from .watch import ListWatch
 
 log = logging.getLogger("bailian_video.engine")
 
+CHECKPOINT_EVERY = 10.0     # seconds between copies of the task database's write-ahead log (in a worker)
+
 UPLOAD_MARGIN = 3600               # re-upload when a temporary file has less than this left
 
 
@@ -234,6 +236,8 @@ class Engine:
             return
         self._started = True
         self._owner = self.ownership.try_acquire() if self.ownership is not None else True
+        with contextlib.suppress(Exception):
+            self.store.defer_checkpoints()      # commits on this (UI) thread skip the fsync; _sync_loop does it
         if self._owner:
             self._take_over(await asyncio.to_thread(self.store.unfinished))
         else:
@@ -297,8 +301,15 @@ class Engine:
     # -- other processes on the same folder ------------------------------------------------------
     async def _sync_loop(self) -> None:
         last_try = 0.0
+        last_checkpoint = time.monotonic()
         while not self._closed:
             await asyncio.sleep(self.settings.sync_interval)
+            if time.monotonic() - last_checkpoint >= CHECKPOINT_EVERY:
+                last_checkpoint = time.monotonic()
+                try:
+                    await asyncio.to_thread(self.store.checkpoint)
+                except Exception:   # the next commit's own checkpoint, or the next try, will do
+                    log.warning("checkpointing the task database failed", exc_info=True)
             try:
                 if not self._owner and self.ownership is not None and time.monotonic() - last_try >= 1.0:
                     last_try = time.monotonic()

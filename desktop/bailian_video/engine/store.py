@@ -230,6 +230,24 @@ class TaskStore:
         db.execute("PRAGMA foreign_keys=ON")
         return db
 
+    def defer_checkpoints(self) -> None:
+        """Stop this connection from copying the write-ahead log into the database while it commits
+        (that copy ends in an fsync: tens of ms on the UI thread); :meth:`checkpoint` does it instead,
+        from a worker. SQLite still checkpoints when the last connection closes."""
+        with self._lock:
+            self._db.execute("PRAGMA wal_autocheckpoint=0")
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database without blocking anyone (its own connection)."""
+        db = sqlite3.connect(str(self.path), isolation_level=None, timeout=1)
+        try:
+            db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.OperationalError as e:
+            if not _busy(e):
+                raise
+        finally:
+            db.close()
+
     def _connect_readonly(self) -> sqlite3.Connection:
         if not self.path.exists():
             raise StoreUnavailable(f"{self.path} does not exist")

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from .. import catalog
 from ..engine import budget
 from . import style
-from .util import Debouncer, ask, fmt_money, tx, wait_signal
+from .util import Debouncer, ask, fmt_money, spawn, tx, wait_signal
 
 #: what the first-paid-use suggestion offers (yuan)
 SUGGESTED_DAILY = 50.0
@@ -237,7 +237,8 @@ class SpendBadge(QToolButton):
         self.setObjectName("spendBadge")
         self.setAutoRaise(True)
         self._seen: dict[int, tuple[Any, ...]] = {}     # what counts of each task, to skip mere progress
-        self._later = Debouncer(200, self.refresh, self, throttle=True)
+        self._later = Debouncer(1000, self.refresh, self, throttle=True)
+        self._reading = self._again = False
         session.task_added.connect(self._task_event)
         session.task_changed.connect(self._task_event)
         session.task_removed.connect(self._task_event)
@@ -247,6 +248,7 @@ class SpendBadge(QToolButton):
         self._midnight = QTimer(self)
         self._midnight.setSingleShot(True)
         self._midnight.timeout.connect(self.refresh)
+        self.setVisible(False)                # shown with its first figures (read in a worker)
         self.refresh()
 
     def store(self) -> Any:
@@ -265,15 +267,35 @@ class SpendBadge(QToolButton):
         self._midnight.start(int((nxt - now).total_seconds() * 1000) + 500)
 
     def refresh(self) -> None:
+        """Read the spending again, in a worker (summing a month of tasks is not the UI thread's job);
+        a refresh asked for meanwhile reads once more after it."""
         self._arm_midnight()
         store = self.store()
         if store is None:
             self.setVisible(False)
             return
-        try:
-            s, limits = budget.spend(store), budget.get_limits(store)
-        except Exception:  # noqa: BLE001 — a locked or closed store must not break the status bar
+        if self._reading:
+            self._again = True
             return
+        self._reading = True
+        spawn(self._read(store), name="spend")
+
+    async def _read(self, store: Any) -> None:
+        try:
+            while True:
+                self._again = False
+                try:
+                    s, limits = await asyncio.to_thread(lambda: (budget.spend(store), budget.get_limits(store)))
+                except Exception:  # noqa: BLE001 — a locked or closed store must not break the status bar
+                    return
+                if self.store() is store:
+                    self._show(s, limits)
+                if not self._again:
+                    return
+        finally:
+            self._reading = False
+
+    def _show(self, s: Any, limits: Any) -> None:
 
         def part(spent: float, limit: float | None) -> str:
             return fmt_money(spent) + (f" / {fmt_limit(limit)}" if limit is not None else "")
