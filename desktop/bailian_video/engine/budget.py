@@ -86,7 +86,7 @@ class Spend:
 
 
 def spent_since(store: TaskStore, since: float) -> float:
-    rows = store.read(f"SELECT {_SPENT} FROM tasks WHERE created_at >= ?", (since,))
+    rows = store.read_aside(f"SELECT {_SPENT} FROM tasks WHERE created_at >= ?", (since,))
     return round(float(rows[0][0] or 0.0), 4) if rows else 0.0
 
 

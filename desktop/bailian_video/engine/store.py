@@ -182,6 +182,8 @@ class TaskStore:
                  backups: bool = True):
         self.path = Path(path)
         self._lock = threading.RLock()
+        self._reader: sqlite3.Connection | None = None     # see _aside
+        self._reader_lock = threading.Lock()
         memory = str(path) == ":memory:"
         if not memory and self.path.exists() and self.path.stat().st_size == 0 and list_backups(self.path):
             # SQLite would take an empty file for a new database and forget every task silently.
@@ -338,6 +340,29 @@ class TaskStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
+
+    @contextlib.contextmanager
+    def _aside(self) -> Iterator[sqlite3.Connection]:
+        """A second connection for long reads (sums over the whole history, from workers): in WAL mode it
+        reads while the engine's connection commits, so a commit on the UI thread never waits for a sum."""
+        if str(self.path) == ":memory:":          # each connection would see its own empty database
+            with self._lock:
+                yield self._db
+            return
+        with self._reader_lock:
+            if self._reader is None:
+                self._reader = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None,
+                                               timeout=30)
+            yield self._reader
+
+    def read_aside(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
+        """``read`` on the second connection: committed data only (not for use inside :meth:`transaction`)."""
+        with self._aside() as db:
+            return db.execute(sql, args).fetchall()
 
     # -- tasks ------------------------------------------------------------------------------
     def add(self, rec: TaskRecord) -> TaskRecord:
@@ -447,22 +472,22 @@ class TaskStore:
     # -- money ------------------------------------------------------------------------------
     def totals_by_day(self, days: int = 30) -> list[tuple[str, float]]:
         since = time.time() - days * 86400
-        with self._lock:
-            rows = self._db.execute(
+        with self._aside() as db:
+            rows = db.execute(
                 "SELECT date(done_at, 'unixepoch', 'localtime') AS d, SUM(cost_actual) FROM tasks "
                 "WHERE cost_actual IS NOT NULL AND done_at >= ? GROUP BY d ORDER BY d", (since,)).fetchall()
         return [(d, round(c or 0.0, 4)) for d, c in rows]
 
     def totals_by_model(self) -> dict[str, float]:
-        with self._lock:
-            rows = self._db.execute("SELECT model, SUM(cost_actual) FROM tasks WHERE cost_actual IS NOT NULL "
+        with self._aside() as db:
+            rows = db.execute("SELECT model, SUM(cost_actual) FROM tasks WHERE cost_actual IS NOT NULL "
                                     "GROUP BY model").fetchall()
         return {m: round(c or 0.0, 4) for m, c in rows}
 
     def usage_units(self) -> dict[str, float]:
         """Billed units per model (seconds, or images for detect steps), from recorded usage."""
-        with self._lock:    # summed inside SQLite: decoding 10,000 documents in Python held the lock 0.6 s
-            rows = self._db.execute(
+        with self._aside() as db:    # summed inside SQLite (decoding 10,000 documents in Python took 0.6 s)
+            rows = db.execute(
                 "SELECT u.key, SUM(u.value) FROM tasks, json_each(tasks.data, '$.chain.billed_units') AS u "
                 "WHERE tasks.cost_actual IS NOT NULL GROUP BY u.key").fetchall()
         return {str(model): float(units or 0.0) for model, units in rows}
