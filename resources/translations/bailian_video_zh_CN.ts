@@ -2230,7 +2230,7 @@
     </message>
     <message>
         <source>Stop tracking — still billed</source>
-        <extracomment>column widths when there is room; squeezed in this order (0: hidden) until the prompt keeps PROMPT_MIN</extracomment>
+        <extracomment>column widths when there is room; squeezed in this order (0: hidden) until the prompt keeps PROMPT_MIN made by ``ensure_built``; asking for one of them builds the body</extracomment>
         <translation>停止跟踪（仍会计费）</translation>
     </message>
     <message>
@@ -2416,12 +2416,12 @@
         <translation>%1 · 即将完成</translation>
     </message>
     <message>
-        <source>Nothing has been sent yet. Waiting tasks start oldest first, as the concurrency limits allow.</source>
-        <translation>尚未发送任何内容。等待中的任务按先后顺序开始，受并发上限约束。</translation>
+        <source>Nothing has been sent yet. Waiting tasks are sent oldest first, as fast as each model accepts them and within your limits in Settings.</source>
+        <translation>尚未发送。等待中的任务按先后顺序发送，速度以各模型允许的提交频率为准，并遵守你在设置中的限制。</translation>
     </message>
     <message>
-        <source>The service has the task and starts it when it can; it gives no progress while a task is queued.</source>
-        <translation>服务端已收到任务，会尽快开始；排队期间服务端不提供进度。</translation>
+        <source>The service has the task and starts it when the model has room (it works on a few tasks of a model at once); cancelling it now is free. It gives no progress while a task is queued.</source>
+        <translation>服务端已收到任务，模型有空位时开始生成（每个模型同时只处理少量任务）；现在取消不收费。排队期间服务端不提供进度。</translation>
     </message>
     <message>
         <source>This model usually takes about %1. The service gives no progress figures, so the app keeps checking until it is ready.</source>

@@ -542,11 +542,12 @@ class QueueModel(QAbstractTableModel):
         """What the status means, in a sentence (the tooltip and the details pane)."""
         st = rec.state
         if st == State.WAITING:
-            return self.tr("Nothing has been sent yet. Waiting tasks start oldest first, as the concurrency "
-                           "limits allow.")
+            return self.tr("Nothing has been sent yet. Waiting tasks are sent oldest first, as fast as each "
+                           "model accepts them and within your limits in Settings.")
         if st == State.QUEUED:
-            return self.tr("The service has the task and starts it when it can; it gives no progress while "
-                           "a task is queued.")
+            return self.tr("The service has the task and starts it when the model has room (it works on a few "
+                           "tasks of a model at once); cancelling it now is free. It gives no progress while a "
+                           "task is queued.")
         if st == State.RUNNING and rec.expected_seconds:
             if overdue(rec, time.time()):
                 return self.tr("This model usually takes about %1. The service gives no progress figures, so "
