@@ -301,3 +301,40 @@ def test_the_window_is_painted_before_the_engine_and_the_http_client_load(tmp_pa
     shown, loaded = out.stdout.strip().splitlines()
     assert shown == "True True True True True"
     assert loaded == "[]"
+
+
+#: Loaded after the first paint (the spending badge, the prompt snippets' library, the queue's decision panel).
+AFTER_FIRST_PAINT = ("bailian_video.ui.budget_ui", "bailian_video.engine.budget", "bailian_video.ui.snippets",
+                     "bailian_video.ui.decision_panel")
+
+
+def test_the_queue_table_and_the_spending_badge_come_right_after_the_first_paint(tmp_path):
+    """Start-up time: the first paint shows the queue's frame and title, the form with its Snippets button;
+    the queue's table and details, the spending badge and the snippets' library come right after it."""
+    code = ("import sys\n"
+            "from pathlib import Path\n"
+            "from bailian_video.ui import app as gui, translations\n"
+            "from bailian_video.ui.config import UiConfig\n"
+            "from bailian_video.ui.main_window import MainWindow\n"
+            "from bailian_video.ui.session import Session\n"
+            "qapp = gui.make_application([])\n"
+            "config = UiConfig(Path(sys.argv[1]))\n"
+            "translations.apply_language('en')\n"
+            "window = MainWindow(Session(config, force_sandbox=True), config)\n"
+            "seen = []\n"
+            "window.first_painted.connect(lambda _t: seen.append((window.queue.built, window.spend is None, "
+            f"window.queue.windowTitle(), [m for m in {AFTER_FIRST_PAINT!r} if m in sys.modules])))\n"
+            "window.show()\n"
+            "window.wait_first_paint()\n"
+            "prompt = window.current_tab().input_editors['prompt']\n"
+            "print(seen, prompt.snippets.button.isVisible(), prompt.snippets.button.text())\n"
+            "for _ in range(20):\n"
+            "    qapp.processEvents()\n"
+            "print(window.queue.built, window.spend is not None, window.queue.table.isVisible(),\n"
+            "      window.queue.table.model() is window.queue.model)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "data")], capture_output=True, text=True,
+                         timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr
+    at_paint, after = out.stdout.strip().splitlines()
+    assert at_paint == "[(False, True, 'Queue', [])] True Snippets ▾"
+    assert after == "True True True True"
