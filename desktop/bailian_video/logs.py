@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import platform
 import re
 import sys
 import traceback
@@ -256,8 +257,6 @@ def install_cli_excepthook(log_path: Path) -> None:
 def crash_report(exc_type: type[BaseException], exc: BaseException | None, tb: TracebackType | None,
                  log_path: Path | None) -> str:
     """What to send us: versions, platform, the log's path and the traceback — redacted."""
-    import platform  # (here, not at the top: start-up time)
-
     from . import __version__
     lines = [
         f"Bailian Video Studio {__version__}" + (" (frozen build)" if getattr(sys, "frozen", False) else ""),

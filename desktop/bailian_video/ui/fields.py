@@ -32,7 +32,7 @@ from ..catalog import Choice, InputSpec, Kind, ParamSpec
 from ..i18n import T
 from .aspect import ADAPTIVE, ASPECT_PARAMS, aspect_icon, aspect_of
 from .dropzone import DropZone
-from .snippet_tools import SnippetTools
+from .snippets import SnippetTools
 from .util import set_state, tx
 
 LONG_TEXT = {"prompt", "negative_prompt"}

@@ -46,9 +46,10 @@ from ..catalog import (
 )
 from ..catalog.kinds import file_slots
 from ..catalog.values import is_local, local_path
-from ..engine import Request, State
+from ..engine import Request, State, budget
 from ..engine.intake import needs_consent
 from ..i18n import T
+from . import budget_ui
 from .config import UiConfig
 from .dropzone import DropZone, doc_extension, local_paths, missing_text
 from .fields import (
@@ -1118,8 +1119,6 @@ class FamilyTab(QWidget):
         # The spending limits, for the whole click at once (every batch row × the count), before anything is
         # submitted; on the first paid video with no limit set, the app offers one first.
         store = engine.store
-        from ..engine import budget  # (not needed before the first click: start-up stays light)
-        from . import budget_ui
         if not self.session.is_sandbox and budget_ui.should_suggest(store):
             await budget_ui.suggest_limits(self, store)
         over = False

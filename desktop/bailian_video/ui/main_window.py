@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from .. import __version__, catalog
 from ..engine import Request, State
 from . import style, translations
+from .budget_ui import SpendBadge, export_spending_csv
 from .config import UiConfig
 from .form import FamilyTab, family_title
 from .queue_view import QueueDock
@@ -69,11 +70,6 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.session = session
         self.config = config
-        app = QApplication.instance()
-        if isinstance(app, QApplication) and app.styleSheet() and config.appearance:
-            # the person's light/dark choice (else: the system's), before the widgets are made: a new sheet
-            # restyles every widget there is
-            style.apply_scheme(app, config.appearance)
         self.setObjectName("mainWindow")
         self.setWindowIcon(app_icon())
         self._last_state: dict[int, State] = {}
@@ -160,15 +156,16 @@ class MainWindow(QMainWindow):
         self.stage.describer = self.queue.model
         self.queue.play.connect(self.play)
         # The stage shows what is selected in the queue (a new task is selected when it is submitted).
-        self.queue.built_now.connect(lambda: self.queue.table.selectionModel().selectionChanged.connect(
-            lambda *_: self._queue_selection()))
+        self.queue.table.selectionModel().selectionChanged.connect(lambda *_: self._queue_selection())
 
         self._build_menus()
         self.badge = QToolButton(self)
         self.badge.setObjectName("backendBadge")
         self.badge.setAutoRaise(False)
         self.badge.clicked.connect(lambda: self.open_settings())
-        self.spend: Any = None              # the spending badge, left of the backend's: made after the first paint
+        self.spend = SpendBadge(session, self)
+        self.spend.clicked.connect(lambda: self.open_settings("spending"))
+        self.statusBar().addPermanentWidget(self.spend)
         self.statusBar().addPermanentWidget(self.badge)
 
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
@@ -194,6 +191,9 @@ class MainWindow(QMainWindow):
         self._owner_timer.timeout.connect(self.update_guest_banner)
         self._owner_timer.start()
 
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and app.styleSheet() and config.appearance:
+            style.apply_scheme(app, config.appearance)      # the person's light/dark choice (else: the system's)
         self.resize(1280, 860)
         geo, state = config.window_geometry(), config.window_state()
         if geo is not None:
@@ -238,17 +238,9 @@ class MainWindow(QMainWindow):
             return
         self.painted = True
         self._first_paint = None
-        QTimer.singleShot(0, self, self.queue.ensure_built)
-        QTimer.singleShot(0, self, self._add_spend_badge)
         if self.config.page in ("library", "sequences"):
             QTimer.singleShot(0, self, lambda: self.show_page(self.config.page))
         QTimer.singleShot(0, self, self._build_next_tab)
-
-    def _add_spend_badge(self) -> None:
-        from .budget_ui import SpendBadge  # (it starts hidden: nothing to show before the backend runs)
-        self.spend = SpendBadge(self.session, self)
-        self.spend.clicked.connect(lambda: self.open_settings("spending"))
-        self.statusBar().insertPermanentWidget(0, self.spend)
 
     def _dock_height(self) -> int:
         """The queue's first height: a quarter of a tall window, a fifth of a short one (form and result come
@@ -670,7 +662,6 @@ class MainWindow(QMainWindow):
 
     def export_spending(self) -> None:
         store = self.session.engine.store if self.session.engine is not None else None
-        from .budget_ui import export_spending_csv
         spawn(export_spending_csv(self, store, self.config.out_dir, self.say), name="spending-csv")
 
     def manage_snippets(self) -> None:

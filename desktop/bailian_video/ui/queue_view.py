@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 from .. import catalog
 from ..engine import State
 from . import desktop
+from .decision_panel import DecisionPanel
 from .queue_model import (
     FAILED_LIKE,
     NEEDS_DECISION,
@@ -466,7 +467,6 @@ class QueueDock(QDockWidget):
 
     run_again = Signal(object, bool)    # Request, exact (same seed, one video) or a new variation
     play = Signal(object)               # TaskRecord
-    built_now = Signal()                # the table and the details are there (see ensure_built)
 
     #: column widths when there is room; squeezed in this order (0: hidden) until the prompt keeps PROMPT_MIN
     WIDTHS = {Col.PREVIEW: 76, Col.MODEL: 170, Col.STATUS: 250, Col.TIME: 150, Col.COST: 72}
@@ -483,29 +483,7 @@ class QueueDock(QDockWidget):
                          QDockWidget.DockWidgetFeature.DockWidgetFloatable |
                          QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.model = QueueModel(session, self)
-        # The rest (table, details, decision panel) is made after the window's first paint, or as soon as
-        # something asks for it: start-up time. Until then the dock has its frame and title, at its size.
-        self.setWidget(QWidget(self))
-        self.retranslate()
 
-    #: made by ``ensure_built``; asking for one of them builds the body
-    LAZY = frozenset({"table", "details", "decision", "details_scroll", "splitter", "summary", "folder_button",
-                      "clear_button", "notice", "_buttons", "_details_later", "_summary_later"})
-    built = False
-
-    def __getattr__(self, name: str) -> Any:
-        if name in QueueDock.LAZY and not self.built:
-            self.ensure_built()
-            return getattr(self, name)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
-    def ensure_built(self) -> None:
-        if self.built:
-            return
-        self.built = True
-        from .decision_panel import DecisionPanel
-        session = self.session
-        old = self.widget()
         body = QWidget(self)
         lay = QVBoxLayout(body)
         lay.setContentsMargins(6, 4, 6, 6)
@@ -553,7 +531,6 @@ class QueueDock(QDockWidget):
         self.splitter.setChildrenCollapsible(False)
         lay.addWidget(self.splitter, 1)
         self.setWidget(body)
-        old.deleteLater()
 
         self._buttons: dict[str, QPushButton] = {}
         # "remove" is the Archive button (its key kept for callers); nothing here deletes a task
@@ -572,7 +549,7 @@ class QueueDock(QDockWidget):
         self.model.dataChanged.connect(self._data_changed)
         session.totals_changed.connect(self._update_summary)
         self.retranslate()
-        self.built_now.emit()
+        self._selection_changed()
 
     # -- selection ---------------------------------------------------------------------------
     def selected_records(self) -> list[Any]:
@@ -837,8 +814,6 @@ class QueueDock(QDockWidget):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Queue"))
-        if not self.built:
-            return
         self.table.setAccessibleName(self.tr("Tasks"))
         self.details.setAccessibleName(self.tr("Task details"))
         self.folder_button.setText(self.tr("Open output folder"))
@@ -878,8 +853,7 @@ class QueueDock(QDockWidget):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        if self.built:
-            self._fit_columns()
+        self._fit_columns()
 
 
 def has_seed(rec: Any) -> bool:

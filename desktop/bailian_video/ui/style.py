@@ -137,17 +137,8 @@ def color(name: str) -> str:
     return (DARK if _dark else LIGHT)[name]
 
 
-_APP_ICON: list[QIcon] = []        # made once (the application and the window both ask for it at start-up)
-
-
 def app_icon() -> QIcon:
     """Drawn, so there is always an icon (packaging may replace it with resources/icons/app.png)."""
-    if not _APP_ICON:
-        _APP_ICON.append(_make_app_icon())
-    return QIcon(_APP_ICON[0])
-
-
-def _make_app_icon() -> QIcon:
     here = Path(__file__).resolve()
     for p in (here.parent.parent / "resources" / "icons" / "app.png", here.parents[3] / "resources" / "icons" / "app.png"):
         if p.is_file():
@@ -248,11 +239,10 @@ def apply_scheme(app: QApplication, appearance: str | None = None, scheme: Qt.Co
     if appearance is not None:
         _appearance = appearance
     dark = wants_dark(_appearance, app.styleHints().colorScheme() if scheme is None else scheme)
-    want = sheet(DARK if dark else LIGHT)
-    if dark != _dark or app.styleSheet() != want:     # (setting the same sheet again restyles every widget)
+    if dark != _dark or appearance is not None or not app.styleSheet():
         _dark = dark
         app.setPalette(dark_palette() if dark else app.style().standardPalette())
-        app.setStyleSheet(want)
+        app.setStyleSheet(sheet(DARK if dark else LIGHT))
     return dark
 
 
