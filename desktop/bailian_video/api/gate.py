@@ -23,7 +23,6 @@ class QueryGate:
         self.in_flight = in_flight
         self._sent: deque[float] = deque()
         self._slots: asyncio.Semaphore | None = None
-        self.waited = 0.0                    # seconds requests spent waiting (for benchmarks)
 
     @contextlib.asynccontextmanager
     async def turn(self) -> AsyncIterator[None]:
@@ -49,5 +48,4 @@ class QueryGate:
             if wait <= 0:
                 self._sent.append(now)
                 return
-            self.waited += wait
             await asyncio.sleep(wait + 0.001)
