@@ -111,14 +111,21 @@ def smoke(exe: Path, timeout: float) -> tuple[bool, str, float, list[str]]:
     """Run the frozen app's smoke test; return (passed, output, seconds, problems)."""
     if not exe.is_file():
         return False, "", 0.0, [f"no executable at {exe} (build first)"]
-    env = dict(os.environ)
+    return smoke_command([str(exe)], exe.parent, timeout)
+
+
+def smoke_command(command: list[str], cwd: Path, timeout: float,
+                  env: dict[str, str] | None = None) -> tuple[bool, str, float, list[str]]:
+    """Run ``command --smoke-test --sandbox`` (an installed app's launcher, say) and judge its report
+    like the frozen folder's: (passed, output, seconds, problems)."""
+    env = dict(os.environ if env is None else env)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env.setdefault("PYTHONUNBUFFERED", "1")
-    cmd = [str(exe), "--smoke-test", "--sandbox"]
+    cmd = [*command, "--smoke-test", "--sandbox"]
     say(f"smoke test: QT_QPA_PLATFORM={env['QT_QPA_PLATFORM']} " + " ".join(cmd))
     t0 = time.monotonic()
     try:
-        proc = subprocess.run(cmd, check=False, env=env, cwd=exe.parent, stdin=subprocess.DEVNULL,
+        proc = subprocess.run(cmd, check=False, env=env, cwd=cwd, stdin=subprocess.DEVNULL,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
         out, rc = proc.stdout.decode("utf-8", "replace"), proc.returncode
     except subprocess.TimeoutExpired as e:

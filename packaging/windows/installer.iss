@@ -14,6 +14,14 @@
 ;                own Languages\ folder lacks it, the installer is English only (a message at
 ;                compile time says so). The release workflow downloads it and passes this define.
 ;   SignTool     the name of a sign tool configured with iscc /S (signs the uninstaller and setup)
+;   AppPublisher the publisher shown in Settings → Apps (the workflow passes pyproject's authors)
+;   InstallRoot  the folder the app's folder goes into (default: {autopf}, which for a per-user
+;                install is the user's program folder, %LOCALAPPDATA%\Programs). Only the check
+;                under wine sets it: wine 8 cannot expand {autopf} for a per-user install
+;                (SHGetKnownFolderPath fails), so packaging/windows/make_installer.py passes
+;                {localappdata}\Programs there, the same folder real Windows resolves {autopf} to.
+;
+; Python does all of this in one go: python packaging/windows/make_installer.py (see its --help).
 ;
 ; Installs into %LOCALAPPDATA%\Programs\Bailian Video Studio, adds a Start-menu entry, an
 ; optional desktop shortcut and an uninstaller (Settings → Apps). The user's data (task
@@ -31,6 +39,12 @@
 #ifndef IconFile
   #define IconFile "..\..\build\icons\app.ico"
 #endif
+#ifndef AppPublisher
+  #define AppPublisher "Bailian Video Studio"
+#endif
+#ifndef InstallRoot
+  #define InstallRoot "{autopf}"
+#endif
 #ifndef ChineseIsl
   #if FileExists(AddBackslash(CompilerPath) + "Languages\ChineseSimplified.isl")
     #define ChineseIsl "compiler:Languages\ChineseSimplified.isl"
@@ -42,7 +56,6 @@
 
 #define AppName "Bailian Video Studio"
 #define AppExeName "bailian-video.exe"
-#define AppPublisher "Bailian Video Studio"
 
 [Setup]
 ; AppId identifies the app for upgrades and the uninstaller: never change it.
@@ -51,11 +64,12 @@ AppName={#AppName}
 AppVersion={#AppVersion}
 AppVerName={#AppName} {#AppVersion}
 AppPublisher={#AppPublisher}
+VersionInfoCompany={#AppPublisher}
 VersionInfoVersion={#AppVersion}
 VersionInfoProductName={#AppName}
 ; Per user: no UAC prompt, nothing written outside the user's profile.
 PrivilegesRequired=lowest
-DefaultDirName={localappdata}\Programs\{#AppName}
+DefaultDirName={#InstallRoot}\{#AppName}
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
 DisableDirPage=auto

@@ -252,7 +252,9 @@ def test_workflow_builds_and_smoke_tests_on_three_oses():
 def test_inno_setup_script_is_per_user_with_start_menu_entry():
     text = ISS.read_text(encoding="utf-8")
     assert re.search(r"^PrivilegesRequired=lowest\s*$", text, re.MULTILINE)
-    assert re.search(r"^DefaultDirName=\{localappdata\}\\Programs\\", text, re.MULTILINE)
+    # Real Windows gets {autopf} (per user: %LOCALAPPDATA%\Programs); only the wine check overrides it.
+    assert re.search(r"^DefaultDirName=\{#InstallRoot\}\\", text, re.MULTILINE)
+    assert re.search(r'^\s*#define InstallRoot "\{autopf\}"', text, re.MULTILINE)
     assert re.search(r"^AppId=\{\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}", text, re.MULTILINE)
     icons = text.split("[Icons]", 1)[1].split("\n[", 1)[0]
     assert re.search(r'^Name: "\{autoprograms\}\\', icons, re.MULTILINE), "Start-menu entry"
