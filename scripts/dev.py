@@ -4,7 +4,8 @@
     python3 scripts/dev.py run [app args...]    # launch Bailian Video Studio
     python3 scripts/dev.py test [pytest args...] # run the whole test suite
     python3 scripts/dev.py bench                 # run the benchmarks in tests/perf/
-    python3 scripts/dev.py package               # frozen build (PyInstaller) + its smoke test
+    python3 scripts/dev.py package               # frozen build + smoke test, .deb, Windows installer (wine),
+                                                 # checks; sizes of each (packaging/package.py)
 
 Set-up is idempotent: a virtual environment in .venv, the package and its test
 dependencies installed into it (re-installed when pyproject.toml changes), and on
@@ -37,6 +38,11 @@ LINUX_PACKAGES = [
     "binutils",           # strip: the frozen build drops debugging sections (packaging/bailian-video.spec)
 ]
 
+# What `package` needs on top (packaging/package.py): Xvfb and wine for the Windows installer's check
+# (Inno Setup's compiler is a 32-bit Windows program; its setup needs a display even when silent), and
+# desktop-file-validate for the .deb's menu entry.
+PACKAGING_PACKAGES = ["xvfb", "desktop-file-utils", "wine", "wine64", "wine32:i386"]
+
 
 def say(msg: str) -> None:
     print(f"[dev] {msg}", flush=True)
@@ -62,10 +68,22 @@ def missing_debian_packages(packages: list[str]) -> list[str]:
     return missing
 
 
-def ensure_system_libraries() -> None:
+def as_root() -> list[str] | None:
+    """The prefix that runs a command as root: nothing when we are root, ``sudo -n`` where that works
+    without a password (a CI runner), None otherwise."""
+    if not hasattr(os, "geteuid"):
+        return None
+    if os.geteuid() == 0:
+        return []
+    if shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], capture_output=True).returncode == 0:
+        return ["sudo", "-n"]
+    return None
+
+
+def ensure_system_libraries(extra: list[str] | None = None, required: bool = True) -> None:
     if not sys.platform.startswith("linux"):
         return
-    wanted = list(LINUX_PACKAGES)
+    wanted = list(LINUX_PACKAGES) + list(extra or [])
     try:
         import ensurepip  # noqa: F401  (Debian splits venv support into python3-venv)
     except ImportError:
@@ -73,16 +91,24 @@ def ensure_system_libraries() -> None:
     missing = missing_debian_packages(wanted)
     if not missing:
         return
-    command = "apt-get update && apt-get install -y --no-install-recommends " + " ".join(missing)
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        say(f"installing system libraries: {' '.join(missing)}")
+    foreign = sorted({p.split(":", 1)[1] for p in missing if ":" in p})
+    command = "".join(f"dpkg --add-architecture {a} && " for a in foreign) \
+        + "apt-get update && apt-get install -y --no-install-recommends " + " ".join(missing)
+    root = as_root()
+    if root is not None:
+        say(f"installing system packages: {' '.join(missing)}")
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing],
-                       check=True, env=env)
+        for arch in foreign:
+            subprocess.run([*root, "dpkg", "--add-architecture", arch], check=True)
+        subprocess.run([*root, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run([*root, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-qq",
+                        "--no-install-recommends", *missing], check=True, env=env)
         return
-    sys.exit("[dev] These system libraries are missing: " + " ".join(missing)
-             + f"\n[dev] Install them, then run this command again:\n    sudo sh -c '{command}'")
+    message = ("These system packages are missing: " + " ".join(missing)
+               + f"\n[dev] Install them, then run this command again:\n    sudo sh -c '{command}'")
+    if required:
+        sys.exit("[dev] " + message)
+    say(message + "\n[dev] Going on without them: the steps that need them say they were skipped.")
 
 
 def ensure_venv() -> Path:
@@ -122,6 +148,8 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     what, rest = argv[0], argv[1:]
+    if what == "package" and missing_debian_packages(PACKAGING_PACKAGES) and shutil.which("apt-get"):
+        ensure_system_libraries(PACKAGING_PACKAGES, required=False)
     ensure_system_libraries()
     py = ensure_venv()
     env = dict(os.environ)
@@ -135,7 +163,7 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(py), "-m", "bailian_video", *rest], env=env)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     if what == "package":
-        return subprocess.call([str(py), str(ROOT / "packaging" / "build.py"), *rest], env=env, cwd=ROOT)
+        return subprocess.call([str(py), str(ROOT / "packaging" / "package.py"), *rest], env=env, cwd=ROOT)
     if what == "bench":
         return bench([str(py), "-m", "pytest", "-s", "-q", "-p", "no:cacheprovider", str(ROOT / "tests" / "perf"),
                       *rest], env)

@@ -25,7 +25,7 @@ def test_frozen_app_size_on_disk():
         print("\n[bench] frozen app: not built here — run `python3 scripts/dev.py package` first   target < 400 MB")
         return
     mb, files = _size(folder)
-    archives = sorted(p for p in (ROOT / "dist").iterdir() if p.is_file() and p.suffix in (".gz", ".exe", ".dmg"))
+    archives = sorted(p for p in (ROOT / "dist").iterdir() if p.is_file() and p.suffix in (".gz", ".exe", ".dmg", ".deb"))
     extra = "; ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in archives) or "no installer in dist/"
     print(f"\n[bench] frozen app: {mb:.1f} MB on disk in {files} files   target < {TARGET_MB:.0f} MB   "
           f"({'met' if mb < TARGET_MB else 'OVER'}; {extra})")
