@@ -5,8 +5,8 @@
 #   packaging/macos/sign_and_notarize.sh notarize DMG    # after make_dmg.sh
 #
 # Credentials come from the environment (in CI: repository secrets). Without them each step
-# prints a notice and exits 0, so unsigned builds still work (Gatekeeper will then ask users to
-# right-click → Open the first time).
+# prints a notice and exits 0, so unsigned builds still work (Gatekeeper then blocks the first
+# start: System Settings → Privacy & Security → Open Anyway; before macOS 15, right-click → Open).
 #
 #   MACOS_CERTIFICATE            base64 of a "Developer ID Application" certificate + key (.p12)
 #   MACOS_CERTIFICATE_PASSWORD   the .p12's password
@@ -17,6 +17,28 @@
 #   APPLE_API_ISSUER             the issuer ID
 # … or an Apple ID with an app-specific password:
 #   APPLE_ID, APPLE_TEAM_ID, APPLE_APP_PASSWORD
+#
+# The notarization step (`notarize DMG`)
+#   Needs: macOS with Xcode's command-line tools (codesign, security, xcrun notarytool, xcrun
+#   stapler), the signing certificate above (the .dmg is signed before it is submitted), one of
+#   the two notarization credentials, and a network connection to Apple's notary service.
+#   Then: signs the .dmg, submits it with `xcrun notarytool submit --wait` (JSON output), on
+#   status "Accepted" staples the ticket and validates it; otherwise prints the submission's log
+#   (`xcrun notarytool log ID`) and exits 1 naming the status.
+#   Without credentials (as run on Linux, no MACOS_* / APPLE_* variables set) it prints exactly
+#   this one line and exits 0:
+#     notice: MACOS_CERTIFICATE not set: 'some.dmg' is neither signed nor notarized.
+#   (under GitHub Actions the same text as
+#     ::notice title=macOS signing::MACOS_CERTIFICATE not set: 'some.dmg' is neither signed nor notarized.)
+#   With a certificate but no notarization credentials it signs the .dmg and prints (read from the
+#   code below; not run here, it needs a Mac)
+#     notice: No notarization credentials (APPLE_API_KEY… or APPLE_ID…): 'some.dmg' is signed but not notarized.
+#   A missing .dmg is an error whatever the credentials (exit 1, on stderr):
+#     sign_and_notarize.sh: no disk image at 'some.dmg'
+#   What `xcrun notarytool submit` answers when the credentials are wrong is not known here: Apple's
+#   documentation that could be searched does not show that output, and there is no Mac to run it on.
+#   Whatever it prints, the step fails: a non-zero exit of notarytool ends the script (set -e with
+#   pipefail), and a JSON answer without status "Accepted" exits 1 naming the status.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -40,8 +62,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The tools a signing run needs: macOS and Xcode's command-line tools.
+require_macos_tools() {
+  local tool
+  for tool in security codesign xcrun uuidgen; do
+    command -v "$tool" >/dev/null 2>&1 \
+      || die "'$tool' not found: signing and notarizing run on macOS with Xcode's command-line tools (xcode-select --install)"
+  done
+}
+
 # Import the certificate into a throw-away keychain and set IDENTITY.
 import_certificate() {
+  require_macos_tools
   WORK="$(mktemp -d)"
   KEYCHAIN="$WORK/signing.keychain-db"
   local kc_pass p12="$WORK/cert.p12"
@@ -53,11 +85,14 @@ import_certificate() {
   security import "$p12" -k "$KEYCHAIN" -P "$MACOS_CERTIFICATE_PASSWORD" -f pkcs12 -A \
     -T /usr/bin/codesign -T /usr/bin/security >/dev/null
   security set-key-partition-list -S apple-tool:,apple:,codesign: -s -k "$kc_pass" "$KEYCHAIN" >/dev/null
-  # Put it first in the search list so codesign finds the identity (keep the existing ones).
-  local existing
-  existing="$(security list-keychains -d user | sed -e 's/^[[:space:]]*"//' -e 's/"$//')"
-  # shellcheck disable=SC2086
-  security list-keychains -d user -s "$KEYCHAIN" $existing
+  # Put it first in the search list so codesign finds the identity (keep the existing ones: one
+  # quoted path a line, read into an array so that a path with spaces stays one argument; a loop,
+  # not mapfile, and the ${a[@]+…} form for an empty array: macOS's /bin/bash is bash 3.2).
+  local existing=() line
+  while IFS= read -r line; do
+    existing+=("$line")
+  done < <(security list-keychains -d user | sed -e 's/^[[:space:]]*"//' -e 's/"$//')
+  security list-keychains -d user -s "$KEYCHAIN" ${existing[@]+"${existing[@]}"}
   rm -f "$p12"
   IDENTITY="${MACOS_SIGNING_IDENTITY:-}"
   if [[ -z "$IDENTITY" ]]; then

@@ -277,6 +277,7 @@ def test_macos_plists():
     assert ent["com.apple.security.cs.allow-unsigned-executable-memory"] is True
     assert ent["com.apple.security.cs.disable-library-validation"] is True
     info = plistlib.loads((PACKAGING / "macos" / "Info.plist").read_bytes())
+    # 11.0 is a floor: the build raises it to what PySide6 and the collected binaries need (check_bundle.py).
     assert info["LSMinimumSystemVersion"] == "11.0" and info["NSHighResolutionCapable"] is True
     assert "NSMicrophoneUsageDescription" not in info
 
