@@ -1,4 +1,4 @@
-; Inno Setup 6 script: a per-user installer for Bailian Video Studio (no administrator rights).
+﻿; Inno Setup 6 script: a per-user installer for Bailian Video Studio (no administrator rights).
 ;
 ; Build the frozen app first (python packaging\build.py), then, from the repository root:
 ;
@@ -9,10 +9,10 @@
 ;   SourceDir    the frozen folder            (default: dist\bailian-video)
 ;   OutputDir    where the setup .exe goes    (default: dist)
 ;   IconFile     the setup's icon             (default: build\icons\app.ico, written by the spec)
-;   ChineseIsl   path to ChineseSimplified.isl. That translation is not one of Inno Setup's
-;                official languages in every release; when it is not given and the compiler's
-;                own Languages\ folder lacks it, the installer is English only (a message at
-;                compile time says so). The release workflow downloads it and passes this define.
+;   ChineseIsl   path to Inno Setup's ChineseSimplified.isl, an unofficial translation that not
+;                every compiler has. With it, the Chinese installer is complete; without it, the
+;                messages this app's installer shows are still Chinese (ChineseSimplified-studio.isl)
+;                and the rarest fall back to English. make_installer.py --fetch-languages downloads it.
 ;   SignTool     the name of a sign tool configured with iscc /S (signs the uninstaller and setup)
 ;   AppPublisher the publisher shown in Settings → Apps (the workflow passes pyproject's authors)
 ;   InstallRoot  the folder the app's folder goes into (default: {autopf}, which for a per-user
@@ -51,7 +51,7 @@
   #endif
 #endif
 #ifndef ChineseIsl
-  #pragma message "ChineseSimplified.isl not found: building an English-only installer"
+  #pragma message "Inno Setup's ChineseSimplified.isl not found: Chinese comes from ChineseSimplified-studio.isl over the English defaults"
 #endif
 
 #define AppName "Bailian Video Studio"
@@ -94,9 +94,20 @@ SignedUninstaller=yes
 
 [Languages]
 Name: "english"; MessagesFile: "compiler:Default.isl"
+; Chinese first: this app's own Simplified Chinese messages (ChineseSimplified-studio.isl) over Inno
+; Setup's complete translation where the compiler has it, else over the English defaults.
 #ifdef ChineseIsl
-Name: "chinesesimplified"; MessagesFile: "{#ChineseIsl}"
+Name: "chinesesimplified"; MessagesFile: "{#ChineseIsl},ChineseSimplified-studio.isl"
+#else
+Name: "chinesesimplified"; MessagesFile: "compiler:Default.isl,ChineseSimplified-studio.isl"
 #endif
+
+[Messages]
+english.ConfirmUninstall=Are you sure you want to completely remove %1 and all of its components?%n%nYour task history, settings and generated videos are not in the program folder and are kept.
+
+[CustomMessages]
+english.AppMenuName={#AppName}
+chinesesimplified.AppMenuName=百炼视频工作室
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
@@ -109,8 +120,8 @@ Type: filesandordirs; Name: "{app}\_internal"
 Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [Icons]
-Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExeName}"; WorkingDir: "{app}"
-Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExeName}"; WorkingDir: "{app}"; Tasks: desktopicon
+Name: "{autoprograms}\{cm:AppMenuName}"; Filename: "{app}\{#AppExeName}"; WorkingDir: "{app}"
+Name: "{autodesktop}\{cm:AppMenuName}"; Filename: "{app}\{#AppExeName}"; WorkingDir: "{app}"; Tasks: desktopicon
 
 [Run]
 Filename: "{app}\{#AppExeName}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent

@@ -53,6 +53,7 @@ INNOSETUP_NPM = "innosetup@6.4.1"          # bundles ISCC.exe 6.4.1 (a 32-bit pr
 TOOLS = ROOT / "build" / "tools"
 WINE_HOME = ROOT / "build" / "wine"
 DISPLAY_NAME = "Bailian Video Studio"       # AppName in installer.iss
+CHINESE_NAME = "百炼视频工作室"              # its Start-menu entry in Chinese (AppMenuName)
 EXE_NAME = f"{build.APP_NAME}.exe"
 # What a user installing per user gets on real Windows for {autopf}; wine 8 cannot expand
 # {autopf} (installer.iss explains), so the wine run names the same folder explicitly.
@@ -469,13 +470,22 @@ def verify_installer(win: Windows, setup: Path, expected_files: list[str]) -> li
     log_dir = ROOT / "build" / "installer-logs"
     log_dir.mkdir(parents=True, exist_ok=True)
 
-    def install(tasks: str, log: str) -> None:
+    def install(tasks: str, log: str, language: str = "english") -> None:
         t0 = time.monotonic()
         r = win.run(setup, "/VERYSILENT", "/CURRENTUSER", "/SUPPRESSMSGBOXES", "/NORESTART", f"/TASKS={tasks}",
-                    f"/LOG={win.path(log_dir / log)}", timeout=900)
+                    f"/LANG={language}", f"/LOG={win.path(log_dir / log)}", timeout=900)
         win.settle()
-        _check(problems, r.returncode == 0, f"silent install (/TASKS=\"{tasks}\") in {time.monotonic() - t0:.1f} s",
+        _check(problems, r.returncode == 0,
+               f"silent install (/LANG={language} /TASKS=\"{tasks}\") in {time.monotonic() - t0:.1f} s",
                f"setup exited {r.returncode}; its log: {log_dir / log}")
+
+    def uninstall(log: str) -> None:
+        t0 = time.monotonic()
+        r = win.run(uninstaller, "/VERYSILENT", "/SUPPRESSMSGBOXES", "/NORESTART", f"/LOG={win.path(log_dir / log)}",
+                    timeout=900)
+        win.settle()
+        _check(problems, r.returncode == 0, f"silent uninstall in {time.monotonic() - t0:.1f} s",
+               f"the uninstaller exited {r.returncode}; its log: {log_dir / log}")
 
     info = version_strings(setup)
     _check(problems, info.get("ProductVersion") == version and info.get("CompanyName") == publisher(),
@@ -509,16 +519,23 @@ def verify_installer(win: Windows, setup: Path, expected_files: list[str]) -> li
     _check(problems, desk_lnk.is_file() and _links_to(desk_lnk, EXE_NAME),
            "desktop shortcut with the desktopicon task", f"{desk_lnk} is missing")
 
-    t0 = time.monotonic()
-    r = win.run(uninstaller, "/VERYSILENT", "/SUPPRESSMSGBOXES", "/NORESTART",
-                f"/LOG={win.path(log_dir / 'uninstall.log')}", timeout=900)
-    win.settle()
-    _check(problems, r.returncode == 0, f"silent uninstall in {time.monotonic() - t0:.1f} s",
-           f"the uninstaller exited {r.returncode}")
+    uninstall("uninstall.log")
     left = [p for p in (app_dir, menu_lnk, desk_lnk) if p.exists()]
     _check(problems, not left, "nothing left: program folder, Start-menu entry and desktop shortcut gone",
            f"left behind: {[str(p) for p in left]}")
     _check(problems, not win.registry(uninstall_key), "uninstall registration removed", f"{uninstall_key} remains")
+
+    # Chinese first: the same installer in Simplified Chinese names the Start-menu entry in Chinese.
+    zh_lnk = start_menu / f"{CHINESE_NAME}.lnk"
+    install("", "install-zh.log", language="chinesesimplified")
+    log = (log_dir / "install-zh.log").read_text(encoding="utf-8", errors="replace") \
+        if (log_dir / "install-zh.log").is_file() else ""
+    _check(problems, "chinesesimplified" in log and zh_lnk.is_file() and _links_to(zh_lnk, EXE_NAME),
+           f"in Chinese: Start-menu entry {zh_lnk.name}", f"{zh_lnk} is missing or the log names another language")
+    uninstall("uninstall-zh.log")
+    left = [p for p in (app_dir, zh_lnk) if p.exists()]
+    _check(problems, not left and not win.registry(uninstall_key), "nothing left after the Chinese install either",
+           f"left behind: {[str(p) for p in left]}")
     return problems
 
 

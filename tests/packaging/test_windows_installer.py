@@ -77,3 +77,24 @@ def test_publisher_and_app_id_come_from_pyproject_and_the_script():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert mi.publisher() == project["authors"][0]["name"]
     assert re.fullmatch(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}", mi.app_id())
+
+
+def test_the_installer_speaks_chinese_without_inno_setups_own_translation():
+    """installer.iss always offers Simplified Chinese: this app's messages over whichever complete file
+    the compiler has (the package step compiles it, installs it with /LANG=chinesesimplified and
+    finds the Start-menu entry 百炼视频工作室)."""
+    isl = ROOT / "packaging" / "windows" / "ChineseSimplified-studio.isl"
+    raw = isl.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "Inno Setup reads a .isl as UTF-8 only with a byte-order mark"
+    text = raw.decode("utf-8-sig")
+    assert re.search(r"^LanguageID=\$0804\s*$", text, re.MULTILINE)
+    messages = dict(re.findall(r"^(\w+)=(.*?)\s*$", text, re.MULTILINE))
+    for shown in ("WizardSelectDir", "WizardReady", "WizardInstalling", "FinishedHeadingLabel", "ButtonNext",
+                  "ButtonInstall", "ButtonCancel", "ConfirmUninstall", "UninstalledAll", "ExitSetupMessage",
+                  "CreateDesktopIcon", "LaunchProgram", "SetupAppRunningError"):
+        assert re.search(r"[\u4e00-\u9fff]", messages.get(shown, "")), f"{shown} is not in Chinese"
+    iss = (ROOT / "packaging" / "windows" / "installer.iss").read_text(encoding="utf-8-sig")
+    assert iss.count('Name: "chinesesimplified"; MessagesFile:') == 2          # with and without ChineseIsl
+    assert iss.count("ChineseSimplified-studio.isl\"") == 2
+    assert "chinesesimplified.AppMenuName=百炼视频工作室" in iss
+    assert (ROOT / "packaging" / "windows" / "installer.iss").read_bytes().startswith(b"\xef\xbb\xbf")
