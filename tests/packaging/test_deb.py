@@ -6,7 +6,6 @@ menu entry and removed by ``python packaging/linux/make_deb.py --verify`` in the
 from __future__ import annotations
 
 import configparser
-import importlib.util
 import os
 import re
 import shutil
@@ -16,9 +15,9 @@ import sys
 import sysconfig
 import tomllib
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from _scripts import load
 
 ROOT = Path(__file__).resolve().parents[2]
 MAKE_DEB = ROOT / "packaging" / "linux" / "make_deb.py"
@@ -28,15 +27,7 @@ needs_dpkg = pytest.mark.skipif(shutil.which("dpkg-deb") is None or shutil.which
                                 reason="dpkg-deb is not installed (not a Debian-based system)")
 
 
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_deb", MAKE_DEB)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod                              # dataclasses look the module up
-    spec.loader.exec_module(mod)
-    return mod
-
-
-make_deb = _load()
+make_deb = load("linux/make_deb.py", "make_deb")
 
 
 def _system_library(soname: str) -> Path | None:

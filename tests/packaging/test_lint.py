@@ -2,27 +2,18 @@
 on the workflows."""
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from _scripts import load
 
 ROOT = Path(__file__).resolve().parents[2]
 LINT = ROOT / "packaging" / "lint.py"
 
 
-def _load(path: Path, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-lint = _load(LINT, "bv_lint")
+lint = load("lint.py", "bv_lint")
 HAVE_SHELLCHECK = lint.find_tool("shellcheck") is not None
 HAVE_ACTIONLINT = lint.find_tool("actionlint") is not None
 needs_shellcheck = pytest.mark.skipif(not HAVE_SHELLCHECK,

@@ -3,17 +3,17 @@ on any OS, and a built .app checked the way the release runner checks it."""
 from __future__ import annotations
 
 import ast
-import importlib.util
 import os
 import plistlib
 import struct
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from _scripts import load
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
@@ -21,15 +21,7 @@ SPEC = PACKAGING / "bailian-video.spec"
 CHECK_BUNDLE = PACKAGING / "macos" / "check_bundle.py"
 
 
-def _load(path: Path, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-cb = _load(CHECK_BUNDLE, "bv_check_bundle")
+cb = load("macos/check_bundle.py", "bv_check_bundle")
 VERSION = cb.build.version()
 
 

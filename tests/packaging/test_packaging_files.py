@@ -5,7 +5,6 @@ The frozen build itself is tested by ``python packaging/build.py`` (minutes, not
 from __future__ import annotations
 
 import ast
-import importlib.util
 import os
 import plistlib
 import re
@@ -17,6 +16,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from _scripts import load
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
@@ -44,13 +44,6 @@ def _calls(name: str) -> list[ast.Call]:
 
 def _kw(call: ast.Call, name: str) -> ast.expr | None:
     return next((k.value for k in call.keywords if k.arg == name), None)
-
-
-def _load_module(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 # -- the PyInstaller spec ---------------------------------------------------------------------
@@ -135,7 +128,7 @@ def test_app_icon_and_derived_icons(tmp_path):
     png = PACKAGING / "icons" / "app.png"
     with Image.open(png) as im:
         assert im.size == (1024, 1024) and im.mode == "RGBA"
-    make_icons = _load_module(PACKAGING / "icons" / "make_icons.py", "bv_make_icons")
+    make_icons = load("icons/make_icons.py", "bv_make_icons")
     ico, icns = make_icons.derive(tmp_path)
     with Image.open(ico) as im:
         assert (256, 256) in im.info["sizes"] and (16, 16) in im.info["sizes"]
@@ -152,7 +145,7 @@ def test_pyproject_declares_packaging_extra():
 
 # -- build.py ---------------------------------------------------------------------------------
 def test_build_script_checks_match_the_smoke_test_report():
-    build = _load_module(PACKAGING / "build.py", "bv_build")
+    build = load("build.py", "bv_build")
     report = (
         "ok   qt: PySide6 6.12.0, Qt 6.12.0, platform offscreen\n"
         "ok   translations: /x/bailian_video_zh_CN.qm (设置…)\n"
@@ -194,7 +187,7 @@ def test_spec_strips_only_binaries_that_carry_debug_information(tmp_path):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux") or not shutil.which("tar"), reason="Linux archive")
 def test_build_script_packs_the_linux_archive_the_workflow_uploads(tmp_path):
-    build = _load_module(PACKAGING / "build.py", "bv_build")
+    build = load("build.py", "bv_build")
     folder = tmp_path / "dist" / "bailian-video"
     (folder / "_internal").mkdir(parents=True)
     (folder / "bailian-video").write_bytes(b"#!/bin/sh\n")

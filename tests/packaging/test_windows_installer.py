@@ -4,20 +4,15 @@ The installer itself is compiled, installed and uninstalled under wine by the pa
 (`python3 scripts/dev.py package`, run by .ci/run); these tests pin the rules that step relies on."""
 from __future__ import annotations
 
-import importlib.util
 import re
 import struct
-import sys
 import tomllib
 from pathlib import Path
 
+from _scripts import load
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "packaging"))
-_spec = importlib.util.spec_from_file_location("make_installer", ROOT / "packaging" / "windows" / "make_installer.py")
-assert _spec and _spec.loader
-mi = importlib.util.module_from_spec(_spec)
-sys.modules["make_installer"] = mi          # its dataclass looks itself up there
-_spec.loader.exec_module(mi)
+mi = load("windows/make_installer.py", "make_installer")
 
 
 def test_windows_names_follow_pyinstallers_windows_layout():
