@@ -484,6 +484,11 @@ def verify_installer(win: Windows, setup: Path, expected_files: list[str]) -> li
         r = win.run(uninstaller, "/VERYSILENT", "/SUPPRESSMSGBOXES", "/NORESTART", f"/LOG={win.path(log_dir / log)}",
                     timeout=900)
         win.settle()
+        # The uninstaller copies itself to TEMP, starts the copy and exits: under wine settle() waits for
+        # the copy; on Windows wait until it has removed itself.
+        deadline = time.monotonic() + 300
+        while uninstaller.exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
         _check(problems, r.returncode == 0, f"silent uninstall in {time.monotonic() - t0:.1f} s",
                f"the uninstaller exited {r.returncode}; its log: {log_dir / log}")
 
