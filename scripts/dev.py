@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,12 +98,14 @@ def ensure_system_libraries(extra: list[str] | None = None, required: bool = Tru
     root = as_root()
     if root is not None:
         say(f"installing system packages: {' '.join(missing)}")
+        started = time.monotonic()
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         for arch in foreign:
             subprocess.run([*root, "dpkg", "--add-architecture", arch], check=True)
         subprocess.run([*root, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "update", "-qq"], check=True, env=env)
         subprocess.run([*root, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-qq",
                         "--no-install-recommends", *missing], check=True, env=env)
+        say(f"system packages installed in {time.monotonic() - started:.0f} s")
         return
     message = ("These system packages are missing: " + " ".join(missing)
                + f"\n[dev] Install them, then run this command again:\n    sudo sh -c '{command}'")
