@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, Qt, QUrl
+from PySide6.QtCore import QEvent, QMimeData, Qt, QUrl
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 from ui_helpers import (
@@ -21,6 +21,7 @@ from ui_helpers import (
 )
 
 from bailian_video import catalog
+from bailian_video.ui.form import FamilyTab
 
 
 def test_every_tab_offers_only_the_catalogue_choices(qtbot, run, data_dir):
@@ -282,6 +283,14 @@ def test_switching_language_at_run_time(qtbot, run, data_dir):
             assert tab.input_rows["prompt"].title.text() == "提示词 *"
             assert w.queue.windowTitle() == "任务队列"
             assert app.config.language == "zh"
+            # A tab not made yet when the language changes (tabs are made once the backend is up, or when
+            # opened) takes no harm from the change and speaks the new language when it is made.
+            late = FamilyTab(w.family_tabs["emoji"].family, app.session, app.config)
+            assert not late.built
+            QApplication.sendEvent(late, QEvent(QEvent.Type.LanguageChange))
+            late.ensure_built()
+            assert late.generate_button.text() == "生成" and late.inputs_title.text() == "输入"
+            late.deleteLater()
             w.lang_actions["en"].trigger()
             await asyncio.sleep(0)
             assert w.tabs.tabText(0) == "Text to video" and tab.model_combo.currentText() == "HappyHorse 1.1 text to video (with sound) · new"

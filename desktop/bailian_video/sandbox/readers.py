@@ -15,12 +15,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..catalog import InputSpec, Kind, ModelSpec
 from ..catalog.kinds import KINDS, FileSlot
-from ..media.probe import MediaError, MediaInfo, probe
 from .inputs import InputError, ResolvedFile
+
+if TYPE_CHECKING:
+    # PyAV and numpy load with the first file the sandbox reads, not when the app starts it.
+    from ..media.probe import MediaInfo
 
 #: How the sandbox gets one slot's file (the server binds the request's model and headers).
 Fetch = Callable[[FileSlot], ResolvedFile]
@@ -54,6 +57,7 @@ def unsupported(field: str, exc: Exception | None = None) -> InputError:
 
 def probe_slot(slot: FileSlot, rf: ResolvedFile) -> MediaInfo:
     """Probe a fetched media file; a file that is no media is the service's UnsupportedFileFormat."""
+    from ..media.probe import MediaError, probe
     try:
         return probe(rf.path)
     except MediaError as exc:
@@ -62,6 +66,7 @@ def probe_slot(slot: FileSlot, rf: ResolvedFile) -> MediaInfo:
 
 def document_info(rf: ResolvedFile) -> MediaInfo:
     """A document is recorded, not opened: its format from the name it came with, and its size."""
+    from ..media.probe import MediaInfo
     name = rf.name if rf.name != "data-uri" else os.path.basename(str(rf.path))
     ext = os.path.splitext(name)[1].lower().lstrip(".") or os.path.splitext(str(rf.path))[1].lower().lstrip(".")
     return MediaInfo(path=str(rf.path), kind="file", format=ext or "bin", size_bytes=rf.path.stat().st_size)

@@ -116,7 +116,7 @@ async def run_window(app: Any, args: argparse.Namespace, config: Any, instance: 
     import asyncio
 
     from ..engine.store import StoreDamaged
-    from .session import SERVICE
+    from .session import SANDBOX, SERVICE
 
     window, session = shown if shown is not None else show_window(args, config)
     if crash is not None:
@@ -126,7 +126,11 @@ async def run_window(app: Any, args: argparse.Namespace, config: Any, instance: 
         instance.activated.connect(lambda: bring_to_front(window))
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
-    await session.load_key()
+    # Finding the keychain takes a while (keyring imports every backend it knows; some search for system
+    # libraries). The sandbox needs no key, so when it is the backend it starts meanwhile.
+    key = asyncio.ensure_future(session.load_key())
+    if session.wanted_mode() != SANDBOX:
+        await key
     mode = session.wanted_mode()
     if not mode:
         mode = await window.first_run()
@@ -141,6 +145,7 @@ async def run_window(app: Any, args: argparse.Namespace, config: Any, instance: 
         # Session.start logs the service's own failures with their traceback; one line here, the rest at DEBUG.
         log.warning("the %s backend did not start: %s", mode, f"{type(e).__name__}: {e}")
         log.debug("why the backend did not start", exc_info=True)
+    await key
     window.update_badge()
     if mode == SERVICE and not session.api_key:
         window.open_settings()

@@ -1480,6 +1480,7 @@ class FamilyTab(QWidget):
             self._say(self._note_say, self._note_error, self._note_kind)
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
+        # A tab not made yet takes the new language when it is made (_build ends with retranslate).
+        if event.type() == QEvent.Type.LanguageChange and self._built:
             self.retranslate()
         super().changeEvent(event)

@@ -240,7 +240,23 @@ class MainWindow(QMainWindow):
         self._first_paint = None
         if self.config.page in ("library", "sequences"):
             QTimer.singleShot(0, self, lambda: self.show_page(self.config.page))
-        QTimer.singleShot(0, self, self._build_next_tab)
+        # The other tabs are made once the backend is up: reading the history (10,000 tasks: ~0.4 s, in a
+        # worker) and making forms share the one Python interpreter, and the Library waits for the history.
+        # A tab the person opens is made at once (showEvent); without a backend, they come after a while.
+        self._tabs_building = False
+        if self.session.ctx is not None:
+            self._build_tabs_now()
+        else:
+            self.session.backend_changed.connect(self._build_tabs_now, Qt.ConnectionType.SingleShotConnection)
+            QTimer.singleShot(self.TAB_BUILD_FALLBACK_MS, self, self._build_tabs_now)
+
+    #: when the other tabs are made if no backend has started by then (the first-run choice is open, say)
+    TAB_BUILD_FALLBACK_MS = 5000
+
+    def _build_tabs_now(self) -> None:
+        if not self._tabs_building:
+            self._tabs_building = True
+            QTimer.singleShot(0, self, self._build_next_tab)
 
     def _dock_height(self) -> int:
         """The queue's first height: a quarter of a tall window, a fifth of a short one (form and result come
