@@ -162,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
         return smoke_test(argv)
     import gc
     gc.disable()            # no cyclic collections while starting; GuiThreadCollector takes over below
+    # The UI thread shares the interpreter with the engine's workers (thumbnails, downloads, the history):
+    # when it wants the GIL back, a worker hands it over after 1 ms instead of Python's default 5 ms.
+    sys.setswitchinterval(0.001)
     from .. import __version__, logs
     data_dir = resolve_data_dir(args.data_dir)
     log_path = logs.setup_logging(data_dir, debug=args.debug)
