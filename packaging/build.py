@@ -73,8 +73,19 @@ def folder_stats(folder: Path) -> tuple[float, int]:
     return total / 1e6, count
 
 
+def project() -> dict:
+    """pyproject.toml's [project] table: the one source of the version, the publisher and the links."""
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+
 def version() -> str:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    return project()["version"]
+
+
+def publisher() -> str:
+    """Who publishes the app (the installers show it): the first of pyproject.toml's authors."""
+    authors = project().get("authors") or [{}]
+    return authors[0].get("name") or "Bailian Video Studio"
 
 
 def archive_path(dist: Path) -> Path:

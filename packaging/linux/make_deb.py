@@ -35,7 +35,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,16 +64,13 @@ def maintainer() -> str:
     """Debian's Maintainer field, "name <email>", from pyproject.toml's authors. The project has published
     no address yet: until an author has an email there, the address is in the reserved .invalid
     domain (RFC 2606), so nobody's mailbox is named by mistake."""
-    project = tomllib.loads((build.ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    author = (project.get("authors") or [{}])[0]
-    name = author.get("name") or "Bailian Video Studio"
-    return f"{name} <{author.get('email') or 'maintainers@bailian-video-studio.invalid'}>"
+    email = ((build.project().get("authors") or [{}])[0]).get("email")
+    return f"{build.publisher()} <{email or 'maintainers@bailian-video-studio.invalid'}>"
 
 
 def homepage() -> str:
     """pyproject.toml's [project.urls] Homepage, if it has one (the field is left out otherwise)."""
-    project = tomllib.loads((build.ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return (project.get("urls") or {}).get("Homepage", "")
+    return (build.project().get("urls") or {}).get("Homepage", "")
 
 
 SECTION, PRIORITY = "video", "optional"
@@ -128,8 +124,7 @@ class DebError(RuntimeError):
     """The .deb cannot be built: the message names the problem and the fix."""
 
 
-def say(msg: str) -> None:
-    build.say(msg)
+say = build.say
 
 
 def architecture() -> str:

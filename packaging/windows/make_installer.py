@@ -37,7 +37,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
@@ -60,17 +59,7 @@ EXE_NAME = f"{build.APP_NAME}.exe"
 WINE_INSTALL_ROOT = r"{localappdata}\Programs"
 
 
-def say(msg: str) -> None:
-    build.say(msg)
-
-
-def project() -> dict:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-
-
-def publisher() -> str:
-    authors = project().get("authors") or []
-    return authors[0]["name"] if authors and authors[0].get("name") else DISPLAY_NAME
+say, publisher = build.say, build.publisher
 
 
 def app_id() -> str:
@@ -242,6 +231,7 @@ class Windows:
         return values if r.returncode == 0 else {}
 
 
+@contextlib.contextmanager
 def _display() -> Iterator[str | None]:
     """A private Xvfb display for the run (its number), or the current one, or None."""
     xvfb = shutil.which("Xvfb")
@@ -278,26 +268,24 @@ def windows() -> Iterator[Windows]:
     env = dict(os.environ, WINEPREFIX=str(WINE_HOME / "prefix"), HOME=str(home), WINEDEBUG="-all",
                # no Mono/Gecko download prompts: nothing here needs .NET or a browser engine
                WINEDLLOVERRIDES="mscoree,mshtml=", LC_ALL="C.UTF-8")
-    gen = _display()
-    display = next(gen)
-    try:
+    with _display() as display:
         if display:
             env["DISPLAY"] = display
         win = Windows(wine=wine, env=env)
-        if not (WINE_HOME / "prefix" / "system.reg").exists():
-            say("creating the wine prefix (once, ~15 s)")
-            t0 = time.monotonic()
-            subprocess.run(["wineboot", "-i"], env=env, check=True, timeout=300, capture_output=True)
-            # A new wine 8 prefix says it is Windows 7; the installer requires Windows 10 (MinVersion).
-            subprocess.run([wine, "winecfg", "-v", "win10"], env=env, check=True, timeout=300, capture_output=True)
-            win.settle()
-            say(f"wine prefix ready in {time.monotonic() - t0:.0f} s")
-        yield win
-    finally:
-        with contextlib.suppress(Exception):
-            subprocess.run(["wineserver", "-k"], env=env, check=False, timeout=60)
-        with contextlib.suppress(StopIteration):
-            next(gen)
+        try:
+            if not (WINE_HOME / "prefix" / "system.reg").exists():
+                say("creating the wine prefix (once, ~15 s)")
+                t0 = time.monotonic()
+                subprocess.run(["wineboot", "-i"], env=env, check=True, timeout=300, capture_output=True)
+                # A new wine 8 prefix says it is Windows 7; the installer requires Windows 10 (MinVersion).
+                subprocess.run([wine, "winecfg", "-v", "win10"], env=env, check=True, timeout=300,
+                               capture_output=True)
+                win.settle()
+                say(f"wine prefix ready in {time.monotonic() - t0:.0f} s")
+            yield win
+        finally:
+            with contextlib.suppress(Exception):
+                subprocess.run(["wineserver", "-k"], env=env, check=False, timeout=60)
 
 
 # ---------------------------------------------------------------------------------------------

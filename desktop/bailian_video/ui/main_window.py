@@ -211,6 +211,7 @@ class MainWindow(QMainWindow):
         self.current_tab().ensure_built()
         self.retranslate()
         self.painted = False                # the first paint is done (or was given up on: never shown)
+        self._tabs_building = False         # the other tabs are being made (after the first paint)
         self._first_paint: Any = None
         self.first_painted.connect(self._after_first_paint)
         # A window never exposed (never shown, or minimised at start) gets its idle work all the same.
@@ -243,7 +244,6 @@ class MainWindow(QMainWindow):
         # The other tabs are made once the backend is up: reading the history (10,000 tasks: ~0.4 s, in a
         # worker) and making forms share the one Python interpreter, and the Library waits for the history.
         # A tab the person opens is made at once (showEvent); without a backend, they come after a while.
-        self._tabs_building = False
         if self.session.ctx is not None:
             self._build_tabs_now()
         else:
