@@ -111,14 +111,22 @@ def app_download(base: str, out: Path, results: Path, big: Path) -> tuple[dict, 
     return report, url
 
 
-def curl_download(url: str, dest: Path, size: int) -> float:
+def curl_download(url: str, dest: Path, size: int) -> tuple[float, float]:
+    """Seconds for curl to write the file, and for curl plus flushing it to disk: the app fsyncs a result
+    before it calls it saved (a paid video must survive a power cut), curl does not."""
     os.sync()
     t0 = time.perf_counter()
     subprocess.run([CURL, "-s", "-o", str(dest), url], check=True)
     seconds = time.perf_counter() - t0
+    fd = os.open(dest, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    durable = time.perf_counter() - t0
     assert dest.stat().st_size == size
     dest.unlink()
-    return seconds
+    return seconds, durable
 
 
 def test_download_500mb_app_vs_curl(tmp_path):
@@ -134,17 +142,24 @@ def test_download_500mb_app_vs_curl(tmp_path):
         files = {n: padded_mp4(mp4, n * MB, tmp_path / f"result-{n}.mp4") for n in (100, 500)}
 
         small, _ = app_download(base, tmp_path / "app-100", data / "results", files[100])
-        app, curl, peaks = [], [], []
+        app, curl, synced, peaks = [], [], [], []
         for i in range(RUNS):
             report, url = app_download(base, tmp_path / f"app-500-{i}", data / "results", files[500])
             app.append(500 / report["seconds"])
             peaks.append(report["rss_peak_mb"])
-            curl.append(500 / curl_download(url, tmp_path / "curl.mp4", 500 * MB))
-    a, c = statistics.median(app), statistics.median(curl)
-    print(f"\n[bench] download 500 MB: app {a:.0f} MB/s, curl {c:.0f} MB/s, ratio {a / c:.2f} (target ≥ 0.80); "
+            plain, durable = curl_download(url, tmp_path / "curl.mp4", 500 * MB)
+            curl.append(500 / plain)
+            synced.append(500 / durable)
+    a, c, cs = statistics.median(app), statistics.median(curl), statistics.median(synced)
+
+    def runs(xs: list[float]) -> str:
+        return ", ".join(f"{x:.0f}" for x in xs)
+    print(f"\n[bench] download 500 MB (the app's time includes the fsync that makes the file safe): "
+          f"app {a:.0f} MB/s, curl {c:.0f} MB/s, ratio {a / c:.2f} (target ≥ 0.80); "
+          f"curl then fsync {cs:.0f} MB/s, ratio {a / cs:.2f}; "
           f"peak RSS 100 MB file {small['rss_peak_mb']:.0f} MB, 500 MB file {statistics.median(peaks):.0f} MB "
           f"(flat; {small['rss_before_mb']:.0f} MB before the download)   "
-          f"(runs, MB/s: app {', '.join(f'{x:.0f}' for x in app)}; curl {', '.join(f'{x:.0f}' for x in curl)})")
+          f"(runs, MB/s: app {runs(app)}; curl {runs(curl)}; curl + fsync {runs(synced)})")
 
 
 if __name__ == "__main__":
