@@ -54,6 +54,9 @@ from .watch import ListWatch
 log = logging.getLogger("bailian_video.engine")
 
 CHECKPOINT_EVERY = 10.0     # seconds between copies of the task database's write-ahead log (in a worker)
+#: after a change wakes the scheduler, it waits this long for the changes that come with it (a batch being
+#: added, a sweep's finished tasks) and then makes one pass over the unfinished tasks for all of them
+SCHEDULE_COALESCE = 0.03
 
 UPLOAD_MARGIN = 3600               # re-upload when a temporary file has less than this left
 
@@ -591,7 +594,10 @@ class Engine:
             try:
                 await asyncio.wait_for(self._wake_scheduler.wait(), timeout=delay)
             except TimeoutError:
-                pass
+                continue
+            # Woken by a change: let the changes that come with it (the rest of a batch being added, a
+            # sweep's finished tasks) arrive, so one pass over the unfinished tasks serves them all.
+            await asyncio.sleep(SCHEDULE_COALESCE)
 
     def _schedule_once(self) -> float:
         """Start as many waiting tasks as the limits allow; returns how long to sleep."""
