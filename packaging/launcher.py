@@ -33,6 +33,10 @@ def _clean_child_environment() -> None:
 
 
 if __name__ == "__main__":
+    # A worker process the app starts (thumbnails are decoded in one) is this same program: hand it over
+    # to multiprocessing before anything else runs.
+    import multiprocessing
+    multiprocessing.freeze_support()
     _clean_child_environment()
     from bailian_video.__main__ import main
 

@@ -453,3 +453,76 @@ def test_ten_thousand_results(qtbot, run, data_dir, tmp_path):
                 assert view.count.text().startswith("2,000 result")
                 assert view.model.thumbs.made <= 2                      # one video: one poster (and no strip)
     run(go())
+
+
+def test_a_painted_tile_is_reused_until_what_it_shows_changes(qtbot, run, data_dir, assets):
+    """Tiles are painted once into a cache and copied at every repaint after; a star, a language or a lost
+    file must still show at once (each is part of what the cached tile is known by)."""
+    async def go():
+        async with open_app(data_dir) as app:
+            boat, cat, *_ = await five_results(app, assets)
+            async with library(app) as view:
+                await painted(view)
+                grid, vp = view.grid, view.grid.viewport()
+
+                def look(rec) -> bytes:
+                    vp.repaint()
+                    img = vp.grab(grid.visualRect(view.proxy.index_of(rec.id))).toImage()
+                    return bytes(img.constBits())
+
+                qtbot.mouseMove(vp, QPoint(vp.width() - 2, vp.height() - 2))      # off every tile
+                await until(lambda: not grid.hover.isValid(), 5, "the mouse off the tiles")
+                plain = look(cat)
+                delegate = grid.itemDelegate()
+                cached = len(delegate._tiles)
+                assert look(cat) == plain and len(delegate._tiles) == cached      # the same tile, from the cache
+                # a star: clicked on the tile (so the tile is hovered), then the mouse moves away
+                rect = grid.visualRect(view.proxy.index_of(cat.id))
+                qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, star_rect(rect).center())
+                await until(lambda: cat.favourite, 5, "the star to mark it")
+                qtbot.mouseMove(vp, QPoint(vp.width() - 2, vp.height() - 2))
+                await until(lambda: not grid.hover.isValid(), 5, "the mouse off the tiles")
+                starred = look(cat)
+                assert starred != plain
+                qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, star_rect(rect).center())
+                await until(lambda: not cat.favourite, 5, "the star to be taken off")
+                qtbot.mouseMove(vp, QPoint(vp.width() - 2, vp.height() - 2))
+                await until(lambda: not grid.hover.isValid(), 5, "the mouse off the tiles")
+                assert look(cat) == plain
+                # another language: the tile's lines are painted again in it
+                english = look(boat)
+                translations.apply_language("zh")
+                try:
+                    await until(lambda: look(boat) != english, 5, "the tile in Chinese")
+                finally:
+                    translations.apply_language("en")
+                await until(lambda: look(boat) == english, 5, "the tile in English again")
+    run(go())
+
+
+def test_pictures_are_decoded_in_worker_processes_and_a_killed_worker_is_replaced(qtbot, run, data_dir, assets):
+    """Video decoding stays out of the window's process (it held the interpreter lock the UI thread needs);
+    when a worker process dies, the next picture is made by a new one."""
+    import signal
+
+    from bailian_video.ui import thumbs
+
+    async def go():
+        async with open_app(data_dir) as app:
+            boat, *_ = await five_results(app, assets)
+            async with library(app) as view:
+                await painted(view)
+                assert view.model.thumbs.made >= 5
+                pool = thumbs._pool
+                assert pool is not None
+                workers = [p.pid for p in pool._processes.values()]
+                assert workers and os.getpid() not in workers
+                for pid in workers:
+                    os.kill(pid, signal.SIGKILL)
+                target = data_dir / "after-kill.jpg"
+                problem, raw = await thumbs.make(boat.output_path, thumbs.POSTER, target)
+                assert problem is None and raw is None and target.is_file()
+                assert thumbs._pool is not None and thumbs._pool is not pool       # a new pool made it
+                img = thumbs.loaded(target, None)
+                assert not img.isNull() and img.height() == 270
+    run(go())

@@ -312,6 +312,25 @@ def _check_exports(video: Path, folder: Path) -> tuple[bool, str]:
     return good, "OTIO, FCP XML, EDL and a 剪映 draft written and read back" if good else f"read back {back}"
 
 
+async def _check_thumbnail(video: Path, folder: Path) -> tuple[bool, str]:
+    """A poster of ``video`` decoded in a thumbnail worker process (the frozen app must start this same
+    program as a worker, not a second window)."""
+    import asyncio
+    import os
+
+    from . import thumbs
+    t = time.monotonic()
+    target = folder / "smoke-poster.jpg"
+    problem, raw = await thumbs.make(str(video), thumbs.POSTER, target)
+    pool = thumbs._pool
+    workers = [p.pid for p in pool._processes.values()] if pool is not None and pool._processes else []
+    img = await asyncio.to_thread(thumbs.loaded, target, raw) if problem is None else None
+    good = img is not None and not img.isNull() and bool(workers) and os.getpid() not in workers
+    where = f"worker process {workers[0]}" if workers else "no worker process (made in a thread)"
+    size = f"{img.width()}×{img.height()}" if img is not None else problem
+    return good, f"poster {size} in {(time.monotonic() - t) * 1000:.0f} ms, by {where}"
+
+
 def smoke_test(argv: list[str]) -> int:
     """Build the window offscreen and check what a frozen build tends to lose. Exit 0 when all is there."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -386,6 +405,11 @@ def smoke_test(argv: list[str]) -> int:
             sample = await asyncio.to_thread(_sample_video, data_dir)
         mm_ok, mm_detail = await _check_multimedia(sample)
         report("multimedia", mm_ok, mm_detail)
+        try:
+            th_ok, th_detail = await _check_thumbnail(sample, data_dir / "thumbs")
+        except Exception as e:  # noqa: BLE001 — reported, not raised
+            th_ok, th_detail = False, f"{type(e).__name__}: {e}"
+        report("thumbnails", th_ok, th_detail)
         try:
             ex_ok, ex_detail = await asyncio.to_thread(_check_exports, sample, data_dir / "exports")
         except Exception as e:  # noqa: BLE001 — reported, not raised

@@ -30,6 +30,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
+from PySide6.QtGui import QPixmap
 
 from .. import catalog, i18n
 from ..catalog.pricing import output_seconds
@@ -450,6 +451,23 @@ class LibraryModel(QAbstractListModel):
                 self._wanted.setdefault(src, set()).add(rec.id)
             return pix
         return None
+
+    def tile(self, row: int) -> tuple[Any, QPixmap | None, str | None, str, str] | None:
+        """What a tile shows, in one call (the delegate paints many tiles at every scroll step): the record,
+        its poster (asked for when not made yet) or why there is none, and its two lines of text."""
+        rec = self.record_at(row)
+        if rec is None:
+            return None
+        title, meta = self.texts(rec)
+        src = thumb_source(rec)
+        poster = problem = None
+        if src:
+            poster = self.thumbs.poster(src)
+            if poster is None:
+                problem = self.thumbs.problem(src)
+                if problem is None:
+                    self._wanted.setdefault(src, set()).add(rec.id)
+        return rec, poster, problem, title, meta
 
 
 class LibraryFilter(QSortFilterProxyModel):

@@ -1,4 +1,5 @@
-"""The library's thumbnails: a disk cache of JPEGs under ``<data>/thumbs``, made in worker threads.
+"""The library's thumbnails: a disk cache of JPEGs under ``<data>/thumbs``, decoded from the videos in
+worker processes (``media/posters.py``: decoding in a thread held the interpreter lock the window needs).
 
 Each video gets a poster (its first frame) and, when a person hovers over its tile, a filmstrip: a
 few frames spread over its length side by side in one JPEG, for scrubbing. A file is keyed by its
@@ -10,123 +11,97 @@ scrolled past; ``ready(path)`` fires when a picture (or the reason there is none
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
+import multiprocessing
 import os
 from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QObject, QSize, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage, QPixmap
 
+from ..media.posters import (
+    MISSING,
+    POSTER,
+    POSTER_BOX,
+    STRIP,
+    STRIP_BOX,
+    STRIP_FRAMES,
+    UNREADABLE,
+    cache_name,
+    fit,
+    make_picture,
+)
 from .media_jobs import guess_kind
 from .util import spawn
 
+__all__ = ["MISSING", "POSTER", "STRIP", "STRIP_FRAMES", "UNREADABLE", "ThumbStore", "cache_name", "fit"]
+
 log = logging.getLogger("bailian_video.ui")
 
-POSTER = "poster"
-STRIP = "strip"
-#: frames in a filmstrip, and the box each frame (and the poster) is fitted into
-STRIP_FRAMES = 8
-STRIP_BOX = QSize(320, 180)
-POSTER_BOX = QSize(480, 270)
 
-MISSING = "missing"         # the file is not there any more
-UNREADABLE = "unreadable"   # there, but no picture can be read from it
-
-
-def cache_name(path: str, size: int, mtime_ns: int, kind: str, box: tuple[int, int]) -> str:
-    """The cache file's name for one picture of one version of a file."""
-    ident = f"{os.path.abspath(path)}\0{size}\0{mtime_ns}\0{kind}\0{box[0]}x{box[1]}"
-    return hashlib.sha1(ident.encode("utf-8", "surrogatepass")).hexdigest() + ".jpg"
-
-
-def fit(w: int, h: int, box: tuple[int, int]) -> tuple[int, int]:
-    """``w``×``h`` scaled to fit in ``box`` (never up), aspect kept."""
-    scale = min(1.0, box[0] / max(1, w), box[1] / max(1, h))
-    return max(1, round(w * scale)), max(1, round(h * scale))
-
-
-def _poster(path: str, box: tuple[int, int]):  # -> PIL.Image.Image
-    from ..media.probe import first_frame
-    im = first_frame(path, max(box))
-    return im.resize(fit(im.width, im.height, box)) if im.width > box[0] or im.height > box[1] else im
-
-
-def _strip(path: str, box: tuple[int, int], frames: int):  # -> PIL.Image.Image
-    """``frames`` frames spread evenly over the video, side by side (one decoding pass for short
-    videos; a seek to each frame's key frame when they are far apart)."""
-    import av
-    from PIL import Image
-
-    from ..media.probe import MediaError
-    try:
-        container = av.open(path, "r", metadata_errors="ignore")
-    except (av.error.FFmpegError, OSError, UnicodeDecodeError, ValueError) as e:
-        raise MediaError(path, f"not a readable video ({e})") from None
-    with container as c:
-        if not c.streams.video:
-            raise MediaError(path, "has no picture")
-        s = c.streams.video[0]
-        s.thread_type = "AUTO"
-        w, h = fit(s.codec_context.width or box[0], s.codec_context.height or box[1], box)
-        duration = float(s.duration * s.time_base) if s.duration and s.time_base else (c.duration or 0) / 1e6
-        targets = [duration * (i + 0.5) / frames for i in range(frames)]
-        picked: list = []
-        decoded = None
-        last = None
-        at = -1.0
-        try:
-            for t in targets:
-                if decoded is None or t - at > 2.0:
-                    if decoded is not None or t > 2.0:
-                        c.seek(int(t * 1_000_000), backward=True, any_frame=False)   # microseconds
-                    decoded = c.decode(s)
-                for frame in decoded:
-                    last, at = frame, float(frame.time or 0.0)
-                    if at >= t:
-                        break
-                if last is None:
-                    raise MediaError(path, "no video frame could be decoded")
-                picked.append(last.reformat(width=w, height=h, format="rgb24").to_image())
-        except av.error.FFmpegError as e:
-            raise MediaError(path, f"video data is damaged ({e})") from None
-    strip = Image.new("RGB", (w * frames, h))
-    for i, im in enumerate(picked):
-        strip.paste(im, (i * w, 0))
-    return strip
-
-
-def thumb_job(folder: Path, path: str, kind: str) -> tuple[QImage | None, str | None, bool]:
-    """In a worker: (picture, problem, made) — from the disk cache, or made and stored there."""
-    from ..media.probe import MediaError
+def cached(folder: Path, path: str, kind: str) -> tuple[QImage | None, str | None, Path | None]:
+    """In a thread: (picture, problem, None) when the disk cache has the picture or the file is gone, else
+    (None, None, the cache file to make)."""
     try:
         st = os.stat(path)
     except OSError:
-        return None, MISSING, False
-    box = (STRIP_BOX if kind == STRIP else POSTER_BOX).toTuple()
+        return None, MISSING, None
+    box = STRIP_BOX if kind == STRIP else POSTER_BOX
     target = folder / cache_name(path, st.st_size, st.st_mtime_ns, kind, box)
     if target.is_file():
         img = QImage(str(target))
         if not img.isNull():
-            return img, None, False
-    try:
-        im = _strip(path, box, STRIP_FRAMES) if kind == STRIP else _poster(path, box)
-    except (MediaError, OSError) as e:
-        log.info("no %s for %s: %s", kind, path, e)
-        return None, UNREADABLE, False
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{target.stem}.{os.getpid()}.{id(im)}.tmp")
-        im.save(tmp, "JPEG", quality=85)
-        os.replace(tmp, target)
-        img = QImage(str(target))
-    except OSError as e:   # a full or read-only disk: show the picture anyway, just don't keep it
-        log.info("could not keep the %s of %s: %s", kind, path, e)
-        rgb = im.convert("RGB")
-        img = QImage(rgb.tobytes(), rgb.width, rgb.height, rgb.width * 3, QImage.Format.Format_RGB888).copy()
-    return img, None, True
+            return img, None, None
+    return None, None, target
+
+
+def loaded(target: Path, raw: tuple[bytes, int, int] | None) -> QImage:
+    """In a thread: the picture just made, from its cache file (or from its pixels when it could not be kept)."""
+    if raw is None:
+        return QImage(str(target))
+    rgb, w, h = raw
+    return QImage(rgb, w, h, w * 3, QImage.Format.Format_RGB888).copy()
+
+
+#: the worker processes that decode videos into pictures (made when first needed, shared by every store)
+_pool: ProcessPoolExecutor | None = None
+_pool_unusable = False
+
+
+def _workers() -> ProcessPoolExecutor | None:
+    global _pool
+    if _pool is None and not _pool_unusable:
+        _pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"))
+    return _pool
+
+
+async def make(path: str, kind: str, target: Path) -> tuple[str | None, tuple[bytes, int, int] | None]:
+    """:func:`make_picture` in a worker process (a new one when one died); in a thread when no process can
+    be started here."""
+    global _pool, _pool_unusable
+    for _attempt in range(2):
+        try:
+            pool = _workers()
+            job = pool.submit(make_picture, path, kind, str(target)) if pool is not None else None
+        except BrokenProcessPool:
+            _pool = None
+            continue
+        except (OSError, RuntimeError) as e:      # no process can be started here (or the app is closing)
+            log.warning("thumbnails are made in threads: no worker process could be started (%s)", e)
+            _pool, _pool_unusable = None, True
+            break
+        if job is None:
+            break
+        try:
+            return await asyncio.wrap_future(job)      # the job's own errors are raised as they are
+        except BrokenProcessPool as e:
+            log.warning("a thumbnail worker process stopped (%s); starting another", e)
+            _pool = None
+    return await asyncio.to_thread(make_picture, path, kind, str(target))
 
 
 class ThumbStore(QObject):
@@ -203,8 +178,14 @@ class ThumbStore(QObject):
 
     async def _run(self, key: tuple[str, str]) -> None:
         kind, path = key
+        made = False
         try:
-            img, problem, made = await asyncio.to_thread(thumb_job, self.folder, path, kind)
+            img, problem, target = await asyncio.to_thread(cached, self.folder, path, kind)
+            if target is not None:
+                problem, raw = await make(path, kind, target)
+                if problem is None:
+                    img = await asyncio.to_thread(loaded, target, raw)
+                    made = True
         finally:
             if shiboken6.isValid(self):
                 self._running.discard(key)
