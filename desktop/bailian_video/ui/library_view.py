@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections import OrderedDict
 from typing import Any
 
@@ -23,6 +24,7 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import (
@@ -87,6 +89,11 @@ FRAMED = 96         # posters kept ready to paint: scaled, on their dark box, co
 #: painted tiles kept (bytes): a few screens of them, so scrolling back, hovering and a task's change repaint
 #: by copying one pixmap instead of drawing the picture, badges and two elided lines again (~0.4 ms a tile)
 TILE_BYTES = 48 << 20
+#: while the grid scrolls (and for SCROLL_SETTLE s after), one paint draws new tiles for at most this long; the
+#: rest show their empty picture box and are drawn in the paints that follow at once, so fast scrolling never
+#: holds the window for a whole screen of new tiles (~20 of them, 10–30 ms)
+PAINT_BUDGET = 0.006
+SCROLL_SETTLE = 0.3
 MARGIN = 8          # around the picture inside a tile
 STAR = 30           # the star's circle
 
@@ -138,6 +145,12 @@ class TileDelegate(QStyledItemDelegate):
         self._framed: OrderedDict[tuple[int, ...], QPixmap] = OrderedDict()
         self._tiles: OrderedDict[tuple[Any, ...], QPixmap] = OrderedDict()
         self._tile_bytes = 0
+        self._frame_end: float | None = None     # when this paint's time for new tiles is up (None: no limit)
+        self.deferred = 0                         # tiles left for the next paint by the current one
+
+    def begin_frame(self, budget: float | None) -> None:
+        self._frame_end = time.perf_counter() + budget if budget is not None else None
+        self.deferred = 0
 
     def framed(self, poster: QPixmap, size: QSize, background: QColor, under: QColor) -> QPixmap:
         """The picture box of a tile as one opaque pixmap: ``poster`` fitted on ``background``, its corners
@@ -200,6 +213,10 @@ class TileDelegate(QStyledItemDelegate):
         tile = self._tiles.get(key)
         if tile is not None:
             self._tiles.move_to_end(key)
+        elif self._frame_end is not None and time.perf_counter() > self._frame_end:
+            p.fillRect(picture_rect(option.rect), pal.color(QPalette.ColorRole.Dark))   # drawn in the next paint
+            self.deferred += 1
+            return
         else:
             tile = QPixmap(round(size.width() * dpr), round(size.height() * dpr))
             tile.setDevicePixelRatio(dpr)
@@ -368,8 +385,29 @@ class LibraryGrid(QListView):
         self.hover = QPersistentModelIndex()
         self.hover_frac: float | None = None
         self.frames_shown: dict[int, int] = {}       # task id → filmstrip frame last painted (tests)
-        self.setItemDelegate(TileDelegate(self))
+        self.tiles = TileDelegate(self)
+        self.setItemDelegate(self.tiles)
         self.setGridSize(tile_size(MIN_TILE, self.fontMetrics().height()))
+        self._scrolled_at = 0.0
+        self._finish_tiles = QTimer(self)                # the tiles a paint left for later
+        self._finish_tiles.setSingleShot(True)
+        self._finish_tiles.setInterval(0)
+        self._finish_tiles.timeout.connect(self.viewport().update)
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        self._scrolled_at = time.monotonic()
+        super().scrollContentsBy(dx, dy)
+
+    def paintEvent(self, event: Any) -> None:
+        scrolling = time.monotonic() - self._scrolled_at < SCROLL_SETTLE
+        self.tiles.begin_frame(PAINT_BUDGET if scrolling else None)
+        try:
+            super().paintEvent(event)
+            left = self.tiles.deferred
+        finally:
+            self.tiles.begin_frame(None)
+        if left:
+            self._finish_tiles.start()
 
     def relayout(self) -> None:
         """Tiles as wide as the view allows (the scroll bar's room is kept, so it cannot make them jump)."""
