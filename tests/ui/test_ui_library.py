@@ -526,3 +526,28 @@ def test_pictures_are_decoded_in_worker_processes_and_a_killed_worker_is_replace
                 img = thumbs.loaded(target, None)
                 assert not img.isNull() and img.height() == 270
     run(go())
+
+
+def test_while_scrolling_a_paint_draws_some_new_tiles_and_the_next_paints_the_rest(qtbot, run, data_dir, assets,
+                                                                                   monkeypatch):
+    """Fast scrolling never waits for a whole screen of new tiles: a paint stops drawing new ones when its
+    time is up (here: after the first), shows their picture boxes, and the paints that follow at once draw
+    the rest — every tile ends up drawn, without another scroll or a mouse move."""
+    from bailian_video.ui import library_view
+
+    monkeypatch.setattr(library_view, "PAINT_BUDGET", 0.0)
+
+    async def go():
+        async with open_app(data_dir) as app:
+            recs = await five_results(app, assets)
+            async with library(app) as view:
+                await painted(view)
+                grid, tiles = view.grid, view.grid.tiles
+                tiles._tiles.clear()                    # every tile on screen is new again
+                grid.scrollContentsBy(0, 0)             # as the scroll bar does when it moves
+                grid.viewport().repaint()
+                assert len(tiles._tiles) == 1           # one drawn, the other four left for the next paints
+                assert grid._finish_tiles.isActive()
+                await until(lambda: len(tiles._tiles) == len(recs) and not grid._finish_tiles.isActive(), 5,
+                            "the paints that follow to draw the rest")
+    run(go())

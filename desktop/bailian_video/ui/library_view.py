@@ -66,7 +66,6 @@ from ..engine.film import FILM
 from . import desktop
 from .continue_dialog import can_continue
 from .library_model import (
-    ROLE_META,
     ROLE_PROBLEM,
     ROLE_STRIP,
     ROLE_THUMB,
@@ -147,10 +146,12 @@ class TileDelegate(QStyledItemDelegate):
         self._tile_bytes = 0
         self._frame_end: float | None = None     # when this paint's time for new tiles is up (None: no limit)
         self.deferred = 0                         # tiles left for the next paint by the current one
+        self._new = 0                             # new tiles drawn by the current paint
 
     def begin_frame(self, budget: float | None) -> None:
         self._frame_end = time.perf_counter() + budget if budget is not None else None
         self.deferred = 0
+        self._new = 0
 
     def framed(self, poster: QPixmap, size: QSize, background: QColor, under: QColor) -> QPixmap:
         """The picture box of a tile as one opaque pixmap: ``poster`` fitted on ``background``, its corners
@@ -200,7 +201,7 @@ class TileDelegate(QStyledItemDelegate):
         selected = bool(state & QStyle.StateFlag.State_Selected)
         hovered = self.grid.hover.isValid() and self.grid.hover.row() == index.row()
         if self.grid.scrub_at(index) is not None:
-            self._paint_tile(p, option, index, rec, selected, hovered)
+            self._paint_tile(p, option, index, rec, selected, hovered, title, meta)
             return
         look = poster.cacheKey() if poster is not None and not poster.isNull() else problem
         pal: QPalette = option.palette
@@ -213,11 +214,17 @@ class TileDelegate(QStyledItemDelegate):
         tile = self._tiles.get(key)
         if tile is not None:
             self._tiles.move_to_end(key)
-        elif self._frame_end is not None and time.perf_counter() > self._frame_end:
-            p.fillRect(picture_rect(option.rect), pal.color(QPalette.ColorRole.Dark))   # drawn in the next paint
+        elif self._frame_end is not None and self._new and time.perf_counter() > self._frame_end:
+            p.save()                                   # its picture box until the next paint draws it
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(pal.color(QPalette.ColorRole.Dark))
+            p.drawRoundedRect(QRectF(picture_rect(option.rect)), 6, 6)
+            p.restore()
             self.deferred += 1
             return
         else:
+            self._new += 1                  # (every paint draws at least one new tile)
             tile = QPixmap(round(size.width() * dpr), round(size.height() * dpr))
             tile.setDevicePixelRatio(dpr)
             tile.fill(pal.color(QPalette.ColorRole.Base))       # the grid's background
@@ -225,7 +232,7 @@ class TileDelegate(QStyledItemDelegate):
             at_origin.rect = QRect(QPoint(0, 0), size)
             painter = QPainter(tile)
             painter.setFont(font)
-            self._paint_tile(painter, at_origin, index, rec, selected, hovered)
+            self._paint_tile(painter, at_origin, index, rec, selected, hovered, title, meta)
             painter.end()
             self._tiles[key] = tile
             self._tile_bytes += tile.width() * tile.height() * 4
@@ -235,7 +242,7 @@ class TileDelegate(QStyledItemDelegate):
         p.drawPixmap(option.rect.topLeft(), tile)
 
     def _paint_tile(self, p: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex,
-                    rec: Any, selected: bool, hovered: bool) -> None:
+                    rec: Any, selected: bool, hovered: bool, title: str, meta: str) -> None:
         pal: QPalette = option.palette
         state = option.state
         p.save()
@@ -276,12 +283,13 @@ class TileDelegate(QStyledItemDelegate):
         fm = option.fontMetrics
         line = fm.height()
         text_rect = QRect(pic.left(), pic.bottom() + 7, pic.width(), line)
+        # At a baseline point, not in a rectangle: the line is already elided to fit, and a rectangle makes Qt
+        # lay the text out again (a new tile's two lines were most of its cost)
+        x, y = text_rect.left(), text_rect.top() + fm.ascent()
         p.setPen(pal.color(QPalette.ColorRole.Text))
-        p.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                   fm.elidedText(str(index.data() or ""), Qt.TextElideMode.ElideRight, pic.width()))
+        p.drawText(QPoint(x, y), fm.elidedText(title, Qt.TextElideMode.ElideRight, pic.width()))
         p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
-        p.drawText(text_rect.translated(0, line + 2), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                   fm.elidedText(str(index.data(ROLE_META) or ""), Qt.TextElideMode.ElideRight, pic.width()))
+        p.drawText(QPoint(x, y + line + 2), fm.elidedText(meta, Qt.TextElideMode.ElideRight, pic.width()))
         if state & QStyle.StateFlag.State_HasFocus:
             focus = QStyleOptionFocusRect()
             focus.rect = option.rect.adjusted(2, 2, -2, -2)
