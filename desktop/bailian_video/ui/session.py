@@ -28,6 +28,13 @@ SANDBOX = "sandbox"
 SERVICE = "service"
 
 
+def _load_http_stack() -> None:
+    """In a worker, soon after start: httpx loads httpcore at its first request, and httpcore loads anyio, which
+    reads and parses its own source when imported (~60 ms). Loaded here, the first request a person's click
+    makes is not one block of that on the UI thread."""
+    import httpcore  # noqa: F401
+
+
 class Session(QObject):
     task_added = Signal(object)       # TaskRecord
     task_changed = Signal(object)
@@ -178,6 +185,7 @@ class Session(QObject):
                 raise
             self.mode = mode
             self._unsubscribe = self.ctx.engine.subscribe(self._on_event)
+            asyncio.get_running_loop().run_in_executor(None, _load_http_stack)
             self.reset.emit()
             self.backend_changed.emit()
             # The history (10,000 records make ~170k objects) stays for the session: keep it out of every
