@@ -515,7 +515,7 @@ def test_pictures_are_decoded_in_worker_processes_and_a_killed_worker_is_replace
                 assert view.model.thumbs.made >= 5
                 pool = thumbs._pool
                 assert pool is not None
-                workers = [p.pid for p in pool._processes.values()]
+                workers = thumbs.worker_pids()
                 assert workers and os.getpid() not in workers
                 for pid in workers:
                     os.kill(pid, signal.SIGKILL)

@@ -322,8 +322,7 @@ async def _check_thumbnail(video: Path, folder: Path) -> tuple[bool, str]:
     t = time.monotonic()
     target = folder / "smoke-poster.jpg"
     problem, raw = await thumbs.make(str(video), thumbs.POSTER, target)
-    pool = thumbs._pool
-    workers = [p.pid for p in pool._processes.values()] if pool is not None and pool._processes else []
+    workers = thumbs.worker_pids()
     img = await asyncio.to_thread(thumbs.loaded, target, raw) if problem is None else None
     good = img is not None and not img.isNull() and bool(workers) and os.getpid() not in workers
     where = f"worker process {workers[0]}" if workers else "no worker process (made in a thread)"

@@ -201,7 +201,7 @@ class TileDelegate(QStyledItemDelegate):
         selected = bool(state & QStyle.StateFlag.State_Selected)
         hovered = self.grid.hover.isValid() and self.grid.hover.row() == index.row()
         if self.grid.scrub_at(index) is not None:
-            self._paint_tile(p, option, index, rec, selected, hovered, title, meta)
+            self._paint_tile(p, option, index, rec, selected, hovered, title, meta, None)
             return
         look = poster.cacheKey() if poster is not None and not poster.isNull() else problem
         pal: QPalette = option.palette
@@ -232,7 +232,7 @@ class TileDelegate(QStyledItemDelegate):
             at_origin.rect = QRect(QPoint(0, 0), size)
             painter = QPainter(tile)
             painter.setFont(font)
-            self._paint_tile(painter, at_origin, index, rec, selected, hovered, title, meta)
+            self._paint_tile(painter, at_origin, index, rec, selected, hovered, title, meta, poster)
             painter.end()
             self._tiles[key] = tile
             self._tile_bytes += tile.width() * tile.height() * 4
@@ -242,7 +242,9 @@ class TileDelegate(QStyledItemDelegate):
         p.drawPixmap(option.rect.topLeft(), tile)
 
     def _paint_tile(self, p: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex,
-                    rec: Any, selected: bool, hovered: bool, title: str, meta: str) -> None:
+                    rec: Any, selected: bool, hovered: bool, title: str, meta: str,
+                    poster: QPixmap | None) -> None:
+        """``poster``: the tile's picture (None while scrubbing: ``_picture`` draws the filmstrip frame)."""
         pal: QPalette = option.palette
         state = option.state
         p.save()
@@ -265,8 +267,7 @@ class TileDelegate(QStyledItemDelegate):
             p.drawRoundedRect(tile, 8, 8)
 
         pic = picture_rect(option.rect)
-        poster = index.data(ROLE_THUMB) if self.grid.scrub_at(index) is None else None
-        if isinstance(poster, QPixmap) and not poster.isNull():       # the usual tile: one ready picture
+        if poster is not None and not poster.isNull():       # the usual tile: one ready picture
             p.drawPixmap(pic.topLeft(), self.framed(poster, pic.size(), pal.color(QPalette.ColorRole.Dark), under))
         else:
             clip = QPainterPath()

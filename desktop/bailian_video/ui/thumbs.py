@@ -79,6 +79,13 @@ def _workers() -> ProcessPoolExecutor | None:
     return _pool
 
 
+def worker_pids() -> list[int]:
+    """The thumbnail worker processes running now (for the smoke test and tests)."""
+    pool = _pool
+    processes = getattr(pool, "_processes", None) or {}
+    return [p.pid for p in processes.values()]
+
+
 async def make(path: str, kind: str, target: Path) -> tuple[str | None, tuple[bytes, int, int] | None]:
     """:func:`make_picture` in a worker process (a new one when one died); in a thread when no process can
     be started here."""
