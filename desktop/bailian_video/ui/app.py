@@ -35,7 +35,32 @@ def parse(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     return args, rest
 
 
-def make_application(qt_args: list[str]) -> Any:
+class EarlyLog(logging.Handler):
+    """What is logged before the log file is open (the window's frame comes first; see ``main``), kept and
+    handed to the real handlers once :func:`bailian_video.logs.setup_logging` has set them up."""
+
+    def __init__(self, level: int):
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+        root = logging.getLogger()
+        root.setLevel(level)
+        root.addHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def replay(self) -> None:
+        logging.getLogger().removeHandler(self)
+        for record in self.records:
+            logger = logging.getLogger(record.name)
+            if logger.isEnabledFor(record.levelno):
+                logger.handle(record)
+        self.records.clear()
+
+
+def make_application(qt_args: list[str], appearance: str = "", early: bool = False) -> Any:
+    """The QApplication with our names, style sheet, palette (``appearance``: "", "light" or "dark") and
+    fonts. ``early``: before the window's first paint (see ``style.apply``)."""
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
     app = QApplication.instance()
@@ -49,7 +74,7 @@ def make_application(qt_args: list[str]) -> Any:
     from .. import __version__
     app.setApplicationVersion(__version__)
     from . import style
-    style.apply(app)
+    style.apply(app, appearance, early=early)
     return app
 
 
@@ -94,18 +119,32 @@ async def offer_restore(window: Any, damaged: Any) -> bool:
     return True
 
 
-def show_window(args: argparse.Namespace, config: Any) -> tuple[Any, Any]:
-    """Make the window and show it; return once it is painted. The engine, the HTTP client, asyncio and
-    the crash dialog load after this (the window is on screen meanwhile)."""
+def show_window(args: argparse.Namespace, config: Any, painted: Any = None) -> tuple[Any, Any]:
+    """Show the window's frame, and once it is painted (then ``painted()`` is called) build its content.
+    The frame needs only Qt: the person sees the window while the catalogue, the engine's records, the
+    forms and the queue load. asyncio, the HTTP client and the crash dialog load after this."""
     from . import first_paint
     from .main_window import MainWindow
-    from .session import Session
 
-    session = Session(config, force_sandbox=args.sandbox, sandbox_task_seconds=args.sandbox_task_seconds)
-    window = MainWindow(session, config)
+    window = MainWindow(None, config)
     window.show()
     first_paint.watch(window)
     window.wait_first_paint()
+    if painted is not None:
+        painted()
+    from PySide6.QtWidgets import QApplication
+
+    from . import style
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        style.follow_system(app)        # the frame went by a guess of the desktop's scheme
+    from .session import Session
+    session = Session(config, force_sandbox=args.sandbox, sandbox_task_seconds=args.sandbox_task_seconds)
+    window.build(session)
+    # Widgets put into a window that is on screen are shown by queued calls: make them now, so the window
+    # is whole when this returns (the next paint shows it all).
+    QApplication.sendPostedEvents()
+    first_paint.built(window)
     return window, session
 
 
@@ -165,16 +204,28 @@ def main(argv: list[str] | None = None) -> int:
     # The UI thread shares the interpreter with the engine's workers (thumbnails, downloads, the history):
     # when it wants the GIL back, a worker hands it over after 1 ms instead of Python's default 5 ms.
     sys.setswitchinterval(0.001)
-    from .. import __version__, logs
     data_dir = resolve_data_dir(args.data_dir)
-    log_path = logs.setup_logging(data_dir, debug=args.debug)
+    # The log file (and the logging package's handlers) is set up once the window is on screen; what is
+    # logged until then is kept and written then.
+    early = EarlyLog(logging.DEBUG if args.debug else logging.INFO)
+    log_path: Path | None = None
+
+    def start_log() -> None:
+        nonlocal log_path
+        if log_path is None:
+            from .. import logs
+            log_path = logs.setup_logging(data_dir, debug=args.debug)
+            early.replay()
 
     from . import translations
     from .config import UiConfig
     from .single_instance import ALREADY_RUNNING, SingleInstance
-    app = make_application(qt_args)
+    config = UiConfig(data_dir)
+    app = make_application(qt_args, config.appearance, early=True)
     instance = SingleInstance(data_dir)
     if not instance.claim():
+        start_log()
+        from .. import logs
         log.info("another instance has the data folder %s: brought its window to the front", data_dir)
         logs.write_line(sys.stdout, ALREADY_RUNNING.both())
         gc.enable()
@@ -182,15 +233,16 @@ def main(argv: list[str] | None = None) -> int:
     crash: Any = None
     collector: Any = None
     try:
-        config = UiConfig(data_dir)
         translations.apply_language(args.lang or config.language)
-        shown = show_window(args, config)
+        shown = show_window(args, config, painted=start_log)
+        start_log()
         # What the first paint does not need comes after it.
         import asyncio
         import platform
 
         import qasync
 
+        from .. import __version__
         from .crash_dialog import CrashHandler
         from .util import GuiThreadCollector
         log.info("%s %s started (pid %d, Python %s, %s); data folder %s", APP_NAME, __version__, os.getpid(),
@@ -203,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
         except asyncio.CancelledError:
             return 0
     except Exception as e:  # noqa: BLE001 — the event loop is gone: no dialog, but the log and one line
+        start_log()
+        from .. import logs
         log.critical("the app stopped on an error", exc_info=True)
         logs.write_line(sys.stderr, logs.cli_error_line(type(e), e, logs.log_file()))
         return 1

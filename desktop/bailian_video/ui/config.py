@@ -11,8 +11,8 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
-from ..engine.intake import CONSENT_AMOUNT, CONSENT_VIDEOS
-from ..engine.outputs import DEFAULT_TEMPLATE
+# The engine's defaults (intake, outputs) are imported where they are read: this module is read before the
+# window's first paint, and the engine's intake brings the whole model catalogue with it.
 
 DEFAULT_REGION = "cn-beijing"
 
@@ -22,10 +22,6 @@ DEFAULT_REGION = "cn-beijing"
 APP = "app"
 #: Keys that older versions wrote under ``general/`` and that :meth:`UiConfig._migrate` moves to ``app/``.
 MOVED_KEYS = ("backend", "language", "region")
-#: One click of Generate that makes more videos, or costs more, than this asks first (the defaults are the
-#: engine's, which the CLI uses too).
-CONFIRM_VIDEOS = CONSENT_VIDEOS
-CONFIRM_AMOUNT = CONSENT_AMOUNT
 
 
 def default_videos_dir() -> Path:
@@ -110,8 +106,10 @@ class UiConfig:
     # -- spending ----------------------------------------------------------------------------
     @property
     def confirm_videos(self) -> int:
-        """One click that queues more videos than this asks first."""
-        return max(1, _int(self._get("confirm/videos", CONFIRM_VIDEOS), CONFIRM_VIDEOS))
+        """One click that queues more videos than this asks first (by default the engine's limit, which the
+        CLI uses too)."""
+        from ..engine.intake import CONSENT_VIDEOS
+        return max(1, _int(self._get("confirm/videos", CONSENT_VIDEOS), CONSENT_VIDEOS))
 
     @confirm_videos.setter
     def confirm_videos(self, value: int) -> None:
@@ -119,11 +117,12 @@ class UiConfig:
 
     @property
     def confirm_amount(self) -> float:
-        """One click whose estimate exceeds this (yuan) asks first."""
+        """One click whose estimate exceeds this (yuan) asks first (by default the engine's limit)."""
+        from ..engine.intake import CONSENT_AMOUNT
         try:
-            return max(0.0, float(self._get("confirm/amount", CONFIRM_AMOUNT)))
+            return max(0.0, float(self._get("confirm/amount", CONSENT_AMOUNT)))
         except (TypeError, ValueError):
-            return CONFIRM_AMOUNT
+            return CONSENT_AMOUNT
 
     @confirm_amount.setter
     def confirm_amount(self, value: float) -> None:
@@ -151,10 +150,12 @@ class UiConfig:
 
     @property
     def name_template(self) -> str:
+        from ..engine.outputs import DEFAULT_TEMPLATE
         return str(self._get("output/name_template", DEFAULT_TEMPLATE)) or DEFAULT_TEMPLATE
 
     @name_template.setter
     def name_template(self, value: str) -> None:
+        from ..engine.outputs import DEFAULT_TEMPLATE
         self._set("output/name_template", value or DEFAULT_TEMPLATE)
 
     # -- engine ----------------------------------------------------------------------------

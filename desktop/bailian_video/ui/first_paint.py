@@ -2,8 +2,9 @@
 
 Used by the start-up benchmark (tests/perf/test_ui_perf.py) through one environment variable, which normal
 runs never set. ``BAILIAN_VIDEO_BENCH_FIRST_PAINT=1``: print ``first-paint <time.monotonic()> <CPU seconds
-of the process>`` and exit at once. ``=library``: print that, open the Library page as a person's click does, print ``library-filled <time>
-<rows> <resident MB>`` once it shows every task of the history, then exit.
+of the process>`` when the window's frame is painted, ``ready <time> <CPU>`` once its content is built and
+painted, and exit. ``=library``: print those, open the Library page as a person's click does, print
+``library-filled <time> <rows> <resident MB>`` once it shows every task of the history, then exit.
 """
 from __future__ import annotations
 
@@ -62,30 +63,43 @@ def resident_mb() -> float:
 
 
 def watch(window: Any) -> None:
-    """Install the benchmark's hook when its environment variable asks for it (call right after ``show()``)."""
+    """Install the benchmark's hook when its environment variable asks for it (call right after ``show()``).
+    The main window's first paint is that of its frame; :func:`built` reports when its content is on show."""
     mode = os.environ.get(ENV, "")
     if not mode:
         return
 
     def painted(t: float) -> None:
         print(f"first-paint {t:.6f} {time.process_time():.6f}", flush=True)
-        if mode != "library":
+        if not hasattr(window, "build"):        # the bare window of the comparison: nothing more to come
             os._exit(0)
-        window.show_page("library")
-        timer = QTimer(window)
-        timer.setInterval(2)
-
-        def check() -> None:
-            session = window.session
-            rows = window.library.proxy.rowCount() if window.library is not None else -1
-            if session.ctx is None or rows != len(session.tasks()):
-                return
-            print(f"library-filled {time.monotonic():.6f} {rows} {resident_mb():.1f}", flush=True)
-            os._exit(0)
-        timer.timeout.connect(check)
-        timer.start()
 
     if hasattr(window, "first_painted"):        # the main window watches its own first paint
         window.first_painted.connect(painted)
     else:
         window._bench_first_paint = FirstPaint(window, painted)
+
+
+def built(window: Any) -> None:
+    """The main window's content is built: paint it now (as the event loop would next) and print ``ready
+    <time> <CPU seconds>``; then exit, or with ``=library`` open the Library and wait for every task."""
+    mode = os.environ.get(ENV, "")
+    if not mode:
+        return
+    window.repaint()
+    print(f"ready {time.monotonic():.6f} {time.process_time():.6f}", flush=True)
+    if mode != "library":
+        os._exit(0)
+    window.show_page("library")
+    timer = QTimer(window)
+    timer.setInterval(2)
+
+    def check() -> None:
+        session = window.session
+        rows = window.library.proxy.rowCount() if window.library is not None else -1
+        if session.ctx is None or rows != len(session.tasks()):
+            return
+        print(f"library-filled {time.monotonic():.6f} {rows} {resident_mb():.1f}", flush=True)
+        os._exit(0)
+    timer.timeout.connect(check)
+    timer.start()

@@ -4,54 +4,112 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QEventLoop, QPoint, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QCloseEvent,
-    QColor,
-    QCursor,
-    QDragEnterEvent,
-    QDropEvent,
-    QFont,
-    QGuiApplication,
-    QIcon,
-    QKeySequence,
-    QPainter,
-    QShortcut,
-)
-from PySide6.QtWidgets import (
-    QApplication,
-    QButtonGroup,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QStackedWidget,
-    QSystemTrayIcon,
-    QTabBar,
-    QTabWidget,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, QEventLoop, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
-from .. import __version__, catalog
-from ..engine import Request, State
+from .. import __version__
 from . import style, translations
-from .budget_ui import SpendBadge, export_spending_csv
 from .config import UiConfig
-from .form import FamilyTab, family_title
-from .queue_view import QueueDock
-from .session import SANDBOX, SERVICE, Session
-from .stage import ResultStage
+from .skeleton import Skeleton, dock_height, studio_split
 from .style import app_icon, draw_icon
-from .util import set_state, spawn, tx, wait_signal
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+    from PySide6.QtGui import (
+        QAction,
+        QActionGroup,
+        QCloseEvent,
+        QColor,
+        QCursor,
+        QDragEnterEvent,
+        QDropEvent,
+        QFont,
+        QGuiApplication,
+        QIcon,
+        QKeySequence,
+        QPainter,
+        QShortcut,
+    )
+    from PySide6.QtWidgets import (
+        QButtonGroup,
+        QFileDialog,
+        QHBoxLayout,
+        QLabel,
+        QMessageBox,
+        QSplitter,
+        QStackedWidget,
+        QSystemTrayIcon,
+        QTabBar,
+        QTabWidget,
+        QToolButton,
+        QVBoxLayout,
+    )
+
+    from .. import catalog
+    from ..engine import Request, State
+    from .budget_ui import SpendBadge, export_spending_csv
+    from .form import FamilyTab, family_title
+    from .queue_view import QueueDock
+    from .session import SANDBOX, SERVICE, Session
     from .settings_dialog import SettingsDialog
+    from .stage import ResultStage
+    from .util import set_state, spawn, tx, wait_signal
+
+
+def load_parts() -> None:
+    """Import what the window's content is made of, as this module's names (once).
+
+    The window's frame and its first paint need none of it: at start-up the frame is shown first and the
+    content built right after (:meth:`MainWindow.build`), so the person sees the window while the model
+    catalogue, the engine's records, the forms and the queue load. Even ``Qt`` waits: PySide6 makes all of
+    the namespace's enums the first time it is named (~35 ms). Every name imported under TYPE_CHECKING
+    above is imported here too (but SettingsDialog, a type only); tests build whole windows, so a name
+    missing here fails them.
+    """
+    if "FamilyTab" in globals():
+        return
+    # (imported for this module's globals, hence noqa: F401)
+    from PySide6.QtCore import QPoint, QPointF, QRectF, Qt  # noqa: F401
+    from PySide6.QtGui import (  # noqa: F401
+        QAction,
+        QActionGroup,
+        QCloseEvent,
+        QColor,
+        QCursor,
+        QDragEnterEvent,
+        QDropEvent,
+        QFont,
+        QGuiApplication,
+        QIcon,
+        QKeySequence,
+        QPainter,
+        QShortcut,
+    )
+    from PySide6.QtWidgets import (  # noqa: F401
+        QButtonGroup,
+        QFileDialog,
+        QHBoxLayout,
+        QLabel,
+        QMessageBox,
+        QSplitter,
+        QStackedWidget,
+        QSystemTrayIcon,
+        QTabBar,
+        QTabWidget,
+        QToolButton,
+        QVBoxLayout,
+    )
+
+    from .. import catalog  # noqa: F401
+    from ..engine import Request, State  # noqa: F401
+    from .budget_ui import SpendBadge, export_spending_csv  # noqa: F401
+    from .form import FamilyTab, family_title  # noqa: F401
+    from .queue_view import QueueDock  # noqa: F401
+    from .session import SANDBOX, SERVICE, Session  # noqa: F401
+    from .stage import ResultStage  # noqa: F401
+    from .util import set_state, spawn, tx, wait_signal  # noqa: F401
+    globals().update(locals())      # exactly the names imported above
+
 
 #: What the window takes from a drop on its frame, the stage, the queue or the library: the settings of a
 #: video this app made (the MP4 carries them) or of its sidecar JSON.
@@ -66,11 +124,36 @@ class MainWindow(QMainWindow):
     notified = Signal(str, str)
     first_painted = Signal(float)       # time.monotonic() when the window's first paint was done
 
-    def __init__(self, session: Session, config: UiConfig, parent: QWidget | None = None):
+    def __init__(self, session: Session | None, config: UiConfig, parent: QWidget | None = None):
+        """The whole window; with no ``session``, only its frame (its size and place, the palette, a sketch
+        of the layout as the central widget) until :meth:`build` is given one — what start-up shows first."""
         super().__init__(parent)
-        self.session = session
         self.config = config
         self.setObjectName("mainWindow")
+        self.built = False                  # build() has made the content
+        self.painted = False                # the first paint is done (or was given up on: never shown)
+        self._tabs_building = False         # the other tabs are being made (after the first paint)
+        self._first_paint: Any = None
+        self.first_painted.connect(self._after_first_paint)
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and app.styleSheet() and config.appearance:
+            style.apply_scheme(app, config.appearance)      # the person's light/dark choice (else: the system's)
+        self.resize(1280, 860)
+        geo = config.window_geometry()
+        if geo is not None:
+            self.restoreGeometry(geo)
+        # A window never exposed (never shown, or minimised at start) gets its idle work all the same.
+        QTimer.singleShot(3000, self, lambda: None if self.painted else self.first_painted.emit(0.0))
+        if session is None:
+            self.setCentralWidget(Skeleton(self))
+        else:
+            self.build(session)
+
+    def build(self, session: Session) -> None:
+        """Make the window's content: the pages, the tabs, the queue, menus and badges."""
+        load_parts()
+        self.session = session
+        config = self.config
         self.setWindowIcon(app_icon())
         self._last_state: dict[int, State] = {}
         self.tray: QSystemTrayIcon | None = None
@@ -191,13 +274,7 @@ class MainWindow(QMainWindow):
         self._owner_timer.timeout.connect(self.update_guest_banner)
         self._owner_timer.start()
 
-        app = QApplication.instance()
-        if isinstance(app, QApplication) and app.styleSheet() and config.appearance:
-            style.apply_scheme(app, config.appearance)      # the person's light/dark choice (else: the system's)
-        self.resize(1280, 860)
-        geo, state = config.window_geometry(), config.window_state()
-        if geo is not None:
-            self.restoreGeometry(geo)
+        state = config.window_state()
         if state is not None:
             self.restoreState(state)
         else:
@@ -210,12 +287,9 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.family_tabs[cur])
         self.current_tab().ensure_built()
         self.retranslate()
-        self.painted = False                # the first paint is done (or was given up on: never shown)
-        self._tabs_building = False         # the other tabs are being made (after the first paint)
-        self._first_paint: Any = None
-        self.first_painted.connect(self._after_first_paint)
-        # A window never exposed (never shown, or minimised at start) gets its idle work all the same.
-        QTimer.singleShot(3000, self, lambda: None if self.painted else self.first_painted.emit(0.0))
+        self.built = True
+        if self.painted:
+            self._idle_work()
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)
@@ -239,6 +313,11 @@ class MainWindow(QMainWindow):
             return
         self.painted = True
         self._first_paint = None
+        if self.built:
+            self._idle_work()
+
+    def _idle_work(self) -> None:
+        """Once painted and built: the page the person left open, then the other tabs."""
         if self.config.page in ("library", "sequences"):
             QTimer.singleShot(0, self, lambda: self.show_page(self.config.page))
         # The other tabs are made once the backend is up: reading the history (10,000 tasks: ~0.4 s, in a
@@ -261,17 +340,18 @@ class MainWindow(QMainWindow):
     def _dock_height(self) -> int:
         """The queue's first height: a quarter of a tall window, a fifth of a short one (form and result come
         first). The person's own size is remembered (saveState)."""
-        h = self.height()
-        return max(120, min(300, int(h * (0.25 if h >= 800 else 0.2))))
+        return dock_height(self.height())
 
     def _studio_sizes(self) -> list[int]:
         """First split of the Create page: the form gets what it needs (about 460 px), the result the rest."""
         w = max(self.width(), 800)
-        form = max(420, min(560, int(w * 0.42)))
+        form = studio_split(w)
         return [form, w - form]
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
         super().resizeEvent(event)
+        if not self.built:
+            return
         # Shrinking the window must leave room for the form: a bottom queue never takes more than ~40 %.
         # (at 700 px a quarter is already too much: keep it to the short window's share)
         q = self.queue
@@ -975,7 +1055,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self._note())     # the note on show follows the new language
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
+        if event.type() == QEvent.Type.LanguageChange and self.built:
             self.retranslate()
         super().changeEvent(event)
 
@@ -989,6 +1069,9 @@ class MainWindow(QMainWindow):
         self.config.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.built:              # closed while only the frame was on show: nothing to keep yet
+            super().closeEvent(event)
+            return
         self.save_layout()
         if self.tray is not None:
             self.tray.hide()

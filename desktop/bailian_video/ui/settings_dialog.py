@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
 
 from .. import catalog, keys
 from ..engine import Request, TaskRecord, budget
+from ..engine.intake import CONSENT_AMOUNT, CONSENT_VIDEOS
 from ..engine.outputs import DEFAULT_TEMPLATE, render_name
-from .config import CONFIRM_AMOUNT, CONFIRM_VIDEOS
 from .session import SANDBOX, SERVICE, Session
 from .util import fmt_money, set_state, spawn, tx
 
@@ -86,8 +86,8 @@ class SettingsResult:
     model_concurrency: dict[str, int] = field(default_factory=dict)
     poll_deadline_hours: float = 6.0
     language: str = ""
-    confirm_videos: int = CONFIRM_VIDEOS
-    confirm_amount: float = CONFIRM_AMOUNT
+    confirm_videos: int = CONSENT_VIDEOS
+    confirm_amount: float = CONSENT_AMOUNT
     workspace: str = ""              # the region's workspace id ('' = none)
     notify_sound: bool = False       # a sound with the notification when tasks end in the background
 

@@ -1,9 +1,14 @@
-"""The look: one small style sheet keyed on object names, the app icon, and CJK-capable fonts."""
+"""The look: one small style sheet keyed on object names, the app icon, and CJK-capable fonts.
+
+Nothing here touches ``Qt`` (the namespace) until it must: PySide6 makes all of its ~120 enums the first
+time it is used, ~35 ms, and the window's frame is painted before that (see ``apply(early=True)``).
+"""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -16,6 +21,12 @@ from PySide6.QtGui import (
     QPixmap,
 )
 from PySide6.QtWidgets import QApplication
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+
+#: see-through, without naming Qt.GlobalColor
+CLEAR = (0, 0, 0, 0)
 
 ACCENT = "#ff6a00"      # Alibaba Cloud orange
 
@@ -153,14 +164,14 @@ def app_icon() -> QIcon:
 
 def draw_icon(size: int) -> QPixmap:
     pix = QPixmap(size, size)
-    pix.fill(Qt.GlobalColor.transparent)
+    pix.fill(QColor(*CLEAR))
     p = QPainter(pix)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     r = QRectF(0, 0, size, size).adjusted(size * 0.04, size * 0.04, -size * 0.04, -size * 0.04)
     g = QLinearGradient(r.topLeft(), r.bottomRight())
     g.setColorAt(0.0, QColor("#ff9a3c"))
     g.setColorAt(1.0, QColor("#e8430c"))
-    p.setPen(Qt.PenStyle.NoPen)
+    p.setPen(QColor(*CLEAR))
     p.setBrush(QBrush(g))
     p.drawRoundedRect(r, size * 0.22, size * 0.22)
     tri = QPainterPath()
@@ -184,7 +195,7 @@ def warning_pixmap(size: int = 16) -> QPixmap:
     if pix is not None:
         return pix
     pix = QPixmap(size, size)
-    pix.fill(Qt.GlobalColor.transparent)
+    pix.fill(QColor(*CLEAR))
     p = QPainter(pix)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     tri = QPainterPath()
@@ -193,7 +204,7 @@ def warning_pixmap(size: int = 16) -> QPixmap:
     tri.lineTo(QPointF(size - m, size - m))
     tri.lineTo(QPointF(m, size - m))
     tri.closeSubpath()
-    p.setPen(Qt.PenStyle.NoPen)
+    p.setPen(QColor(*CLEAR))
     p.setBrush(QColor("#f9a825"))
     p.drawPath(tri)
     p.setBrush(QColor("#3e2a00"))
@@ -229,16 +240,30 @@ _following = False
 
 
 def wants_dark(appearance: str, scheme: Qt.ColorScheme) -> bool:
+    from PySide6.QtCore import Qt
     return appearance == "dark" or (appearance != "light" and scheme == Qt.ColorScheme.Dark)
 
 
-def apply_scheme(app: QApplication, appearance: str | None = None, scheme: Qt.ColorScheme | None = None) -> bool:
+def _platform_dark(app: QApplication) -> bool:
+    """The desktop's scheme guessed from the platform's own palette (before ours is set): what the window's
+    frame is painted with, before ``Qt`` may be touched. :func:`follow_system` asks the real question."""
+    return app.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def apply_scheme(app: QApplication, appearance: str | None = None, scheme: Qt.ColorScheme | None = None,
+                 *, guess: bool = False) -> bool:
     """Palette and sheet for the scheme now in force; returns True when dark. ``scheme`` is the system's
-    (from its change signal); ``appearance`` the person's choice, kept for the next system change."""
+    (from its change signal); ``appearance`` the person's choice, kept for the next system change.
+    ``guess``: when following the system, go by the platform's palette instead of asking Qt's style hints."""
     global _dark, _appearance
     if appearance is not None:
         _appearance = appearance
-    dark = wants_dark(_appearance, app.styleHints().colorScheme() if scheme is None else scheme)
+    if _appearance in ("light", "dark"):
+        dark = _appearance == "dark"
+    elif scheme is None and guess:
+        dark = _dark if app.styleSheet() else _platform_dark(app)
+    else:
+        dark = wants_dark(_appearance, app.styleHints().colorScheme() if scheme is None else scheme)
     if dark != _dark or appearance is not None or not app.styleSheet():
         _dark = dark
         app.setPalette(dark_palette() if dark else app.style().standardPalette())
@@ -246,13 +271,26 @@ def apply_scheme(app: QApplication, appearance: str | None = None, scheme: Qt.Co
     return dark
 
 
-def apply(app: QApplication, appearance: str = "") -> None:
+def follow_system(app: QApplication) -> None:
+    """Follow the desktop's scheme live: switching the system to dark restyles the open window. Also
+    settles a guess made by ``apply(early=True)`` and sets the app's icon it left out."""
     global _following
-    apply_scheme(app, appearance)
-    if not _following:      # follow the desktop live: switching the system to dark restyles the open window
-        _following = True
-        app.styleHints().colorSchemeChanged.connect(lambda scheme: apply_scheme(app, None, scheme))
-    app.setWindowIcon(app_icon())
+    if _following:
+        return
+    _following = True
+    apply_scheme(app)
+    if app.windowIcon().isNull():
+        app.setWindowIcon(app_icon())
+    app.styleHints().colorSchemeChanged.connect(lambda scheme: apply_scheme(app, None, scheme))
+
+
+def apply(app: QApplication, appearance: str = "", *, early: bool = False) -> None:
+    """Scheme, sheet, icon and fonts. ``early`` (the window's frame is not painted yet): the system's scheme
+    is guessed from its palette and not followed yet — call :func:`follow_system` after the first paint."""
+    apply_scheme(app, appearance, guess=early)
+    if not early:
+        follow_system(app)
+        app.setWindowIcon(app_icon())       # drawn with pens and brushes: after the first paint when early
     # Prefer fonts that carry Simplified Chinese when the platform default does not.
     f = QFont(app.font())
     f.setFamilies([f.family(), "Noto Sans CJK SC", "Microsoft YaHei UI", "PingFang SC", "Source Han Sans SC",
