@@ -5,14 +5,13 @@ machine without one, only in memory for the session.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
+from PySide6.QtCore import QByteArray, QSettings
 
-# The engine's defaults (intake, outputs) are imported where they are read: this module is read before the
-# window's first paint, and the engine's intake brings the whole model catalogue with it.
+# The engine's defaults (intake, outputs), json and QStandardPaths are imported where they are used: this
+# module is read before the window's first paint (and the engine's intake brings the whole catalogue).
 
 DEFAULT_REGION = "cn-beijing"
 
@@ -26,6 +25,7 @@ MOVED_KEYS = ("backend", "language", "region")
 
 def default_videos_dir() -> Path:
     """The user's Videos folder (Qt knows it on every OS), with a folder of our own inside."""
+    from PySide6.QtCore import QStandardPaths
     base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MoviesLocation)
     if not base:
         base = str(Path.home() / "Videos")
@@ -170,6 +170,7 @@ class UiConfig:
     @property
     def model_concurrency(self) -> dict[str, int]:
         try:
+            import json
             d = json.loads(str(self._get("engine/model_concurrency", "{}")))
             return {str(k): int(v) for k, v in d.items()}
         except (ValueError, TypeError, AttributeError):
@@ -177,6 +178,7 @@ class UiConfig:
 
     @model_concurrency.setter
     def model_concurrency(self, value: dict[str, int]) -> None:
+        import json
         self._set("engine/model_concurrency", json.dumps(value))
 
     @property
@@ -270,12 +272,14 @@ class UiConfig:
     # -- per-tab form state ----------------------------------------------------------------
     def tab_state(self, family: str) -> dict[str, Any]:
         try:
+            import json
             d = json.loads(str(self._get(f"tabs/{family}", "{}")))
             return d if isinstance(d, dict) else {}
         except ValueError:
             return {}
 
     def set_tab_state(self, family: str, state: dict[str, Any]) -> None:
+        import json
         self._set(f"tabs/{family}", json.dumps(state, ensure_ascii=False))
 
 

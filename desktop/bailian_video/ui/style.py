@@ -1,7 +1,9 @@
 """The look: one small style sheet keyed on object names, the app icon, and CJK-capable fonts.
 
 Nothing here touches ``Qt`` (the namespace) until it must: PySide6 makes all of its ~120 enums the first
-time it is used, ~35 ms, and the window's frame is painted before that (see ``apply(early=True)``).
+time it is used, ~35 ms, and the window's frame is painted before that (see ``apply(early=True)``). The
+drawing classes are imported where they draw, for the same reason (QIcon, QPainter, QLinearGradient … take
+a few milliseconds each to make).
 """
 from __future__ import annotations
 
@@ -9,21 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import (
-    QBrush,
-    QColor,
-    QFont,
-    QIcon,
-    QLinearGradient,
-    QPainter,
-    QPainterPath,
-    QPalette,
-    QPixmap,
-)
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
+    from PySide6.QtGui import QIcon, QPixmap
 
 #: see-through, without naming Qt.GlobalColor
 CLEAR = (0, 0, 0, 0)
@@ -150,6 +143,7 @@ def color(name: str) -> str:
 
 def app_icon() -> QIcon:
     """Drawn, so there is always an icon (packaging may replace it with resources/icons/app.png)."""
+    from PySide6.QtGui import QIcon
     here = Path(__file__).resolve()
     for p in (here.parent.parent / "resources" / "icons" / "app.png", here.parents[3] / "resources" / "icons" / "app.png"):
         if p.is_file():
@@ -163,6 +157,7 @@ def app_icon() -> QIcon:
 
 
 def draw_icon(size: int) -> QPixmap:
+    from PySide6.QtGui import QBrush, QLinearGradient, QPainter, QPainterPath, QPixmap
     pix = QPixmap(size, size)
     pix.fill(QColor(*CLEAR))
     p = QPainter(pix)
@@ -191,6 +186,7 @@ _WARNING_PIXMAPS: dict[int, QPixmap] = {}
 
 def warning_pixmap(size: int = 16) -> QPixmap:
     """A small amber warning triangle (drawn, so it looks the same on every platform)."""
+    from PySide6.QtGui import QPainter, QPainterPath, QPixmap
     pix = _WARNING_PIXMAPS.get(size)
     if pix is not None:
         return pix
@@ -279,20 +275,27 @@ def follow_system(app: QApplication) -> None:
         return
     _following = True
     apply_scheme(app)
-    if app.windowIcon().isNull():
+    if app.windowIcon().isNull():           # left out by apply(early=True): drawn with pens and brushes
         app.setWindowIcon(app_icon())
+        _cjk_fonts(app)
     app.styleHints().colorSchemeChanged.connect(lambda scheme: apply_scheme(app, None, scheme))
 
 
-def apply(app: QApplication, appearance: str = "", *, early: bool = False) -> None:
-    """Scheme, sheet, icon and fonts. ``early`` (the window's frame is not painted yet): the system's scheme
-    is guessed from its palette and not followed yet — call :func:`follow_system` after the first paint."""
-    apply_scheme(app, appearance, guess=early)
-    if not early:
-        follow_system(app)
-        app.setWindowIcon(app_icon())       # drawn with pens and brushes: after the first paint when early
-    # Prefer fonts that carry Simplified Chinese when the platform default does not.
+def _cjk_fonts(app: QApplication) -> None:
+    """Prefer fonts that carry Simplified Chinese when the platform default does not."""
+    from PySide6.QtGui import QFont
     f = QFont(app.font())
     f.setFamilies([f.family(), "Noto Sans CJK SC", "Microsoft YaHei UI", "PingFang SC", "Source Han Sans SC",
                    "WenQuanYi Micro Hei"])
     app.setFont(f)
+
+
+def apply(app: QApplication, appearance: str = "", *, early: bool = False) -> None:
+    """Scheme, sheet, icon and fonts. ``early`` (the window's frame is not painted yet, and it shows no
+    text): the system's scheme is guessed from its palette and not followed yet, and the icon and fonts
+    wait — call :func:`follow_system` after the first paint."""
+    apply_scheme(app, appearance, guess=early)
+    if not early:
+        app.setWindowIcon(app_icon())
+        _cjk_fonts(app)
+        follow_system(app)
