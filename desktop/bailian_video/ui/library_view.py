@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import (
@@ -75,6 +74,7 @@ from .library_model import (
     group_of,
     is_film,
 )
+from .pixcache import PixmapLRU
 from .queue_view import FlowLayout
 from .session import Session
 from .style import ACCENT, ERROR_TEXT, WARNING_TEXT
@@ -141,9 +141,8 @@ class TileDelegate(QStyledItemDelegate):
     def __init__(self, grid: LibraryGrid):
         super().__init__(grid)
         self.grid = grid
-        self._framed: OrderedDict[tuple[int, ...], QPixmap] = OrderedDict()
-        self._tiles: OrderedDict[tuple[Any, ...], QPixmap] = OrderedDict()
-        self._tile_bytes = 0
+        self._framed: PixmapLRU[tuple[int, ...]] = PixmapLRU(items=FRAMED)
+        self._tiles: PixmapLRU[tuple[Any, ...]] = PixmapLRU(max_bytes=TILE_BYTES)
         self._frame_end: float | None = None     # when this paint's time for new tiles is up (None: no limit)
         self.deferred = 0                         # tiles left for the next paint by the current one
         self._new = 0                             # new tiles drawn by the current paint
@@ -161,7 +160,6 @@ class TileDelegate(QStyledItemDelegate):
         key = (poster.cacheKey(), size.width(), size.height(), background.rgba(), under.rgba())
         out = self._framed.get(key)
         if out is not None:
-            self._framed.move_to_end(key)
             return out
         dpr = self.grid.devicePixelRatioF()
         out = QPixmap(round(size.width() * dpr), round(size.height() * dpr))
@@ -177,9 +175,7 @@ class TileDelegate(QStyledItemDelegate):
         p.fillRect(box, background)
         p.drawPixmap(fitted(poster.size(), box), poster)
         p.end()
-        self._framed[key] = out
-        while len(self._framed) > FRAMED:
-            self._framed.popitem(last=False)
+        self._framed.put(key, out)
         return out
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
@@ -213,7 +209,7 @@ class TileDelegate(QStyledItemDelegate):
                font.key(), dpr, current_language())
         tile = self._tiles.get(key)
         if tile is not None:
-            self._tiles.move_to_end(key)
+            pass
         elif self._frame_end is not None and self._new and time.perf_counter() > self._frame_end:
             p.save()                                   # its picture box until the next paint draws it
             p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -234,11 +230,7 @@ class TileDelegate(QStyledItemDelegate):
             painter.setFont(font)
             self._paint_tile(painter, at_origin, index, rec, selected, hovered, title, meta, poster)
             painter.end()
-            self._tiles[key] = tile
-            self._tile_bytes += tile.width() * tile.height() * 4
-            while self._tile_bytes > TILE_BYTES and len(self._tiles) > 1:
-                _k, old = self._tiles.popitem(last=False)
-                self._tile_bytes -= old.width() * old.height() * 4
+            self._tiles.put(key, tile)
         p.drawPixmap(option.rect.topLeft(), tile)
 
     def _paint_tile(self, p: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 
+from .pixcache import PixmapLRU
 from .util import spawn
 
 IMAGE_EXT = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif", ".tif", ".tiff", ".jfif"}
@@ -118,8 +118,7 @@ class ThumbnailCache(QObject):
         super().__init__(parent)
         self.max_side = max_side
         self.box = box
-        self.capacity = capacity
-        self._cache: OrderedDict[str, QPixmap | None] = OrderedDict()
+        self._cache: PixmapLRU[str] = PixmapLRU(items=capacity)
         self._pending: set[str] = set()
         self._sem = asyncio.Semaphore(workers)
 
@@ -127,8 +126,7 @@ class ThumbnailCache(QObject):
         if not path:
             return None
         if path in self._cache:
-            self._cache.move_to_end(path)
-            return self._cache[path]
+            return self._cache.get(path)
         if path not in self._pending:
             self._pending.add(path)
             spawn(self._load(path), name=f"thumb:{path}")
@@ -149,10 +147,8 @@ class ThumbnailCache(QObject):
         pix = QPixmap.fromImage(img) if img is not None and not img.isNull() else None
         if pix is not None and self.box is not None:
             pix = pix.scaled(self.box, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
-        self._cache[path] = pix
-        while len(self._cache) > self.capacity:
-            self._cache.popitem(last=False)
+        self._cache.put(path, pix)
         self.ready.emit(path)
 
     def forget(self, path: str) -> None:
-        self._cache.pop(path, None)
+        self._cache.pop(path)

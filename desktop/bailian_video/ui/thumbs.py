@@ -36,6 +36,7 @@ from ..media.posters import (
     make_picture,
 )
 from .media_jobs import guess_kind
+from .pixcache import PixmapLRU
 from .util import spawn
 
 __all__ = ["MISSING", "POSTER", "STRIP", "STRIP_FRAMES", "UNREADABLE", "ThumbStore", "cache_name", "fit"]
@@ -126,12 +127,10 @@ class ThumbStore(QObject):
         super().__init__(parent)
         self.folder = Path(folder)
         self.workers = workers
-        self.memory_bytes = memory_bytes
         self.queue_limit = queue_limit
         self.made = 0
         self.loaded = 0
-        self._memory: OrderedDict[tuple[str, str], QPixmap] = OrderedDict()
-        self._used = 0
+        self._memory: PixmapLRU[tuple[str, str]] = PixmapLRU(max_bytes=memory_bytes)
         self._problems: dict[str, str] = {}
         self._queue: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._running: set[tuple[str, str]] = set()
@@ -155,9 +154,7 @@ class ThumbStore(QObject):
         """Drop what is known about ``path`` (it changed or went away): the next request looks again."""
         self._problems.pop(path, None)
         for kind in (POSTER, STRIP):
-            pix = self._memory.pop((kind, path), None)
-            if pix is not None:
-                self._used -= self._cost(pix)
+            self._memory.pop((kind, path))
 
     def _get(self, kind: str, path: str | None) -> QPixmap | None:
         if not path:
@@ -165,7 +162,6 @@ class ThumbStore(QObject):
         key = (kind, path)
         pix = self._memory.get(key)
         if pix is not None:
-            self._memory.move_to_end(key)
             return pix
         if path in self._problems or key in self._running:
             return None
@@ -205,17 +201,7 @@ class ThumbStore(QObject):
         if img is None or img.isNull():
             self._problems[path] = problem or UNREADABLE
         else:
-            self._keep(key, QPixmap.fromImage(img))
+            self._memory.put(key, QPixmap.fromImage(img))
         self.ready.emit(path)
         self._start()
 
-    @staticmethod
-    def _cost(pix: QPixmap) -> int:
-        return pix.width() * pix.height() * 4
-
-    def _keep(self, key: tuple[str, str], pix: QPixmap) -> None:
-        self._memory[key] = pix
-        self._used += self._cost(pix)
-        while self._used > self.memory_bytes and len(self._memory) > 1:
-            _, old = self._memory.popitem(last=False)
-            self._used -= self._cost(old)
