@@ -111,8 +111,13 @@ def test_a_guest_cli_hands_its_task_to_the_owner_and_a_killed_owner_is_taken_ove
             time.sleep(0.05)
         guest = cli("generate", "--model", T2V, "--prompt", "guest task", "--param", "size=832*480", "--out",
                     str(out), base_url=sb.base_url, data=data, wait=False)
-        time.sleep(1.5)
-        owner.send_signal(signal.SIGKILL)           # the owner dies mid-work; the guest takes everything over
+        # The guest has found the owner and handed it its task once the task is in the folder's store (however
+        # long a busy machine takes to start it); then the owner dies mid-work and the guest takes over.
+        until_guest = time.monotonic() + 60
+        while time.monotonic() < until_guest and guest.poll() is None and \
+                not any(r.request.prompt == "guest task" for r in stored(data)):
+            time.sleep(0.05)
+        owner.send_signal(signal.SIGKILL)
         owner.communicate(timeout=10)
         g_out, g_err = guest.communicate(timeout=120)
         assert guest.returncode == 0, g_err

@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +120,8 @@ async def offer_restore(window: Any, damaged: Any) -> bool:
     return True
 
 
-def show_window(args: argparse.Namespace, config: Any, painted: Any = None) -> tuple[Any, Any]:
+def show_window(args: argparse.Namespace, config: Any,
+                painted: Callable[[], None] | None = None) -> tuple[Any, Any]:
     """Show the window's frame, and once it is painted (then ``painted()`` is called) build its content.
     The frame needs only Qt: the person sees the window while the catalogue, the engine's records, the
     forms and the queue load. asyncio, the HTTP client and the crash dialog load after this."""
@@ -129,7 +131,7 @@ def show_window(args: argparse.Namespace, config: Any, painted: Any = None) -> t
     window = MainWindow(None, config)
     window.show()
     first_paint.watch(window)
-    window.wait_first_paint()
+    window.wait_first_paint(1500)       # a window never exposed (started minimised) is built all the same
     if painted is not None:
         painted()
     from PySide6.QtWidgets import QApplication

@@ -138,6 +138,8 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication) and app.styleSheet() and config.appearance:
             style.apply_scheme(app, config.appearance)      # the person's light/dark choice (else: the system's)
+        # the frame's title is the app's name in the person's language (the badge adds the backend later)
+        QApplication.setApplicationDisplayName(self.tr("Bailian Video Studio"))
         self.resize(1280, 860)
         geo = config.window_geometry()
         if geo is not None:
