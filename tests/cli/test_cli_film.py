@@ -128,9 +128,15 @@ def test_ctrl_c_cancels_a_render_and_leaves_no_file(made):
     seq = f.new_sequence("cancel me", a["id"], b["id"])
     films = len([t for t in f.tasks() if t["model"] == "film"])
     out = f.root / "canceled"
-    # a cross-fade re-encodes every frame: seconds of work to interrupt
-    p = subprocess.Popen(f.argv("sequence", "render", str(seq), "--crossfade", "1", "--out", str(out)),
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=f.env)
+    # a cross-fade re-encodes every frame: seconds of work to interrupt. The command starts as from a
+    # terminal, with Ctrl+C working, even when this test run ignores it (a run started in the background
+    # from a script does): a child inherits an ignored SIGINT, a handled one is reset to the default.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        p = subprocess.Popen(f.argv("sequence", "render", str(seq), "--crossfade", "1", "--out", str(out)),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=f.env)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     try:
         assert p.stderr is not None
         assert p.stderr.readline().startswith("Rendering the film")
