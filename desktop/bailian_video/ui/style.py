@@ -186,10 +186,10 @@ _WARNING_PIXMAPS: dict[int, QPixmap] = {}
 
 def warning_pixmap(size: int = 16) -> QPixmap:
     """A small amber warning triangle (drawn, so it looks the same on every platform)."""
-    from PySide6.QtGui import QPainter, QPainterPath, QPixmap
     pix = _WARNING_PIXMAPS.get(size)
     if pix is not None:
         return pix
+    from PySide6.QtGui import QPainter, QPainterPath, QPixmap
     pix = QPixmap(size, size)
     pix.fill(QColor(*CLEAR))
     p = QPainter(pix)
