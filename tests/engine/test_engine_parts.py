@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
+import pytest
+
 from bailian_video.engine import reconcile
 from bailian_video.engine.ownership import FolderOwnership
 from bailian_video.engine.poller import QueryBudget, poll_interval
@@ -130,6 +132,37 @@ def test_the_chain_is_typed_and_reads_old_records():
     chain.candidates = [Candidate("c1", 1.0, "m", "RUNNING")]
     again = ChainState.from_json(chain.to_json())
     assert again == chain
+
+
+def test_a_stored_record_reads_back_equal_from_any_version():
+    """Records are read without __init__ (a fifth of the time for 10,000 of them): what comes back must equal
+    what __init__ makes, for a record of this version, an older one (fields missing) and a newer one."""
+    import json
+
+    from bailian_video.engine.records import SANDBOX, from_fields
+    from bailian_video.engine.store import record_from_json, record_to_json
+    rec = TaskRecord(5, Request("wan2.2-t2v-plus", {"prompt": "一只猫"}, {"seed": 3}), state=State.DONE,
+                     usage={"duration": 5}, chain=ChainState(billed_units={"wan2.2-t2v-plus": 5.0},
+                                                             candidates=[Candidate("c1", 1.0)]))
+    again = record_from_json(5, record_to_json(rec))
+    assert again == rec and type(again.chain.candidates[0]) is Candidate and again.state is State.DONE
+    # An older version wrote fewer fields: the rest get their defaults, and mutable ones are not shared.
+    old = [record_from_json(i, json.dumps({"request": {"model": "m"}, "state": "failed"}), SANDBOX)
+           for i in (1, 2)]
+    assert old[0] == TaskRecord(1, Request("m"), state=State.FAILED, backend=SANDBOX,
+                                created_at=old[0].created_at, updated_at=old[0].updated_at)
+    old[0].usage["x"] = 1
+    old[0].chain.done_steps.append("detect")
+    old[0].request.inputs["prompt"] = "p"
+    assert old[1].usage == {} and old[1].chain.done_steps == [] and old[1].request.inputs == {}
+    # A newer version wrote fields this one does not know: they are left out.
+    newer = json.loads(record_to_json(rec))
+    newer["next_year_field"] = 1
+    newer["request"]["style"] = "x"
+    newer["chain"]["plan"] = []
+    assert record_from_json(5, json.dumps(newer)) == rec
+    with pytest.raises(TypeError, match="model"):
+        from_fields(Request, {"inputs": {}})
 
 
 def test_the_store_feeds_changes_to_other_connections(tmp_path):

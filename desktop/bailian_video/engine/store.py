@@ -19,11 +19,11 @@ from typing import Any
 
 import orjson
 
-from .records import SERVICE, ChainState, Request, State, TaskRecord
+from .records import SERVICE, ChainState, Request, State, TaskRecord, from_fields
 
 COLUMNS = ("state", "model", "family", "request_key", "batch", "task_id", "created_at", "updated_at",
            "done_at", "cost_actual", "cost_estimate")
-_RECORD_FIELDS = {f.name for f in fields(TaskRecord)}
+_RECORD_FIELDS = tuple(f.name for f in fields(TaskRecord))   # written in this order
 
 
 def _v1(db: sqlite3.Connection) -> None:
@@ -188,9 +188,7 @@ def record_from_json(row_id: int, data: str, default_backend: str | None = None)
     d["chain"] = ChainState.from_json(d.get("chain"))
     if default_backend and "backend" not in d:
         d["backend"] = default_backend
-    if d.keys() <= _RECORD_FIELDS:
-        return TaskRecord(**d)
-    return TaskRecord(**{k: v for k, v in d.items() if k in _RECORD_FIELDS})   # a newer version's record
+    return from_fields(TaskRecord, d)
 
 
 class TaskStore:

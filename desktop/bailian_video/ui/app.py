@@ -168,9 +168,10 @@ async def run_window(app: Any, args: argparse.Namespace, config: Any, instance: 
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
     # Finding the keychain takes a while (keyring imports every backend it knows; some search for system
-    # libraries). The sandbox needs no key, so when it is the backend it starts meanwhile.
-    key = asyncio.ensure_future(session.load_key())
-    if session.wanted_mode() != SANDBOX:
+    # libraries). The sandbox needs no key: when it is the backend, the keychain is looked at once it has
+    # started and listed the history (a worker's imports meanwhile would compete for the interpreter).
+    key = None if session.wanted_mode() == SANDBOX else asyncio.ensure_future(session.load_key())
+    if key is not None:
         await key
     mode = session.wanted_mode()
     if not mode:
@@ -186,7 +187,7 @@ async def run_window(app: Any, args: argparse.Namespace, config: Any, instance: 
         # Session.start logs the service's own failures with their traceback; one line here, the rest at DEBUG.
         log.warning("the %s backend did not start: %s", mode, f"{type(e).__name__}: {e}")
         log.debug("why the backend did not start", exc_info=True)
-    await key
+    await (key or session.load_key())
     window.update_badge()
     if mode == SERVICE and not session.api_key:
         window.open_settings()

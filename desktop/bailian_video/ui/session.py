@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from .. import catalog, keys
 from .config import UiConfig
-from .util import tx
+from .util import collections_held, tx
 
 if TYPE_CHECKING:
     from ..engine import EngineSettings, TaskEvent
@@ -173,25 +173,28 @@ class Session(QObject):
                 if base:
                     kwargs["base_url"] = base
             self.start_error = ""
-            try:
-                self.ctx = await AppContext.create(**kwargs)
-            except Exception as e:
-                log.exception("could not start the backend")
-                self.start_error = str(e) or type(e).__name__
-                self.ctx = None
-                self.mode = ""
+            with collections_held():
+                try:
+                    self.ctx = await AppContext.create(**kwargs)
+                except Exception as e:
+                    log.exception("could not start the backend")
+                    self.start_error = str(e) or type(e).__name__
+                    self.ctx = None
+                    self.mode = ""
+                    self.reset.emit()
+                    self.backend_changed.emit()
+                    raise
+                self.mode = mode
+                self._unsubscribe = self.ctx.engine.subscribe(self._on_event)
                 self.reset.emit()
                 self.backend_changed.emit()
-                raise
-            self.mode = mode
-            self._unsubscribe = self.ctx.engine.subscribe(self._on_event)
-            asyncio.get_running_loop().run_in_executor(None, _load_http_stack)
-            self.reset.emit()
-            self.backend_changed.emit()
-            # The history (10,000 records make ~170k objects) stays for the session: keep it out of every
-            # later garbage collection, which would otherwise walk all of it on the UI thread.
-            gc.freeze()
+                # The history (10,000 records make ~170k objects) stays for the session: keep it out of every
+                # later garbage collection, which would otherwise walk all of it on the UI thread. No collection
+                # runs while it is read (collections_held).
+                gc.freeze()
         await self.refresh_totals()
+        # After the history is listed: this worker's imports would compete with it for the interpreter.
+        asyncio.get_running_loop().run_in_executor(None, _load_http_stack)
 
     async def close(self) -> None:
         async with self._switching:
