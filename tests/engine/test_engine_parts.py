@@ -191,7 +191,7 @@ def test_a_file_name_that_is_not_utf8_is_stored_and_read_back_whole(tmp_path):
         name = "/photos/caf\udce9.png"      # a Latin-1 name as Python sees it (surrogate escape)
         rec = store.add(TaskRecord(0, Request("wan2.2-i2v-flash", {"img_url": name}, {})))
         assert rec.id == 1 and store.get(1).request.inputs["img_url"] == name
-        assert store.count() == 1
+        assert store.count() == 1 and store.all()[0].request.inputs["img_url"] == name     # all() reads bytes
     finally:
         store.close()
 

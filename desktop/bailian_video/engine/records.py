@@ -191,7 +191,10 @@ class ChainState:
 
     @classmethod
     def from_json(cls, d: dict[str, Any] | None) -> ChainState:
-        d = {k: v for k, v in (d or {}).items() if v is not None}
+        d = dict(d or ())
+        for name in _CHAIN_NOT_NONE:            # a stored null (older records) means the default
+            if name in d and d[name] is None:
+                del d[name]
         template_id = d.pop("template_id", None)
         d["candidates"] = [Candidate.from_json(c) for c in d.get("candidates") or () if isinstance(c, dict)]
         if template_id:   # records written before chain products were data
@@ -202,6 +205,10 @@ class ChainState:
     def template_id(self) -> str | None:
         value = self.products.get("template_id")
         return value if isinstance(value, str) else None
+
+
+#: ChainState's fields whose default is not None
+_CHAIN_NOT_NONE = tuple(f.name for f in fields(ChainState) if f.default is not None)
 
 
 @dataclass

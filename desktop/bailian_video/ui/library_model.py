@@ -224,8 +224,7 @@ class LibraryModel(QAbstractListModel):
         self._added.clear()
         self._changed.clear()
         self._removed.clear()
-        self._recs = sorted(self.session.tasks(), key=self._key)
-        self._keys = [self._key(r) for r in self._recs]
+        self._keys, self._recs = self._sorted(self.session.tasks())
         self._rows = None
         self._hay.clear()
         self._texts.clear()
@@ -340,6 +339,12 @@ class LibraryModel(QAbstractListModel):
             self.endInsertRows()
             i = j
 
+    def _sorted(self, recs: list[Any]) -> tuple[list[tuple], list[Any]]:
+        """The records in this order, and their keys (each key made once: 10,000 of them at start)."""
+        keys = list(map(self._key, recs))
+        order = sorted(range(len(recs)), key=keys.__getitem__)
+        return [keys[i] for i in order], [recs[i] for i in order]
+
     def set_order(self, order: str) -> None:
         """Re-sort in place (persistent indexes, so the selection, follow their records)."""
         order = order if order in SORTS else "newest"
@@ -349,9 +354,7 @@ class LibraryModel(QAbstractListModel):
         self.order, self._key = order, sort_key(order)
         self.layoutAboutToBeChanged.emit()
         old_ids = [r.id for r in self._recs]
-        pairs = sorted(((self._key(r), r) for r in self._recs), key=lambda kr: kr[0])
-        self._keys = [k for k, _ in pairs]
-        self._recs = [r for _, r in pairs]
+        self._keys, self._recs = self._sorted(self._recs)
         self._rows = None
         persistent = self.persistentIndexList()
         if persistent:

@@ -322,17 +322,22 @@ class MainWindow(QMainWindow):
         """Once painted and built: the page the person left open, then the other tabs."""
         if self.config.page in ("library", "sequences"):
             QTimer.singleShot(0, self, lambda: self.show_page(self.config.page))
-        # The other tabs are made once the backend is up: reading the history (10,000 tasks: ~0.4 s, in a
-        # worker) and making forms share the one Python interpreter, and the Library waits for the history.
-        # A tab the person opens is made at once (showEvent); without a backend, they come after a while.
+        # The other tabs are made once the backend is up and the Library and queue have shown its history:
+        # reading the history (10,000 tasks: ~0.3 s, in a worker) and making forms (~30 ms each) share the one
+        # Python interpreter. A tab the person opens is made at once (showEvent); without a backend, they come
+        # after a while.
         if self.session.ctx is not None:
             self._build_tabs_now()
         else:
-            self.session.backend_changed.connect(self._build_tabs_now, Qt.ConnectionType.SingleShotConnection)
+            self.session.backend_changed.connect(
+                lambda: QTimer.singleShot(self.TAB_BUILD_AFTER_BACKEND_MS, self, self._build_tabs_now),
+                Qt.ConnectionType.SingleShotConnection)
             QTimer.singleShot(self.TAB_BUILD_FALLBACK_MS, self, self._build_tabs_now)
 
     #: when the other tabs are made if no backend has started by then (the first-run choice is open, say)
     TAB_BUILD_FALLBACK_MS = 5000
+    #: and after the backend has started (its history listed, the first thumbnails asked for)
+    TAB_BUILD_AFTER_BACKEND_MS = 500
 
     def _build_tabs_now(self) -> None:
         if not self._tabs_building:
