@@ -8,7 +8,8 @@ page every 100 ms (down, then back up) while the tasks are polled, finish and do
 
 A 5 ms QTimer probe measures the UI thread: the longest gap between its ticks, the 99th percentile and the
 median. A watchdog thread samples the main thread's Python stack every ~2 ms while a tick is overdue, so
-each stall longer than 16 ms is attributed to the code it was spent in. Every run is a fresh pair of
+each stall longer than 16 ms is attributed to the code it was spent in (when that is Qt's C++ code, the
+samples say which other threads were running Python meanwhile: none means Qt itself was busy). Every run is a fresh pair of
 processes; the figures are medians of 3 runs. The UI thread's time in a few named functions (the engine's
 and the window's as well as the item models') and in garbage collection is printed too.
 
@@ -133,6 +134,9 @@ APP = textwrap.dedent("""
     last = [time.monotonic()]
     stop = threading.Event()
 
+    IDLE = ("wait", "select", "_worker", " get", "acquire", "sleep", "read")
+    OTHERS = "other threads in Python: "
+
     def stack_of(frame):
         out = []
         while frame is not None and len(out) < 40:
@@ -148,7 +152,20 @@ APP = textwrap.dedent("""
         while not stop.wait(0.002):
             if time.monotonic() - last[0] > 0.012:
                 try:
-                    samples.append((time.monotonic(), stack_of(sys._current_frames().get(main_id))))
+                    frames = sys._current_frames()
+                    st = stack_of(frames.get(main_id))
+                    if st and "run_forever" in st[0]:
+                        # The UI thread is in Qt's C++ code or waits for the GIL: which other threads are in
+                        # the middle of Python code (not parked in a wait, a select or a queue)?
+                        busy = []
+                        for tid, f in frames.items():
+                            if tid in (main_id, threading.get_ident()):
+                                continue
+                            o = stack_of(f)
+                            if o and not any(w in o[0] for w in IDLE):
+                                busy.append(" < ".join(o[:3]))
+                        st = st + [OTHERS + (" | ".join(busy) if busy else "none")]
+                    samples.append((time.monotonic(), st))
                 except Exception as e:  # the benchmark must not lose its watchdog
                     samples.append((time.monotonic(), [f"watchdog: {e!r}"]))
 
@@ -260,9 +277,12 @@ def culprit(stack: list[str]) -> str:
     the event loop on the stack: the UI thread was in Qt's C++ code or waiting for the GIL."""
     if not stack:
         return "(no sample)"
+    others = stack[-1] if stack[-1].startswith("other threads in Python: ") else ""
+    if others:
+        stack = stack[:-1]
     own = [f for f in stack if "bailian_video" in f and "bailian_video/ui/app.py" not in f]
     if not own:
-        return " < ".join(stack[:2]) + "  [Qt/C++ or waiting for the GIL]"
+        return " < ".join(stack[:2]) + "  [Qt/C++ or waiting for the GIL; " + others[:200] + "]"
     inner = [] if stack[0] == own[0] else [stack[0]]
     return " < ".join(inner + own[:4])
 

@@ -121,6 +121,13 @@ QLabel#guestBanner {{
     margin: 4px 6px 2px 6px;
 }}
 QLabel#bigPreview {{ background: palette(alternate-base); border-radius: 4px; color: palette(placeholder-text); }}
+QScrollBar:vertical {{ background: palette(window); width: 12px; margin: 0; border: none; }}
+QScrollBar:horizontal {{ background: palette(window); height: 12px; margin: 0; border: none; }}
+QScrollBar::handle:vertical {{ background: palette(mid); min-height: 28px; margin: 2px 3px; }}
+QScrollBar::handle:horizontal {{ background: palette(mid); min-width: 28px; margin: 3px 2px; }}
+QScrollBar::handle:hover, QScrollBar::handle:pressed {{ background: palette(dark); }}
+QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; border: none; background: none; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
 """
 
 
