@@ -4,7 +4,8 @@ Used by the start-up benchmark (tests/perf/test_ui_perf.py) through one environm
 runs never set. ``BAILIAN_VIDEO_BENCH_FIRST_PAINT=1``: print ``first-paint <time.monotonic()> <CPU seconds
 of the process>`` when the window's frame is painted, ``ready <time> <CPU>`` once its content is built and
 painted, and exit. ``=library``: print those, open the Library page as a person's click does, print
-``library-filled <time> <rows> <resident MB>`` once it shows every task of the history, then exit.
+``library-filled <time> <rows> <resident MB>`` once it shows every task of the history, then ``settled <time>
+<resident MB>`` once every tab of the window is made, and exit.
 """
 from __future__ import annotations
 
@@ -94,12 +95,22 @@ def built(window: Any) -> None:
     timer = QTimer(window)
     timer.setInterval(2)
 
+    filled = [False]
+
     def check() -> None:
         session = window.session
-        rows = window.library.proxy.rowCount() if window.library is not None else -1
-        if session.ctx is None or rows != len(session.tasks()):
-            return
-        print(f"library-filled {time.monotonic():.6f} {rows} {resident_mb():.1f}", flush=True)
-        os._exit(0)
+        if not filled[0]:
+            rows = window.library.proxy.rowCount() if window.library is not None else -1
+            if session.ctx is None or rows != len(session.tasks()):
+                return
+            filled[0] = True
+            print(f"library-filled {time.monotonic():.6f} {rows} {resident_mb():.1f}", flush=True)
+        # then the resident memory once the window is whole: every tab made (they follow the history)
+        if all(tab.built for tab in window.family_tabs.values()):
+            print(f"settled {time.monotonic():.6f} {resident_mb():.1f}", flush=True)
+            import multiprocessing
+            for child in multiprocessing.active_children():    # the thumbnail workers hold our stdout open
+                child.kill()
+            os._exit(0)
     timer.timeout.connect(check)
     timer.start()
