@@ -329,15 +329,17 @@ class MainWindow(QMainWindow):
         if self.session.ctx is not None:
             self._build_tabs_now()
         else:
-            self.session.backend_changed.connect(
-                lambda: QTimer.singleShot(self.TAB_BUILD_AFTER_BACKEND_MS, self, self._build_tabs_now),
-                Qt.ConnectionType.SingleShotConnection)
+            # a method, not a lambda: the connection goes with the window if the backend never starts
+            self.session.backend_changed.connect(self._build_tabs_soon, Qt.ConnectionType.SingleShotConnection)
             QTimer.singleShot(self.TAB_BUILD_FALLBACK_MS, self, self._build_tabs_now)
 
     #: when the other tabs are made if no backend has started by then (the first-run choice is open, say)
     TAB_BUILD_FALLBACK_MS = 5000
     #: and after the backend has started (its history listed, the first thumbnails asked for)
     TAB_BUILD_AFTER_BACKEND_MS = 500
+
+    def _build_tabs_soon(self) -> None:
+        QTimer.singleShot(self.TAB_BUILD_AFTER_BACKEND_MS, self, self._build_tabs_now)
 
     def _build_tabs_now(self) -> None:
         if not self._tabs_building:
