@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import io
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -109,8 +111,11 @@ def loop(qapp: QApplication) -> Any:
         pending = [t for t in asyncio.all_tasks(lp) if not t.done()]
         for t in pending:
             t.cancel()
-        if pending:
-            lp.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        if pending:       # bounded: a task that ignores its cancellation must not hang the whole run
+            lp.run_until_complete(asyncio.wait(pending, timeout=CANCEL_GRACE_S))
+            stuck = [t for t in pending if not t.done()]
+            if stuck:
+                sys.stderr.write(f"\n{len(stuck)} task(s) ignored cancellation at teardown:\n{task_stacks(stuck)}")
     lp.close()
     asyncio.set_event_loop(None)
     del lp                # the loop's timers and workers become garbage now, and are collected just below
@@ -119,10 +124,35 @@ def loop(qapp: QApplication) -> Any:
     gc.collect()          # on this (the GUI) thread, not whichever thread the next collection starts in
 
 
+#: how long a timed-out test's coroutine gets to finish once cancelled
+CANCEL_GRACE_S = 20.0
+
+
+def task_stacks(tasks: Any) -> str:
+    """Where each task is suspended: what a hung test was waiting for."""
+    out = io.StringIO()
+    for t in tasks:
+        out.write(f"--- {t!r}\n")
+        t.print_stack(limit=30, file=out)
+    return out.getvalue()
+
+
 @pytest.fixture
 def run(loop: Any) -> Callable[..., Any]:
+    """Run a test's coroutine on the Qt loop, at most ``timeout`` seconds. Past that it fails and says where
+    every task was waiting. ``asyncio.wait_for`` would wait without end for a task that does not finish once
+    cancelled, and pytest-timeout's signal cannot interrupt Qt's event loop while it sleeps."""
     def _run(coro: Any, timeout: float = 120.0) -> Any:
-        return loop.run_until_complete(asyncio.wait_for(coro, timeout))
+        task = loop.create_task(coro)
+        loop.run_until_complete(asyncio.wait({task}, timeout=timeout))
+        if task.done():
+            return task.result()
+        where = task_stacks(t for t in asyncio.all_tasks(loop) if not t.done())
+        task.cancel()
+        loop.run_until_complete(asyncio.wait({task}, timeout=CANCEL_GRACE_S))
+        state = "finished once cancelled" if task.done() else f"still running {CANCEL_GRACE_S:g} s after its cancellation"
+        pytest.fail(f"the test did not finish in {timeout:g} s ({state}); its tasks were waiting here:\n{where}",
+                    pytrace=False)
     return _run
 
 
