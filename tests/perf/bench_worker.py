@@ -1,6 +1,6 @@
 """One benchmark client in its own process, so its CPU time and memory are its own.
 
-    python bench_worker.py engine|sdk|client BASE_URL N OUT_DIR [--qps Q] [--concurrency C] [--expect S] [--mix]
+    python bench_worker.py engine|sdk|client|query BASE_URL N OUT_DIR [--qps Q] [--concurrency C] [--expect S] [--mix]
 
 Prints one JSON line: wall, cpu seconds, peak RSS, per-task delays from the service
 finishing a task to its file being on disk.
@@ -125,6 +125,50 @@ async def run_client(base: str, n: int, out: Path, concurrency: int) -> list[flo
     return delays
 
 
+async def run_queries(base: str, n: int) -> dict:
+    """CPU for one task query, the request both sides repeat most: the app's ``DashScopeClient.get_task``
+    (httpx, async) and the SDK's ``VideoSynthesis.fetch`` (what its ``wait()`` calls each round), on the same
+    task, one after the other, in rounds that alternate which side goes first. Medians of the rounds."""
+    import dashscope
+    from dashscope import VideoSynthesis
+
+    from bailian_video import catalog
+    from bailian_video.api.client import DashScopeClient
+
+    dashscope.base_http_api_url = base
+    spec = catalog.require(MODEL)
+    app: list[float] = []
+    sdk: list[float] = []
+    async with DashScopeClient("sk-bench", base_url=base) as client:
+        task = (await client.create_task(MODEL, {"prompt": PROMPT}, dict(PARAMS), endpoint=spec.endpoint)).task_id
+
+        async def app_round(k: int) -> float:
+            c0 = usage()[0]
+            for _ in range(k):
+                await client.get_task(task, model=MODEL)
+            return (usage()[0] - c0) / k * 1000
+
+        def sdk_round(k: int) -> float:
+            c0 = usage()[0]
+            for _ in range(k):
+                got = VideoSynthesis.fetch(task, api_key="sk-bench")
+                assert got.status_code == 200, got
+            return (usage()[0] - c0) / k * 1000
+
+        await app_round(20)
+        sdk_round(20)
+        per_round = max(1, n // 5)
+        for i in range(5):
+            if i % 2:
+                sdk.append(sdk_round(per_round))
+                app.append(await app_round(per_round))
+            else:
+                app.append(await app_round(per_round))
+                sdk.append(sdk_round(per_round))
+    return {"app_ms": round(statistics.median(app), 3), "sdk_ms": round(statistics.median(sdk), 3),
+            "app_runs": [round(x, 3) for x in app], "sdk_runs": [round(x, 3) for x in sdk]}
+
+
 def run_sdk(base: str, n: int, out: Path, workers: int, tasks: list[tuple[str, dict]]) -> list[float]:
     import urllib.request
 
@@ -152,7 +196,7 @@ def run_sdk(base: str, n: int, out: Path, workers: int, tasks: list[tuple[str, d
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("kind", choices=["engine", "sdk", "client"])
+    ap.add_argument("kind", choices=["engine", "sdk", "client", "query"])
     ap.add_argument("base")
     ap.add_argument("n", type=int)
     ap.add_argument("out", type=Path)
@@ -163,6 +207,9 @@ def main() -> None:
     ap.add_argument("--mix", action="store_true", help="spread over the text-to-video models")
     a = ap.parse_args()
     a.out.mkdir(parents=True, exist_ok=True)
+    if a.kind == "query":
+        print(json.dumps(asyncio.run(run_queries(a.base, a.n))), flush=True)
+        return
     tasks = mix(a.n) if a.mix else [(MODEL, dict(PARAMS))] * a.n
     t0, (c0, _) = time.perf_counter(), usage()
     if a.kind == "engine":

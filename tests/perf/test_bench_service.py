@@ -78,6 +78,21 @@ def test_client_cpu_per_task_200_tasks_concurrency_20(tmp_path):
           f"{requests_per_task(before, after, 200)} requests per task, wall {r['wall_s']} s, peak RSS {r['peak_rss_mb']} MB")
 
 
+def test_cpu_per_task_query_app_vs_sdk(tmp_path):
+    """What one HTTP request costs each side, measured on the request both repeat most (a task query). With
+    the app's requests per task from the 300-task run, it gives the least CPU the app's HTTP alone needs a task,
+    to set beside the 5× target."""
+    n = int(os.environ.get("BENCH_QUERIES", "500"))
+    with sandbox_process(tmp_path / "sb", 40) as base:
+        r = worker("query", base, n, tmp_path / "q")
+    ratio = r["sdk_ms"] / r["app_ms"]
+    print(f"\n[bench] CPU per task query: app (httpx, async) {r['app_ms']} ms, SDK fetch (requests) {r['sdk_ms']} ms, "
+          f"SDK / app {ratio:.2f}×   (medians of 5 rounds of {n // 5}; runs app {r['app_runs']}, SDK {r['sdk_runs']})")
+    print(f"[bench] the least CPU a task's HTTP costs the app: 3 requests (create, query, download) × {r['app_ms']} ms = "
+          f"{3 * r['app_ms']:.1f} ms; for 5× fewer than the SDK, a whole task may take 1/5 of the SDK's CPU per task "
+          f"(printed by the 300-task benchmark)")
+
+
 def test_many_tasks_one_account_engine_defaults_vs_official_sdk(tmp_path):
     """300 text-to-video tasks spread over the text-to-video models, all sent at once, against a sandbox
     that works like the service (each model's documented concurrency, the rest queued; 40 s a task;

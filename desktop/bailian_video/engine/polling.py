@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -71,14 +72,27 @@ class Poller:
         while not eng._closed:
             self.wake.clear()
             now = eng.clock()
-            for rid, due in sorted(self.due.items(), key=lambda kv: kv[1]):
-                if due > now or rid in inflight:
+            # One pass over the due times: the tasks due now (earliest first) and when the next one is due.
+            # Only the due ones are sorted: with hundreds of tasks the list looks after, a pass sorting
+            # all of them each round was the poller's largest cost.
+            ready: list[tuple[float, int]] = []
+            later = math.inf
+            for rid, due in self.due.items():
+                if rid in inflight:
                     continue
+                if due <= now:
+                    ready.append((due, rid))
+                elif due < later:
+                    later = due
+            ready.sort()
+            for due, rid in ready:
                 rec = eng._records.get(rid)
                 if rec is not None and eng.watch.covers(rec):
                     self.due[rid] = now + COVERED_RECHECK     # the task list looks after it
+                    later = min(later, now + COVERED_RECHECK)
                     continue
                 if not self.queries.take():
+                    later = min(later, due)                   # this one and the rest wait for a query
                     break
                 del self.due[rid]
                 if rec is None or rec.task_id is None or not eng._owner:
@@ -86,9 +100,8 @@ class Poller:
                 t = asyncio.create_task(self._guarded(rec), name=f"poll-{rid}")
                 inflight[rid] = t
                 t.add_done_callback(self._done(inflight, rid))
-            pending = [d for rid, d in self.due.items() if rid not in inflight]
-            delay = max(0.02, min(pending) - eng.clock()) if pending else 5.0
-            if pending and not self.queries.take(peek=True):
+            delay = max(0.02, later - eng.clock()) if later < math.inf else 5.0
+            if later < math.inf and not self.queries.take(peek=True):
                 delay = max(delay, 1.0 / eng.settings.query_qps)
             try:
                 await asyncio.wait_for(self.wake.wait(), timeout=min(delay, 5.0))
