@@ -425,10 +425,10 @@ def read_batch(path: Path) -> list[BatchRow]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        line = raw[:e.start].count(b"\n") + 1
+        line_no = raw[:e.start].count(b"\n") + 1
         raise BatchFileError(str(T(
-            f"批量文件 {path} 不是 UTF-8 编码（第 {line} 行附近）。请用 UTF-8 另存（Excel：另存为“CSV UTF-8”）。",
-            f"The batch file {path} is not UTF-8 (near line {line}). Save it as UTF-8 (Excel: Save As "
+            f"批量文件 {path} 不是 UTF-8 编码（第 {line_no} 行附近）。请用 UTF-8 另存（Excel：另存为“CSV UTF-8”）。",
+            f"The batch file {path} is not UTF-8 (near line {line_no}). Save it as UTF-8 (Excel: Save As "
             f"'CSV UTF-8')."))) from e
     rows: list[BatchRow] = []
     if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
@@ -436,11 +436,11 @@ def read_batch(path: Path) -> list[BatchRow]:
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
+                parsed = json.loads(line)
             except ValueError as e:
                 rows.append(BatchRow(n, error=f"not valid JSON ({e})"))
                 continue
-            rows.append(_check_row(n, item))
+            rows.append(_check_row(n, parsed))
         return rows
     reader = csv.DictReader(text.splitlines())
     header = [h.strip() for h in (reader.fieldnames or [])]
@@ -451,7 +451,7 @@ def read_batch(path: Path) -> list[BatchRow]:
     for row in reader:
         n = reader.line_num
         if None in row:
-            rows.append(BatchRow(n, error=f"{len(header) + len(row[None])} fields, but the header has "  # type: ignore[index]
+            rows.append(BatchRow(n, error=f"{len(header) + len(row[None])} fields, but the header has "
                                           f"{len(header)} (a comma inside a value needs quotes)"))
             continue
         item: dict[str, Any] = {"inputs": {}, "params": {}}
