@@ -113,6 +113,9 @@ def loop(qapp: QApplication) -> Any:
             t.cancel()
         if pending:       # bounded: a task that ignores its cancellation must not hang the whole run
             lp.run_until_complete(asyncio.wait(pending, timeout=CANCEL_GRACE_S))
+            for t in pending:     # read what they ended with, as gather did: no "exception never retrieved" later
+                if t.done() and not t.cancelled():
+                    t.exception()
             stuck = [t for t in pending if not t.done()]
             if stuck:
                 sys.stderr.write(f"\n{len(stuck)} task(s) ignored cancellation at teardown:\n{task_stacks(stuck)}")
