@@ -1,5 +1,5 @@
-"""The type checker over everything below the window (catalog, api, engine, the sandbox and the CLI): no errors.
-The packages are named in pyproject.toml; ui and media are not yet among them."""
+"""The type checker over everything below the window (catalog, api, engine, media, the sandbox and the CLI): no
+errors. The packages are named in pyproject.toml; the window's package (ui) is not yet among them."""
 from __future__ import annotations
 
 import subprocess

@@ -15,6 +15,7 @@ encodes, so memory stays bounded and 1080p renders take seconds.
 from __future__ import annotations
 
 import colorsys
+import functools
 import hashlib
 import itertools
 import logging
@@ -488,7 +489,7 @@ def _loudness(audio: np.ndarray, fps: float, n: int) -> np.ndarray:
     else:
         out[:] = 0
     sm = np.zeros_like(out)
-    v = 0.0
+    v = np.float32(0.0)
     for i, x in enumerate(out):
         v += (x - v) * (0.6 if x > v else 0.25)
         sm[i] = v
@@ -506,7 +507,11 @@ class _Failed:
         self.exc = exc
 
 
-def _x264_options(width: int, height: int, fps: float) -> dict[str, str]:
+def _same(frame: np.ndarray) -> np.ndarray:
+    return frame
+
+
+def _x264_options(width: int, height: int, fps: float) -> dict[str, object]:
     big = width * height >= 1280 * 720
     return {
         "preset": "ultrafast" if big else "veryfast",
@@ -568,15 +573,16 @@ def _encode(out: PathLike, width: int, height: int, fps: float, nframes: int,
         """One zero-argument function per output frame, in order."""
         if callable(frames):
             for i in range(nframes):
-                yield lambda i=i: frames(i)
+                yield functools.partial(frames, i)
             return
+        assert source is not None
         last = None
         count = 0
         for arr in source:
             if count >= nframes:
                 return
             last = arr
-            yield (lambda a=arr, i=count: transform(a, i)) if transform else (lambda a=arr: a)
+            yield functools.partial(transform, arr, count) if transform else functools.partial(_same, arr)
             count += 1
         if last is None:
             raise ValueError("no frames were produced")
@@ -592,11 +598,14 @@ def _encode(out: PathLike, width: int, height: int, fps: float, nframes: int,
         # still read in this one thread (decoders are sequential).
         workers = max(1, min(4, os.cpu_count() or 1))
         pending: deque = deque()
+
+        def made(job: Callable[[], np.ndarray]) -> av.VideoFrame:
+            return to_frame(job())
         try:
             with ThreadPoolExecutor(workers, thread_name_prefix="render-frame") as ex:
                 try:
                     for job in jobs():
-                        pending.append(ex.submit(lambda j=job: to_frame(j())))
+                        pending.append(ex.submit(made, job))
                         while len(pending) > workers * 2:
                             if stop.is_set() or not put(pending.popleft().result()):
                                 return
@@ -655,6 +664,7 @@ def _encode(out: PathLike, width: int, height: int, fps: float, nframes: int,
 
             def push_audio(upto: int, final: bool = False) -> None:
                 nonlocal a_pos
+                assert audio is not None and as_ is not None      # called only when there is audio
                 while a_pos < upto and (final or a_pos + _AAC_FRAME <= upto):
                     end = min(a_pos + _AAC_FRAME, a_total)
                     af = av.AudioFrame.from_ndarray(np.ascontiguousarray(audio[:, a_pos:end]),
@@ -856,6 +866,7 @@ def _iter_video(path: PathLike, width: int, height: int, fps: float, n: int,
             if cached_for is not cur:
                 cached = _conv(cur, width, height, fmt)
                 cached_for = cur
+            assert cached is not None
             yield cached
 
 
@@ -889,7 +900,8 @@ def _pingpong(path: PathLike, width: int, height: int, n: int, fmt: str = "rgb24
                 yield last
                 emitted += 1
             return
-        seekable = all(p is not None for p in pts) and all(b > a for a, b in itertools.pairwise(pts))
+        known = [p for p in pts if p is not None]
+        seekable = len(known) == len(pts) and all(b > a for a, b in itertools.pairwise(known))
         chunk = max(2, min(120, mem_budget // (width * height * (3 if fmt == "rgb24" else 2))))
 
         def forward(start: int):
@@ -1085,7 +1097,10 @@ def render_transition(out: PathLike, first: ImageInput, last: ImageInput | None,
         w = _smoothstep((p - 0.2) / 0.6)
         fa = a.view(1.0 + 0.1 * p) if w < 1.0 else None
         fb = b.view(1.1 - 0.1 * p) if w > 0.0 else None
-        return fb if fa is None else (fa if fb is None else _blend(fa, fb, w))
+        if fa is None:
+            assert fb is not None                                        # w < 1 or w > 0: one of them is made
+            return fb
+        return fa if fb is None else _blend(fa, fb, w)
 
     return _encode(out, W, H, fps, n, frame, audio=audio_arr, label=label)
 
@@ -1255,11 +1270,13 @@ def render_restyle(out: PathLike, video: PathLike, style: int, width: int | None
     if info.kind != "video":
         raise MediaError(video, f"is {info.kind}, not a video")
     iw, ih = info.width or 2, info.height or 2
-    if width and not height:
-        height = ih * width / iw
-    elif height and not width:
-        width = iw * height / ih
-    W, H = _even(width or iw), _even(height or ih)
+    want_w: float | None = width
+    want_h: float | None = height
+    if want_w and not want_h:
+        want_h = ih * want_w / iw
+    elif want_h and not want_w:
+        want_w = iw * want_h / ih
+    W, H = _even(want_w or iw), _even(want_h or ih)
     fps = float(_rate(fps or info.fps or 25))
     dur = info.duration or 0.0
     if max_duration:
@@ -1346,6 +1363,7 @@ def _montage(images: list[Image.Image], W: int, H: int) -> Image.Image:
         score = abs(math.log(cell / target)) + 0.05 * (cols * rows - n)
         if best is None or score < best[0]:
             best = (score, cols, rows)
+    assert best is not None                                              # n ≥ 1: the loop ran
     _, cols, rows = best
     gap = max(2, int(min(W, H) * 0.02))
     canvas = Image.new("RGB", (W, H), (24, 26, 32))
@@ -1617,7 +1635,7 @@ def render_edit(out: PathLike, video: PathLike, text: str, width: int, height: i
         audio_arr = _decode_audio(video, n / fps + 0.1)
 
     def edit(img: np.ndarray, i: int) -> np.ndarray:
-        rgb = img[..., :3].astype(np.uint16)
+        rgb: np.ndarray = img[..., :3].astype(np.uint16)
         rgb = (rgb & 0xE0) + 16                         # posterize a little
         rgb = (rgb * 150 + tint * 106) >> 8             # then lay the look over it
         frame = rgb.astype(np.uint8)

@@ -24,7 +24,8 @@ _PIL_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".bmp": "BMP", "
 
 
 def _shade(color, k: float) -> tuple[int, int, int]:
-    return tuple(int(max(0, min(255, c * k))) for c in color)
+    r, g, b = (int(max(0, min(255, c * k))) for c in color)
+    return r, g, b
 
 
 def make_image(path: str | os.PathLike, width: int, height: int, text: str = "",
@@ -167,6 +168,7 @@ def make_audio(path: str | os.PathLike, seconds: float, freq: float = 440.0, sam
     try:
         with av.open(str(tmp), "w", format=fmt) as c:
             s = c.add_stream(codec, rate=sample_rate, layout="mono")
+            assert isinstance(s, av.AudioStream)
             if codec in ("aac", "libmp3lame", "mp3"):
                 s.bit_rate = 64000
             fmtname = s.codec_context.format.name if s.codec_context.format else "fltp"
