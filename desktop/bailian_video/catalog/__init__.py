@@ -54,6 +54,12 @@ for _m in MODELS:
         if _regional:
             _BY_NAME.setdefault(_regional, _m)
 
+#: The model that makes each new clip of a continuation (image → video from the last frame of the one before).
+CONTINUATION_MODEL = "wan2.7-i2v"
+#: A text-to-video model to show as an example: the file-name preview in Settings, the app's smoke test.
+EXAMPLE_T2V_MODEL = "wan2.2-t2v-plus"
+
+
 def get(name: str) -> ModelSpec | None:
     """A model by its canonical or regional name (``wan2.1-t2v-turbo`` finds ``wanx2.1-t2v-turbo``)."""
     return _BY_NAME.get(name)
@@ -92,7 +98,7 @@ def model_base_url(spec: ModelSpec, region: str, workspace: str | None = None) -
 
 
 __all__ = [
-    "BEIJING", "FRANKFURT", "MODELS", "SINGAPORE", "VIRGINIA", "REGIONS", "Region", "Usage", "WorkspaceNeeded",
+    "BEIJING", "CONTINUATION_MODEL", "EXAMPLE_T2V_MODEL", "FRANKFURT", "MODELS", "SINGAPORE", "VIRGINIA", "REGIONS", "Region", "Usage", "WorkspaceNeeded",
     "hosts_of", "model_base_url", "region_label", "valid_workspace", "SIZES", "FAMILIES", "FAMILY_ORDER", "FILE_KINDS", "Choice", "Estimate", "Family",
     "FamilySpec", "family_spec",
     "FieldError", "FunctionSpec", "InputSpec", "Kind", "Limits", "ModelSpec", "ParamSpec", "Price",

@@ -23,7 +23,7 @@ from ..catalog.makers import default_model
 from ..i18n import T
 from .records import Request, State, TaskRecord
 
-CLIP_MODEL = "wan2.7-i2v"
+CLIP_MODEL = catalog.CONTINUATION_MODEL
 NEW_SECONDS = 5        # what a continuation adds by default
 
 

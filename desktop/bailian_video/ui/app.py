@@ -329,10 +329,11 @@ async def _sandbox_task(window: Any, session: Any, timeout: float) -> tuple[bool
     """One real text-to-video task through the form, against the embedded sandbox, to DONE."""
     import asyncio
 
+    from .. import catalog
     from ..engine import State
     await session.start("sandbox")
     tab = window.tab("t2v")
-    tab.set_model("wan2.2-t2v-plus")
+    tab.set_model(catalog.EXAMPLE_T2V_MODEL)
     tab.input_editors["prompt"].set_value("Smoke test: a paper boat on a calm lake at sunrise")
     tab.param_editors["size"].set_value("832*480")
     created = await tab._generate()

@@ -760,7 +760,7 @@ class SettingsDialog(QDialog):
         self._refresh_rows()
 
     def _update_template_preview(self) -> None:
-        rec = TaskRecord(id=42, request=Request("wan2.2-t2v-plus", inputs={"prompt": self.tr(
+        rec = TaskRecord(id=42, request=Request(catalog.EXAMPLE_T2V_MODEL, inputs={"prompt": self.tr(
             "A kitten runs under the moon")}, params={"seed": 42}), task_id="0385dc79-5ff8-4d82-bcb6-8f1fb1d2d4a5")
         try:
             name = render_name(rec, self.template_edit.text().strip() or DEFAULT_TEMPLATE) + ".mp4"
