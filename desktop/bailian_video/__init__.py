@@ -7,4 +7,4 @@ __version__ = "0.1.0"
 # where they are installed: 20–45 ms at the first request). The frozen app leaves it out
 # (packaging/bailian-video.spec); a run from the source tree does the same, so both start alike. httpx
 # then gives ``httpx.main`` a stub that says how to install its command line.
-sys.modules.setdefault("httpx._main", None)  # type: ignore[assignment]
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]

@@ -103,7 +103,7 @@ class RedactingFormatter(logging.Formatter):
         return redact_text(super().format(record))
 
 
-class _ConsoleHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _ConsoleHandler(logging.StreamHandler[TextIO]):
     """stderr that never fails on a console that cannot encode Chinese or ``…``."""
 
     def __init__(self) -> None:

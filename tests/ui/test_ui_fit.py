@@ -54,9 +54,9 @@ def test_every_tab_fits_small_and_large_windows(qtbot, run, data_dir, lang):
                     for part in (tab.model_combo, tab.generate_button, tab.count, tab.estimate):
                         assert on_screen(part, w), f"{where}: {part.objectName() or part} is cut off"
                     assert on_screen(first_needed(tab), w), f"{where}: the first field is below the fold"
-                    assert tab.scroll.viewport().height() >= 180, where
+                    assert tab.scroll_area.viewport().height() >= 180, where
                     # nothing wider than its column: no sideways scrolling in the form
-                    assert not tab.scroll.horizontalScrollBar().isVisible(), f"{where}: sideways scrolling"
+                    assert not tab.scroll_area.horizontalScrollBar().isVisible(), f"{where}: sideways scrolling"
     run(go())
 
 
@@ -69,7 +69,7 @@ def test_a_refusal_further_down_is_scrolled_into_view(qtbot, run, data_dir, asse
             media = tab.input_editors["media"]
             video = media.section("reference_video")
             await asyncio.sleep(0.05)
-            tab.scroll.verticalScrollBar().setValue(0)
+            tab.scroll_area.verticalScrollBar().setValue(0)
             # a photo on the video zone: refused, and the message beside the zone comes into view
             drop(video.zone, [assets / "cat.png"])
             await dropped(video.zone)
@@ -79,7 +79,7 @@ def test_a_refusal_further_down_is_scrolled_into_view(qtbot, run, data_dir, asse
             images = media.section("reference_image").zone
             drop(images, [assets / "cat.png"])
             await dropped(images)
-            bar = tab.scroll.verticalScrollBar()
+            bar = tab.scroll_area.verticalScrollBar()
             bar.setValue(bar.maximum())
             assert await generate(qtbot, tab) == []
             row = tab.input_rows["prompt"]
@@ -108,15 +108,15 @@ def test_first_and_last_frame_sit_side_by_side(qtbot, run, data_dir, assets):
                 await dropped(first)
                 await dropped(last)
                 await asyncio.sleep(0.05)
-                kf.scroll.verticalScrollBar().setValue(0)
+                kf.scroll_area.verticalScrollBar().setValue(0)
                 await asyncio.sleep(0.02)
                 a, b = first.mapTo(w, QPoint(0, 0)), last.mapTo(w, QPoint(0, 0))
                 assert a.y() == b.y() and b.x() > a.x() + first.width() // 2, (model, a, b)
                 assert abs(first.width() - last.width()) < 8, model
-                assert first.width() < kf.scroll.viewport().width() // 2 + 8, model
+                assert first.width() < kf.scroll_area.viewport().width() // 2 + 8, model
                 for part in (first, last, kf.input_editors["prompt"].edit):
                     assert on_screen(part, w), f"{model}: {part.objectName()} is not in sight"
-                assert not kf.scroll.horizontalScrollBar().isVisible(), model
+                assert not kf.scroll_area.horizontalScrollBar().isVisible(), model
             i2v = app.tab("i2v")
             choose_model(qtbot, i2v.model_combo, "wan2.7-i2v")
             media = i2v.input_editors["media"]

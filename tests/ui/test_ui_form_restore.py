@@ -34,7 +34,7 @@ def test_a_missing_file_is_marked_and_generate_refuses_until_it_is_dropped_again
             assert mark.property("invalid") is True and mark.remove_button.isVisible()
             assert "1 file is not on this computer any more" in tab.note.text()
             # Generate refuses with the mark's words, beside the field, and focuses it
-            bar = tab.scroll.verticalScrollBar()
+            bar = tab.scroll_area.verticalScrollBar()
             bar.setValue(bar.maximum())
             assert await generate(qtbot, tab) == []
             assert row.error.text() == GONE and row.error.isVisible() and GONE in tab.note.text()

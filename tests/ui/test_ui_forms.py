@@ -409,7 +409,7 @@ def test_generate_scrolls_to_the_first_field_in_error_and_focuses_it(qtbot, run,
             tab = app.tab("r2v")
             choose_model(qtbot, tab.model_combo, "wan2.6-r2v")
             await asyncio.sleep(0.05)
-            bar = tab.scroll.verticalScrollBar()
+            bar = tab.scroll_area.verticalScrollBar()
             bar.setValue(bar.maximum())
             assert await generate(qtbot, tab) == []
             # the first field in error as the form shows them: the references (the prompt, also missing, is
@@ -420,7 +420,7 @@ def test_generate_scrolls_to_the_first_field_in_error_and_focuses_it(qtbot, run,
             assert row.error.text()
             await until(lambda: QApplication.focusWidget() is zone.browse_button, 3, "the focus at the first field")
             assert zone.browse_button.accessibleDescription().startswith(row.error.text())
-            top = row.mapTo(tab.scroll.widget(), row.rect().topLeft()).y()
+            top = row.mapTo(tab.scroll_area.widget(), row.rect().topLeft()).y()
             assert bar.value() <= top
             assert tab.note.text() == "Please fix the fields marked in red."
             # the prompt: its message right under the box, told to screen readers with the field's help

@@ -310,14 +310,14 @@ def test_the_dialog_fits_and_looks_right(qtbot, run, data_dir, service, styled, 
             await asyncio.sleep(0.05)
             dlg.resize(640, 660)
             await asyncio.sleep(0.05)
-            assert dlg.scroll.horizontalScrollBar().maximum() == 0
+            assert dlg.scroll_area.horizontalScrollBar().maximum() == 0
             frame = dlg.regions_frame
             for row in dlg.region_rows.values():
                 right = row.button.mapTo(frame, row.button.rect().bottomRight())
                 assert right.x() <= frame.width() and row.status.width() >= 140
                 assert row.status.height() >= row.status.heightForWidth(row.status.width())
             dlg.resize(720, 660)
-            dlg.scroll.ensureWidgetVisible(frame)
+            dlg.scroll_area.ensureWidgetVisible(frame)
             await asyncio.sleep(0.05)
             assert dlg.grab().save(f"/tmp/settings_regions_{lang}.png")
             dlg.reject()

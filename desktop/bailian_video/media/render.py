@@ -904,7 +904,7 @@ def _pingpong(path: PathLike, width: int, height: int, n: int, fmt: str = "rgb24
         seekable = len(known) == len(pts) and all(b > a for a, b in itertools.pairwise(known))
         chunk = max(2, min(120, mem_budget // (width * height * (3 if fmt == "rgb24" else 2))))
 
-        def forward(start: int):
+        def forward(start: int) -> Iterator[np.ndarray]:
             try:
                 if seekable:
                     c.seek(pts[0], stream=s, backward=True, any_frame=False)
@@ -923,24 +923,24 @@ def _pingpong(path: PathLike, width: int, height: int, n: int, fmt: str = "rgb24
                 if j >= N:
                     break
 
-        def backward():
+        def backward() -> Iterator[np.ndarray]:     # only when seekable: every frame's pts is known
             hi = N - 2
             prev = None
             while hi >= 1:
                 lo = max(1, hi - chunk + 1)
                 got: dict[int, np.ndarray] = {}
                 try:
-                    c.seek(pts[lo], stream=s, backward=True, any_frame=False)
+                    c.seek(known[lo], stream=s, backward=True, any_frame=False)
                     for f in c.decode(s):
-                        if f.pts is None or f.pts < pts[lo]:
+                        if f.pts is None or f.pts < known[lo]:
                             continue
-                        if f.pts > pts[hi]:
+                        if f.pts > known[hi]:
                             break
                         got[f.pts] = conv(f)
                 except av.error.FFmpegError:
                     pass    # a damaged stretch: the nearest frame we have stands in
                 for idx in range(hi, lo - 1, -1):
-                    fr = got.get(pts[idx])
+                    fr = got.get(known[idx])
                     if fr is None:
                         fr = prev if prev is not None else (next(iter(got.values())) if got else last)
                     prev = fr

@@ -69,6 +69,7 @@ def make_application(qt_args: list[str], appearance: str = "", early: bool = Fal
         QCoreApplication.setOrganizationName("Bailian Video Studio")
         QCoreApplication.setApplicationName(APP_NAME)
         app = QApplication([sys.argv[0] if sys.argv else "bailian-video", *qt_args])
+    assert isinstance(app, QApplication), "a non-GUI QCoreApplication was made before the window's"
     app.setApplicationDisplayName(APP_NAME)
     # The asyncio side decides when to stop (after the backend has shut down cleanly), not Qt.
     app.setQuitOnLastWindowClosed(False)
@@ -462,16 +463,20 @@ def smoke_test(argv: list[str]) -> int:
             sample = await asyncio.to_thread(_sample_video, data_dir)
         mm_ok, mm_detail = await _check_multimedia(sample)
         report("multimedia", mm_ok, mm_detail)
-        try:
-            th_ok, th_detail = await _check_thumbnail(sample, data_dir / "thumbs")
-        except Exception as e:  # noqa: BLE001 — reported, not raised
-            th_ok, th_detail = False, f"{type(e).__name__}: {e}"
-        report("thumbnails", th_ok, th_detail)
-        try:
-            ex_ok, ex_detail = await asyncio.to_thread(_check_exports, sample, data_dir / "exports")
-        except Exception as e:  # noqa: BLE001 — reported, not raised
-            ex_ok, ex_detail = False, f"{type(e).__name__}: {e}"
-        report("exports", ex_ok, ex_detail)
+        if sample is None:
+            report("thumbnails", False, "no sample video to decode (making one failed)")
+            report("exports", False, "no sample video to export (making one failed)")
+        else:
+            try:
+                th_ok, th_detail = await _check_thumbnail(sample, data_dir / "thumbs")
+            except Exception as e:  # noqa: BLE001 — reported, not raised
+                th_ok, th_detail = False, f"{type(e).__name__}: {e}"
+            report("thumbnails", th_ok, th_detail)
+            try:
+                ex_ok, ex_detail = await asyncio.to_thread(_check_exports, sample, data_dir / "exports")
+            except Exception as e:  # noqa: BLE001 — reported, not raised
+                ex_ok, ex_detail = False, f"{type(e).__name__}: {e}"
+            report("exports", ex_ok, ex_detail)
         window.close()
         await session.close()
 

@@ -48,7 +48,7 @@ from ..catalog import FieldError, InputSpec, Kind, Limits
 from ..catalog.kinds import with_media
 from ..catalog.values import is_local, is_remote, local_path
 from .media_jobs import Preview, guess_kind, load_preview
-from .util import fmt_bytes, fmt_clock, set_state, spawn, tx
+from .util import fmt_bytes, fmt_clock, layout_widgets, set_state, spawn, tx
 
 THUMB = QSize(128, 96)
 #: the order files were given in, across every zone (which of several zones got the newest)
@@ -551,6 +551,7 @@ class DropZone(QFrame):
         self.compact = on
         self.clear_button.setVisible(not on)
         lay = self.layout()
+        assert lay is not None         # made in __init__
         lay.setContentsMargins(*((6, 4, 6, 4) if on else (10, 8, 10, 8)))
         lay.setSpacing(4 if on else 6)
         self._fit_buttons()
@@ -810,7 +811,11 @@ class DropZone(QFrame):
     async def _save_pasted(self, img: QImage) -> None:
         self.paste_dir.mkdir(parents=True, exist_ok=True)
         path = self.paste_dir / f"pasted-{time.strftime('%Y%m%d-%H%M%S')}-{id(img) % 10000:04d}.png"
-        ok = await asyncio.to_thread(img.convertToFormat(QImage.Format.Format_RGB888).save, str(path), "PNG")
+
+        def write() -> bool:
+            return img.convertToFormat(QImage.Format.Format_RGB888).save(str(path))     # PNG, from the name
+
+        ok = await asyncio.to_thread(write)
         if ok:
             self.take([str(path)], [])
         else:
@@ -868,7 +873,7 @@ class DropZone(QFrame):
     # -- look --------------------------------------------------------------------------------
     def item_views(self) -> list[ItemView]:
         lay = self.strip_layout if self.tiles else self.items_layout
-        return [w for i in range(lay.count()) if isinstance(w := lay.itemAt(i).widget(), ItemView)]
+        return [w for w in layout_widgets(lay) if isinstance(w, ItemView)]
 
     @property
     def tiles(self) -> bool:
@@ -878,7 +883,8 @@ class DropZone(QFrame):
     def _rebuild(self) -> None:
         for lay in (self.items_layout, self.strip_layout):
             while lay.count() > 1:
-                w = lay.takeAt(0).widget()
+                taken = lay.takeAt(0)
+                w = taken.widget() if taken is not None else None
                 if w is not None:
                     w.deleteLater()
         tiles = self.tiles

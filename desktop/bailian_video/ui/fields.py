@@ -33,7 +33,7 @@ from ..i18n import T
 from .aspect import ADAPTIVE, ASPECT_PARAMS, aspect_icon, aspect_of
 from .dropzone import DropZone
 from .snippets import SnippetTools
-from .util import set_state, tx
+from .util import layout_widgets, set_state, tx
 
 LONG_TEXT = {"prompt", "negative_prompt"}
 #: the label of a choice combo's "leave it out" entry (shown translated)
@@ -61,7 +61,7 @@ class PairRow(QWidget):
         self.lay.setSpacing(12)
 
     def widgets(self) -> list[QWidget]:
-        return [w for i in range(self.lay.count()) if (w := self.lay.itemAt(i).widget()) is not None]
+        return layout_widgets(self.lay)
 
     def set_pair(self, first: QWidget, second: QWidget) -> None:
         for w in self.widgets():
@@ -345,19 +345,20 @@ class NumberEditor(Editor):
         super().__init__(parent)
         self.spec = spec
         self.special: Choice | None = spec.extra[0] if spec.extra and spec.type == "int" else None
+        box: QSpinBox | QDoubleSpinBox
         if spec.type == "float":
-            box: QSpinBox | QDoubleSpinBox = QDoubleSpinBox(parent)
+            box = fbox = QDoubleSpinBox(parent)
             span = (spec.max or 1.0) - (spec.min or 0.0)
-            box.setDecimals(2)
-            box.setSingleStep(0.05 if span <= 2 else 0.1)
-            box.setRange(spec.min if spec.min is not None else -1e9, spec.max if spec.max is not None else 1e9)
+            fbox.setDecimals(2)
+            fbox.setSingleStep(0.05 if span <= 2 else 0.1)
+            fbox.setRange(spec.min if spec.min is not None else -1e9, spec.max if spec.max is not None else 1e9)
         else:
-            box = QSpinBox(parent)
+            box = ibox = QSpinBox(parent)
             lo = int(spec.min) if spec.min is not None else 0
-            box.setRange(lo - 1 if self.special is not None else lo,
-                         int(spec.max) if spec.max is not None else 2_000_000_000)
+            ibox.setRange(lo - 1 if self.special is not None else lo,
+                          int(spec.max) if spec.max is not None else 2_000_000_000)
             if spec.name == "duration":
-                box.setSuffix(self.tr(" s"))
+                ibox.setSuffix(self.tr(" s"))
         box.setObjectName(f"spin_{spec.name}")
         box.setMinimumWidth(90)
         box.setMaximumWidth(160)
@@ -378,11 +379,14 @@ class NumberEditor(Editor):
     def set_value(self, value: Any) -> None:
         if value is None:
             return
-        if self.special is not None and value == self.special.value:
-            self.box.setValue(self.box.minimum())
-            return
+        box = self.box
         try:
-            self.box.setValue(float(value) if self.spec.type == "float" else int(value))
+            if isinstance(box, QDoubleSpinBox):
+                box.setValue(float(value))
+            elif self.special is not None and value == self.special.value:
+                box.setValue(box.minimum())
+            else:
+                box.setValue(int(value))
         except (TypeError, ValueError):
             pass
 

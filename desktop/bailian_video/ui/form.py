@@ -8,6 +8,7 @@ which validates again (with the files hashed and probed) and owns the task from 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -133,25 +134,30 @@ def focus_chain(layout: QLayout) -> list[QWidget]:
     out: list[QWidget] = []
 
     def visit(w: QWidget) -> None:
+        own = w.layout()
         if isinstance(w, QScrollArea):
-            if w.widget() is not None:
-                visit(w.widget())
-        elif w.layout() is not None:
-            walk(w.layout())
+            inner = w.widget()
+            if inner is not None:
+                visit(inner)
+        elif own is not None:
+            walk(own)
             # a control placed by hand on its container (a tile's remove button on its corner)
             out.extend(c for c in w.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
                        if c.layout() is None and c.focusPolicy() & Qt.FocusPolicy.TabFocus and c not in out
-                       and w.layout().indexOf(c) < 0 and not isinstance(c, QScrollArea))
+                       and own.indexOf(c) < 0 and not isinstance(c, QScrollArea))
         elif w.focusPolicy() & Qt.FocusPolicy.TabFocus:
             out.append(w)
 
     def walk(lay: QLayout) -> None:
         for i in range(lay.count()):
             item = lay.itemAt(i)
-            if item.widget() is not None:
-                visit(item.widget())
-            elif item.layout() is not None:
-                walk(item.layout())
+            if item is None:
+                continue
+            child, nested = item.widget(), item.layout()
+            if child is not None:
+                visit(child)
+            elif nested is not None:
+                walk(nested)
     walk(layout)
     return out
 
@@ -313,11 +319,11 @@ class FamilyTab(QWidget):
             self._build_preview_box()
         # The inputs and the settings: side by side in a wide form, one after the other in a narrow one (beside
         # a large result), in one scroll area either way.
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)    # not a Tab stop of its own: the fields in it are
-        body = QWidget(self.scroll)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)    # not a Tab stop of its own: the fields in it are
+        body = QWidget(self.scroll_area)
         body.setObjectName("formBody")
         self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, body)
         self.columns.setContentsMargins(4, 0, 12, 0)
@@ -327,8 +333,8 @@ class FamilyTab(QWidget):
         self.columns.addWidget(self.inputs_body, 3)
         self.columns.addWidget(self.params_body, 2)
         self.columns.addStretch(0)
-        self.scroll.setWidget(body)
-        outer.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(body)
+        outer.addWidget(self.scroll_area, 1)
 
         bar = QFrame(self)
         bar.setObjectName("generateBar")
@@ -387,7 +393,9 @@ class FamilyTab(QWidget):
         if on and self.preview is None:
             from .before_after import BeforeAfter  # Qt Multimedia loads when first wanted, not at start-up
             self.preview = BeforeAfter(self.preview_box)
-            self.preview_box.layout().addWidget(self.preview)
+            box_layout = self.preview_box.layout()
+            assert box_layout is not None        # made with the box
+            box_layout.addWidget(self.preview)
         if self.preview is not None:
             self.preview.setVisible(on)
             if on:
@@ -694,11 +702,12 @@ class FamilyTab(QWidget):
         """Scroll a field (whose message just appeared) into view, once the layout has made room for it: its top,
         and then its message line (the last widget named ``fieldError`` in it) if the field is taller."""
         def go() -> None:
-            if self.scroll.widget().isAncestorOf(widget) and widget.isVisible():
-                self.scroll.ensureWidgetVisible(widget, 0, 12)
+            body = self.scroll_area.widget()
+            if body is not None and body.isAncestorOf(widget) and widget.isVisible():
+                self.scroll_area.ensureWidgetVisible(widget, 0, 12)
                 said = [e for e in widget.findChildren(QLabel, "fieldError") if e.isVisible()]
                 if said:
-                    self.scroll.ensureWidgetVisible(said[-1], 0, 12)
+                    self.scroll_area.ensureWidgetVisible(said[-1], 0, 12)
         QTimer.singleShot(0, self, go)
 
     # -- the keyboard ----------------------------------------------------------------------
@@ -726,7 +735,8 @@ class FamilyTab(QWidget):
         # keep the column title (index 0) and the trailing stretch; removeWidget deletes the layout item (one
         # merely taken would stay the widget's size cache, and a later layout would read stale heights)
         while lay.count() > 2:
-            w = lay.itemAt(1).widget()
+            item = lay.itemAt(1)
+            w = item.widget() if item is not None else None
             if w is None:
                 lay.takeAt(1)
                 continue
@@ -879,8 +889,8 @@ class FamilyTab(QWidget):
         """Mark each field's problem on its row; ``spell_out`` also puts every message next to Generate
         (a refusal from the engine arrives right after the click, where the person is looking). The first field
         in error, as the form shows them, is scrolled into view and takes the focus."""
-        for row in [*self.input_rows.values(), *self.param_rows.values()]:
-            row.set_error("")
+        for each in [*self.input_rows.values(), *self.param_rows.values()]:
+            each.set_error("")
         for med in self.media_editors():
             med.clear_errors()
         self.model_error.hide()
@@ -952,8 +962,9 @@ class FamilyTab(QWidget):
             if typ:
                 sec = ed.section(typ)
                 return sec.error_text() if sec is not None else ""
-            row = self.input_rows[base]
-            return " ".join(t for t in (ed.general_text(), row.error.text() if not row.error.isHidden() else "") if t)
+            whole = self.input_rows[base]
+            return " ".join(t for t in (ed.general_text(), whole.error.text() if not whole.error.isHidden() else "")
+                            if t)
         row = self.input_rows.get(name) or self.param_rows.get(name)
         if row is None:
             return self.model_error.text() if name in ("model", "region", "workspace") and \
@@ -1297,14 +1308,20 @@ class FamilyTab(QWidget):
 
         def names(paths: list[str]) -> str:
             return ", ".join(Path(p).name for p in paths)
+
+        def no_field(kind: str, items: list[str]) -> str:
+            what = {"image": self.tr("images"), "audio": self.tr("audio"), "video": self.tr("videos"),
+                    "file": self.tr("documents")}[kind]
+            return self.tr("This tab has no field for %1 (%2).").replace("%1", what).replace("%2", names(items))
+
+        def no_room(items: list[str]) -> str:
+            return self.tr("No room for: %1").replace("%1", names(items))
         for kind, items in by_kind.items():
             if not items:
                 continue
             targets = [z for z in self.zones() if z.takes(kind)]
             if not targets:
-                notes.append(lambda kind=kind, items=items: self.tr("This tab has no field for %1 (%2).").replace(
-                    "%1", {"image": self.tr("images"), "audio": self.tr("audio"), "video": self.tr("videos"),
-                           "file": self.tr("documents")}[kind]).replace("%2", names(items)))
+                notes.append(functools.partial(no_field, kind, items))
                 continue
             empty = [z for z in targets if not z.usable]
             order = empty + [z for z in targets if z.usable]
@@ -1318,7 +1335,7 @@ class FamilyTab(QWidget):
                 items = items[len(take):]
                 z.take([t for t in take if is_local(t)], [t for t in take if not is_local(t)])
             if items:
-                notes.append(lambda items=items: self.tr("No room for: %1").replace("%1", names(items)))
+                notes.append(functools.partial(no_room, items))
         if unknown:
             notes.append(lambda: self.tr("Not an image, audio or video file: %1").replace("%1", names(unknown)))
         self._say(lambda: " ".join(n() for n in notes), error=bool(notes))

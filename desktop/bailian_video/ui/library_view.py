@@ -187,7 +187,7 @@ class TileDelegate(QStyledItemDelegate):
         the mouse."""
         proxy = index.model()
         if isinstance(proxy, LibraryFilter):
-            facts = proxy.sourceModel().tile(proxy.mapToSource(index).row())
+            facts = proxy.src.tile(proxy.mapToSource(index).row())
         else:
             facts = proxy.tile(index.row()) if isinstance(proxy, LibraryModel) else None
         if facts is None:

@@ -235,7 +235,7 @@ class MainWindow(QMainWindow):
         self._guest_of: Any = None          # the engine that was a guest when last looked at
         self._note: Any = None              # the status note on show, as a callable (re-said in a new language)
 
-        self.queue = QueueDock(session, self)
+        self.queue: QueueDock = QueueDock(session, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.queue)
         self.queue.run_again.connect(self.run_again)
         self.stage.describer = self.queue.model
@@ -459,12 +459,12 @@ class MainWindow(QMainWindow):
         self.act_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.removeAction(self.act_delete)
         self.queue.addAction(self.act_delete)
-        for a in (self.act_play, self.act_full, None, self.act_again, self.act_repeat, self.act_compare, None,
-                  self.act_delete):
-            if a is None:
+        for entry in (self.act_play, self.act_full, None, self.act_again, self.act_repeat, self.act_compare, None,
+                      self.act_delete):
+            if entry is None:
                 self.video_menu.addSeparator()
             else:
-                self.video_menu.addAction(a)
+                self.video_menu.addAction(entry)
 
         self.help_menu = mb.addMenu("")
         self.act_about = QAction(self)
@@ -920,7 +920,8 @@ class MainWindow(QMainWindow):
             return
         if rec.state == State.DONE:
             spawn(self.session.refresh_totals(), name="totals")
-            if self.stage.record() is not None and self.stage.record().id == rec.id:
+            on_stage = self.stage.record()
+            if on_stage is not None and on_stage.id == rec.id:
                 self.stage.show_record(rec)
         finished = [rec]
         if rec.batch and rec.batch in self._batches:
@@ -963,10 +964,14 @@ class MainWindow(QMainWindow):
             QApplication.beep()
         self.notified.emit(title, text)
 
+    def _from_tray(self, _reason: QSystemTrayIcon.ActivationReason) -> None:
+        self.showNormal()
+        self.activateWindow()
+
     def ensure_tray(self) -> QSystemTrayIcon | None:
         if self.tray is None and QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self._tray_icon(), self)
-            self.tray.activated.connect(lambda _r: (self.showNormal(), self.activateWindow()))
+            self.tray.activated.connect(self._from_tray)
             self.tray.show()
             self._update_running()
         return self.tray

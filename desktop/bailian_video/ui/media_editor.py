@@ -240,9 +240,9 @@ class ItemRow(QFrame):
                 self.texts[fld.name].setPlaceholderText(tx(fld.label))
             if fld.name in self.checks:
                 self.checks[fld.name].setText(tx(fld.label))
-            for w in (self.combos.get(fld.name), self.texts.get(fld.name), self.checks.get(fld.name)):
-                if w is not None:
-                    w.setAccessibleName(f"{_label(fld.label)} {base}")
+            for control in (self.combos.get(fld.name), self.texts.get(fld.name), self.checks.get(fld.name)):
+                if control is not None:
+                    control.setAccessibleName(f"{_label(fld.label)} {base}")
 
     # -- a file dropped on the row goes to its file field ----------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -757,17 +757,17 @@ class MediaEditor(QWidget):
         return list(self.spec.media_types)
 
     def _layout_sections(self) -> None:
-        for sec in self.sections.values():
-            self.lay.removeWidget(sec)
-            self.pair.lay.removeWidget(sec)
-            sec.hide()
+        for placed in self.sections.values():
+            self.lay.removeWidget(placed)
+            self.pair.lay.removeWidget(placed)
+            placed.hide()
         self.lay.removeWidget(self.pair)
         self.pair.hide()
         self.lay.removeWidget(self.more)
         self.more_sections = []
         batch_type = self._batch_type()
         for mt in self.types():
-            sec = self.sections.get(mt.type)
+            sec: MediaSection | None = self.sections.get(mt.type)
             if sec is not None and (sec.link is not None) != (mt.media == "link"):
                 sec.deleteLater()
                 sec = None
@@ -792,10 +792,10 @@ class MediaEditor(QWidget):
                 self.pair.set_pair(a, b)
                 self.lay.insertWidget(index, self.pair)
                 self.pair.show()
-                for sec in (a, b):
-                    assert sec.zone is not None
-                    sec.zone.set_compact(True)
-                    sec.show_facts()
+                for half in (a, b):
+                    assert half.zone is not None
+                    half.zone.set_compact(True)
+                    half.show_facts()
                 if self.pair_frames:
                     self.more_sections = [s for s in shown if s is not a and s is not b and not s.mt.min_items]
                 if self.more_sections:

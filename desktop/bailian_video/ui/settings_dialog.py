@@ -109,7 +109,7 @@ class SettingsDialog(QDialog):
         avail = self.screen().availableGeometry()     # fits a 1024×700 screen; the rest scrolls
         self.resize(min(720, avail.width() - 40), min(660, avail.height() - 40))
 
-        self.scroll = scroll = QScrollArea(self)
+        self.scroll_area = scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         body = QWidget(scroll)
         scroll.setWidget(body)
@@ -356,14 +356,14 @@ class SettingsDialog(QDialog):
         limited = [m for m in catalog.all_models() if m.user_facing and m.concurrency]
         self.per_model.setRowCount(len(limited))
         saved = self.config.model_concurrency
-        for row, m in enumerate(limited):
+        for at, m in enumerate(limited):
             item = QTableWidgetItem(f"{tx(m.title)} ({m.name})")
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            self.per_model.setItem(row, 0, item)
+            self.per_model.setItem(at, 0, item)
             spin = QSpinBox(self.per_model)
             spin.setRange(1, int(m.concurrency or 1))
             spin.setValue(min(int(m.concurrency or 1), saved.get(m.name, int(m.concurrency or 1))))
-            self.per_model.setCellWidget(row, 1, spin)
+            self.per_model.setCellWidget(at, 1, spin)
             self._model_spins[m.name] = spin
         self.per_model.setMinimumHeight(160)
         self.per_model_label = QLabel(self.limits_box)
@@ -422,8 +422,8 @@ class SettingsDialog(QDialog):
         target = self.daily_limit if self.daily_limit.isEnabled() else self.confirm_videos
 
         def go() -> None:        # the group's title at the top of the view (as far as the scroll goes)
-            self.scroll.verticalScrollBar().setValue(self.spend_box.y() - 6)
-            self.scroll.ensureWidgetVisible(target)
+            self.scroll_area.verticalScrollBar().setValue(self.spend_box.y() - 6)
+            self.scroll_area.ensureWidgetVisible(target)
             target.setFocus(Qt.FocusReason.OtherFocusReason)
         QTimer.singleShot(0, self, go)
 

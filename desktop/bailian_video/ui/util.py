@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtWidgets import QLayout, QWidget
 
 from .. import i18n
 from ..i18n import T
@@ -84,6 +85,17 @@ async def ask(box: Any) -> Any:
         return box.clickedButton()
     finally:
         box.deleteLater()
+
+
+def layout_widgets(lay: QLayout) -> list[QWidget]:
+    """The widgets ``lay`` holds itself, in order (its spacers, stretches and inner layouts left out)."""
+    out = []
+    for i in range(lay.count()):
+        item = lay.itemAt(i)
+        w = item.widget() if item is not None else None
+        if w is not None:
+            out.append(w)
+    return out
 
 
 def set_state(widget: Any, name: str, value: Any) -> None:
