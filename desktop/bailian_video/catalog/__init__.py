@@ -98,7 +98,8 @@ def model_base_url(spec: ModelSpec, region: str, workspace: str | None = None) -
 
 
 __all__ = [
-    "BEIJING", "CONTINUATION_MODEL", "EXAMPLE_T2V_MODEL", "FRANKFURT", "MODELS", "SINGAPORE", "VIRGINIA", "REGIONS", "Region", "Usage", "WorkspaceNeeded",
+    "BEIJING", "CONTINUATION_MODEL", "EXAMPLE_T2V_MODEL", "FRANKFURT", "MODELS", "SINGAPORE", "VIRGINIA",
+    "REGIONS", "Region", "Usage", "WorkspaceNeeded",
     "hosts_of", "model_base_url", "region_label", "valid_workspace", "SIZES", "FAMILIES", "FAMILY_ORDER", "FILE_KINDS", "Choice", "Estimate", "Family",
     "FamilySpec", "family_spec",
     "FieldError", "FunctionSpec", "InputSpec", "Kind", "Limits", "ModelSpec", "ParamSpec", "Price",

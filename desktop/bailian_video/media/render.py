@@ -907,7 +907,7 @@ def _pingpong(path: PathLike, width: int, height: int, n: int, fmt: str = "rgb24
         def forward(start: int) -> Iterator[np.ndarray]:
             try:
                 if seekable:
-                    c.seek(pts[0], stream=s, backward=True, any_frame=False)
+                    c.seek(known[0], stream=s, backward=True, any_frame=False)
                 else:
                     c.seek(0)
             except av.error.FFmpegError:
